@@ -1,0 +1,76 @@
+# Shailoo: build, run, test.  See README.md.
+#   make run     install what is needed, build, start PostgreSQL + app + nginx, print the URL
+#   make test    unit, API and browser tests on an instance of their own
+#   make stop    stop what `make run` started
+#   make bench   load figures on the full demo country (needs `make run`)
+
+PORT        ?= 8080
+TEST_PORT   ?= 18080
+DEMO_SCALE  ?= 1
+TEST_SCALE  ?= 0.01
+
+CC      ?= cc
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+PKGS    := libpq json-c
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
+LIBS    := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljson-c)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+CORE_SRC  := $(wildcard cgi/core/*.c)
+RULES_SRC := $(wildcard cgi/rules/*.c)
+API_SRC   := $(wildcard cgi/api/*.c)
+APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(API_SRC)
+HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
+UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all build run stop restart test unit api-test browser-test bench deps migrate psql clean demo-load
+
+all: build
+
+build: build/shailoo build/asan/shailoo build/demo-gen
+
+build/shailoo: $(APP_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(APP_SRC) $(LIBS)
+
+build/asan/shailoo: $(APP_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(APP_SRC) $(LIBS)
+
+build/demo-gen: sql/demo/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
+
+build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Icgi -o $@ $< $(CORE_SRC) $(RULES_SRC) $(LIBS) -lcmocka
+
+# Debian packages and npm modules; quick when already there.
+deps:
+	@scripts/deps.sh
+
+run: deps build
+	@VAR=var PORT=$(PORT) DEMO_SCALE=$(DEMO_SCALE) scripts/instance.sh start
+
+stop:
+	@VAR=var scripts/instance.sh stop
+
+migrate:
+	@VAR=var scripts/instance.sh migrate
+
+psql:
+	@VAR=var scripts/instance.sh psql
+
+unit: $(UNIT_TESTS)
+	@scripts/run-unit.sh $(UNIT_TESTS)
+
+test: deps build
+	@scripts/test.sh $(TEST_PORT) $(TEST_SCALE)
+
+bench: deps build
+	@VAR=var PORT=$(PORT) tests/bench/bench.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+#ifndef SHAILOO_DB_H
+#define SHAILOO_DB_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+
+/*
+ * The worker's one PostgreSQL connection and its prepared statements.
+ * Statements come from const tables registered at start; after a
+ * reconnect they are prepared again.  A worker has one connection and no
+ * threads, so nothing here locks.
+ */
+struct db_statement {
+    const char *name;
+    const char *sql;
+};
+
+enum db_status {
+    DB_OK = 0,
+    DB_UNAVAILABLE = -1,     /* the server is down or restarting: answer 503 */
+    DB_FAILED = -2,          /* a query failed: our bug or a constraint, see db_error() */
+};
+
+/* Keeps the pointers (const tables); call before db_connect. */
+void db_register(const struct db_statement *stmts, size_t n);
+/* Connects and prepares everything; DB_UNAVAILABLE leaves the worker able to retry later. */
+enum db_status db_connect(const char *conninfo);
+void db_disconnect(void);
+
+/*
+ * Runs a prepared statement with text parameters (NULL = SQL NULL).  On
+ * DB_OK *res holds the result, which the caller PQclear()s.  A read that
+ * fails because the connection broke is retried once after reconnecting.
+ */
+enum db_status db_exec(const char *name, int nparams, const char *const *params, PGresult **res);
+
+/* Transactions for writes: every write of a request is one transaction. */
+enum db_status db_begin(void);
+enum db_status db_commit(void);
+void db_rollback(void);
+
+/* SQLSTATE and message of the last failure ("" if none). */
+const char *db_sqlstate(void);
+const char *db_error(void);
+
+/* The single text value of a one-row, one-column result, or NULL if none/NULL. */
+const char *db_value(PGresult *res);
+
+#endif

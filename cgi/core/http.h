@@ -1,0 +1,112 @@
+#ifndef SHAILOO_HTTP_H
+#define SHAILOO_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pool.h"
+
+/*
+ * One HTTP request and its response.  The framework turns the FastCGI
+ * parameters into this struct, a handler validates its input into plain C
+ * values with http_fields_parse() and answers with http_json() or
+ * http_error().  Everything hangs off req->pool and dies with the request.
+ */
+
+#define HTTP_MAX_PATH 1024
+#define HTTP_MAX_QUERY 2048
+#define HTTP_MAX_PARAMS 32
+#define HTTP_MAX_BODY (1024 * 1024)
+
+struct http_param {
+    const char *name;
+    const char *value;
+};
+
+/* Writes response bytes; the FastCGI stream in production, a buffer in tests. */
+typedef int (*http_write_fn)(void *ctx, const char *data, size_t len);
+/* Looks up a request variable (CGI style: REQUEST_METHOD, HTTP_IF_NONE_MATCH...). */
+typedef const char *(*http_getenv_fn)(void *ctx, const char *name);
+
+struct http_request {
+    struct pool *pool;
+    const char *method;      /* GET, HEAD, POST... */
+    const char *path;        /* decoded, without the query */
+    const char *request_id;
+    struct http_param query[HTTP_MAX_PARAMS];
+    size_t nquery;
+    struct http_param path_params[8];
+    size_t npath_params;
+    const char *body;        /* NUL-terminated copy, or NULL */
+    size_t body_len;
+
+    http_getenv_fn getenv;
+    void *getenv_ctx;
+    http_write_fn write;
+    void *write_ctx;
+
+    int status;              /* of the response, once sent */
+    bool sent;
+    bool head;               /* HEAD: headers only */
+};
+
+/* Input validation, after kcgi's keys: a table of fields per handler. */
+enum field_type {
+    FIELD_INT,               /* decimal integer within [min, max] */
+    FIELD_TEXT,              /* valid UTF-8, no control characters, max characters */
+    FIELD_DIGITS,            /* exactly min..max ASCII digits */
+};
+
+struct field {
+    const char *name;
+    enum field_type type;
+    long min, max;           /* FIELD_INT: value range; TEXT: max chars; DIGITS: length range */
+};
+
+struct field_value {
+    bool present;
+    long i;
+    const char *s;           /* the text as received (decoded), owned by the request pool */
+};
+
+/* Pure helpers (no I/O), unit-tested. */
+/* Decodes %XX and (if plus_space) '+' in place; returns -1 on a bad escape or a NUL byte. */
+int http_url_decode(char *s, bool plus_space);
+/* Strict UTF-8 (no overlongs, surrogates or code points over U+10FFFF). */
+bool http_utf8_valid(const char *s, size_t len);
+/* Number of code points of valid UTF-8. */
+size_t http_utf8_length(const char *s);
+/* Splits and decodes a query string into req->query.  0, or -1 with *err set. */
+int http_parse_query(struct http_request *req, const char *qs, const char **err);
+
+/*
+ * Checks the query parameters against spec: unknown, repeated, malformed or
+ * out-of-range ones get a 400 answer and -1.  On 0, out[i] holds spec[i].
+ */
+int http_fields_parse(struct http_request *req, const struct field *spec, size_t n,
+                      struct field_value *out);
+/* One path or query value checked against one field spec; NULL if fine, else a message. */
+const char *http_field_check(const struct field *f, const char *value, struct field_value *out);
+
+/* A request header, e.g. "If-None-Match" (NULL if absent). */
+const char *http_header(struct http_request *req, const char *name);
+const char *http_path_param(struct http_request *req, const char *name);
+
+/* Responses.  Each sends the whole response once; later calls are ignored. */
+enum http_cache {
+    CACHE_NONE,              /* personal data: no-store */
+    CACHE_SHORT,             /* public, changes quickly (statistics): 30 s */
+    CACHE_LONG,              /* public, rarely changes (stations, regions): 300 s */
+};
+/* Sends a JSON text with an ETag; answers 304 when If-None-Match matches. */
+void http_json(struct http_request *req, int status, const char *json, size_t len,
+               enum http_cache cache);
+/* The one error format: {"error":{"code":..., "message":..., "field":...}} */
+void http_error(struct http_request *req, int status, const char *code, const char *message,
+                const char *field);
+void http_method_not_allowed(struct http_request *req, const char *allow);
+
+/* FNV-1a 64 of the body, as a quoted strong ETag into buf (at least 19 bytes). */
+void http_etag(const char *data, size_t len, char *buf);
+
+#endif

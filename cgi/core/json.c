@@ -1,0 +1,57 @@
+#include "json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+
+struct json_object *json_parse_strict(const char *buf, size_t len, char *err, size_t errsize)
+{
+    if (len == 0) {
+        snprintf(err, errsize, "the body is empty");
+        return NULL;
+    }
+    if (!http_utf8_valid(buf, len) || memchr(buf, '\0', len) != NULL) {
+        snprintf(err, errsize, "the body is not valid UTF-8");
+        return NULL;
+    }
+    struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+    if (tok == NULL) {
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    struct json_object *obj = json_tokener_parse_ex(tok, buf, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    if (obj == NULL || jerr != json_tokener_success) {
+        snprintf(err, errsize, "the body is not valid JSON: %s",
+                 jerr == json_tokener_continue ? "unexpected end" : json_tokener_error_desc(jerr));
+        json_object_put(obj);
+        obj = NULL;
+    } else {
+        while (end < len && strchr(" \t\r\n", buf[end]) != NULL)
+            end++;
+        if (end != len) {
+            snprintf(err, errsize, "the body has data after the JSON value");
+            json_object_put(obj);
+            obj = NULL;
+        }
+    }
+    json_tokener_free(tok);
+    return obj;
+}
+
+const char *json_unknown_member(struct json_object *obj, const char *const *allowed)
+{
+    json_object_object_foreach(obj, key, val) {
+        (void)val;
+        const char *const *a;
+        for (a = allowed; *a != NULL; a++)
+            if (strcmp(*a, key) == 0)
+                break;
+        if (*a == NULL)
+            return key;
+    }
+    return NULL;
+}

@@ -1,0 +1,12 @@
+#ifndef SHAILOO_LOG_H
+#define SHAILOO_LOG_H
+
+#include "http.h"
+
+/* One line per request on stderr: time, request id, method, path, status, ms. */
+void log_request(const struct http_request *req, double ms);
+/* A problem worth an operator's attention, with the request id if any. */
+void log_error(const char *request_id, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,24 @@
+#ifndef SHAILOO_SERVER_H
+#define SHAILOO_SERVER_H
+
+#include "route.h"
+
+/*
+ * The process model of kfcgi and nginx: a master opens the FastCGI socket,
+ * forks the workers, restarts one that dies and, on SIGTERM or SIGINT,
+ * lets each finish the request in hand.  Workers share nothing.
+ */
+struct server_config {
+    const char *socket_path;     /* unix socket nginx connects to */
+    int socket_mode;             /* its permission bits */
+    int workers;
+    const char *conninfo;        /* libpq connection string */
+    const struct route_table *routes;
+    size_t nroutes;
+    void (*worker_init)(void);   /* registers statements etc., after fork */
+};
+
+/* Runs until SIGTERM/SIGINT; returns the process exit code. */
+int server_run(const struct server_config *cfg);
+
+#endif

@@ -1,0 +1,224 @@
+#!/bin/bash
+# One Shailoo instance: a PostgreSQL cluster, the application and nginx, all
+# under $VAR (var/ for `make run`, var/test/ for `make test`).
+#
+#   scripts/instance.sh start|stop|migrate|psql|status
+#
+# Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
+# RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
+# MICROCACHE=off, SHAILOO_USER (the unprivileged user, default shailoo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd -P)
+VAR=${VAR:-var}
+mkdir -p "$VAR"
+VAR=$(cd "$VAR" && pwd -P)
+PORT=${PORT:-8080}
+DEMO_SCALE=${DEMO_SCALE:-1}
+USER_NAME=${SHAILOO_USER:-shailoo}
+PGBIN=/usr/lib/postgresql/15/bin
+RUN=$VAR/run
+LOG=$VAR/log
+DB=shailoo
+export PGHOST=$RUN PGDATABASE=$DB PGUSER=$USER_NAME
+
+say() { printf '%s\n' "$*" >&2; }
+as_user() { setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- "$@"; }
+q() { psql -X -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+ensure_user() {
+    if ! id -u "$USER_NAME" >/dev/null 2>&1; then
+        say "instance: creating system user $USER_NAME"
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$USER_NAME"
+    fi
+    # The unprivileged user must reach $VAR and the static files: give "search"
+    # (x, not read) on every ancestor that lacks it, e.g. a mktemp -d folder.
+    local d=$VAR
+    while [ "$d" != / ]; do
+        d=$(dirname "$d")
+        if ! setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups test -x "$d"; then
+            say "instance: chmod o+x $d (so $USER_NAME can reach $VAR)"
+            chmod o+x "$d"
+        fi
+    done
+    mkdir -p "$RUN" "$LOG" "$VAR/nginx/tmp" "$VAR/nginx/cache"
+    chown -R "$USER_NAME:" "$RUN" "$LOG" "$VAR/nginx"
+    chmod 750 "$RUN"
+}
+
+pg_running() { [ -f "$VAR/pg/postmaster.pid" ] && as_user "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1; }
+
+start_pg() {
+    if [ ! -f "$VAR/pg/PG_VERSION" ]; then
+        say "instance: initdb $VAR/pg"
+        mkdir -p "$VAR/pg" && chown "$USER_NAME:" "$VAR/pg" && chmod 700 "$VAR/pg"
+        # Local socket only, in a folder only $USER_NAME (and root) can enter.
+        as_user "$PGBIN/initdb" -D "$VAR/pg" -U "$USER_NAME" -E UTF8 --locale=C.UTF-8 \
+            --auth-local=trust --auth-host=reject >"$LOG/initdb.log"
+        cat >>"$VAR/pg/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$RUN'
+max_connections = 200
+shared_buffers = 512MB
+work_mem = 16MB
+maintenance_work_mem = 512MB
+max_wal_size = 4GB
+synchronous_commit = on
+log_min_duration_statement = 1000
+CONF
+    fi
+    if ! pg_running; then
+        as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$LOG/postgresql.log" -w -t 60 start >/dev/null
+    fi
+}
+
+migrate() {
+    q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
+        q -d postgres -c "CREATE DATABASE $DB"
+    q -c "CREATE TABLE IF NOT EXISTS schema_migrations (
+              version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    local f v
+    for f in sql/migrations/[0-9][0-9][0-9]_*.sql; do
+        v=$(basename "$f" .sql)
+        if [ -z "$(q -c "SELECT 1 FROM schema_migrations WHERE version = '$v'")" ]; then
+            say "instance: migration $v"
+            # The migration and its record in one transaction: applied once, whole.
+            psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$f" \
+                -c "INSERT INTO schema_migrations (version) VALUES ('$v')" >/dev/null
+        fi
+    done
+}
+
+load_demo() {
+    if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
+        return
+    fi
+    say "instance: loading the demo country (scale $DEMO_SCALE)"
+    local t0=$SECONDS
+    build/demo-gen --scale "$DEMO_SCALE" | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
+    psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql -f sql/demo/finish.sql >/dev/null
+    q -c "VACUUM ANALYZE"
+    say "instance: demo country loaded in $((SECONDS - t0)) s: $(q -c "SELECT count(*) FROM voters") voters, $(q -c "SELECT count(*) FROM stations") stations"
+}
+
+app_pid() { cat "$RUN/shailoo.pid" 2>/dev/null || true; }
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+start_app() {
+    local bin=build/shailoo pid
+    [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
+    pid=$(app_pid)
+    if alive "$pid"; then
+        # A rebuilt binary replaces the running one.
+        if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$ROOT/$bin" ] &&
+           [ ! "$ROOT/$bin" -nt "$RUN/shailoo.pid" ]; then
+            return
+        fi
+        stop_app
+    fi
+    SHAILOO_SOCKET=$RUN/shailoo.sock SHAILOO_DB="host=$RUN dbname=$DB user=$USER_NAME" \
+    SHAILOO_WORKERS=${WORKERS:-} \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
+        setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
+        "$ROOT/$bin" </dev/null >>"$LOG/shailoo.log" 2>&1 &
+    echo $! >"$RUN/shailoo.pid"
+    for _ in $(seq 50); do
+        [ -S "$RUN/shailoo.sock" ] && return
+        sleep 0.1
+    done
+    say "instance: the application did not start; see $LOG/shailoo.log"
+    tail -20 "$LOG/shailoo.log" >&2
+    exit 1
+}
+
+stop_app() {
+    local pid
+    pid=$(app_pid)
+    if alive "$pid"; then
+        kill -TERM "$pid"
+        for _ in $(seq 100); do alive "$pid" || break; sleep 0.1; done
+    fi
+    rm -f "$RUN/shailoo.pid"
+}
+
+nginx_conf() {
+    sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
+        -e "s|@USER@|$USER_NAME|g" \
+        -e "s|@LOOKUP_RATE@|${LOOKUP_RATE:-10r/s}|g" -e "s|@LOOKUP_BURST@|${LOOKUP_BURST:-20}|g" \
+        -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
+        nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
+}
+
+start_nginx() {
+    nginx_conf
+    nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log"
+    local pid
+    pid=$(cat "$RUN/nginx.pid" 2>/dev/null || true)
+    if alive "$pid"; then
+        kill -HUP "$pid"
+    else
+        nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log"
+    fi
+}
+
+stop_nginx() {
+    local pid
+    pid=$(cat "$RUN/nginx.pid" 2>/dev/null || true)
+    if alive "$pid"; then
+        kill -QUIT "$pid"
+        for _ in $(seq 50); do alive "$pid" || break; sleep 0.1; done
+    fi
+}
+
+wait_http() {
+    for _ in $(seq 100); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/api/v1/regions" 2>/dev/null; then
+            return
+        fi
+        sleep 0.1
+    done
+    say "instance: http://127.0.0.1:$PORT/ does not answer; see $LOG/"
+    exit 1
+}
+
+case "${1:-}" in
+start)
+    ensure_user
+    start_pg
+    if [ "${RESET_DB:-0}" = 1 ]; then
+        q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+    fi
+    migrate
+    load_demo
+    start_app
+    start_nginx
+    wait_http
+    echo "Shailoo is running at http://127.0.0.1:$PORT/"
+    ;;
+stop)
+    stop_nginx
+    stop_app
+    if [ -f "$VAR/pg/postmaster.pid" ]; then
+        as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    echo "Shailoo stopped ($VAR)"
+    ;;
+migrate)
+    ensure_user
+    start_pg
+    migrate
+    ;;
+psql)
+    exec psql -X
+    ;;
+status)
+    pg_running && echo "postgresql: running" || echo "postgresql: stopped"
+    alive "$(app_pid)" && echo "shailoo: running" || echo "shailoo: stopped"
+    alive "$(cat "$RUN/nginx.pid" 2>/dev/null || true)" && echo "nginx: running" || echo "nginx: stopped"
+    ;;
+*)
+    echo "usage: $0 start|stop|migrate|psql|status" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,111 @@
+-- The voter list and the statistics kept up to date by its writes.
+
+CREATE TABLE voters (
+    pin            char(14) PRIMARY KEY CHECK (pin ~ '^[0-9]{14}$'),
+    last_name      text NOT NULL CHECK (last_name <> '' AND length(last_name) <= 100),
+    first_name     text NOT NULL CHECK (first_name <> '' AND length(first_name) <= 100),
+    patronymic     text CHECK (patronymic <> '' AND length(patronymic) <= 100),
+    birth_date     date NOT NULL CHECK (birth_date > '1900-01-01'),
+    sex            char(1) NOT NULL CHECK (sex IN ('F', 'M')),
+    address        text NOT NULL CHECK (address <> '' AND length(address) <= 300),
+    station_number integer NOT NULL REFERENCES stations,
+    status         text NOT NULL DEFAULT 'active'
+                   CHECK (status IN ('active', 'removed')),
+    updated_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX voters_station ON voters (station_number);
+
+-- Age groups of the published statistics, in one place.
+CREATE FUNCTION age_group(birth date, asof date) RETURNS smallint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN a < 18 THEN 0      -- not yet of voting age on that date
+        WHEN a <= 25 THEN 1     -- 18-25
+        WHEN a <= 35 THEN 2     -- 26-35
+        WHEN a <= 45 THEN 3     -- 36-45
+        WHEN a <= 55 THEN 4     -- 46-55
+        WHEN a <= 65 THEN 5     -- 56-65
+        ELSE 6 END              -- 66+
+    FROM (SELECT extract(year FROM age(asof, birth))::int AS a) s
+$$;
+
+-- The date the statistics' ages are computed at: the list's last update.
+CREATE TABLE voter_stats_asof (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    asof     date NOT NULL
+);
+
+-- Active voters by area (region 1..9, 0 = abroad), sex and age group.
+CREATE TABLE voter_stats (
+    region_id smallint NOT NULL CHECK (region_id BETWEEN 0 AND 9),
+    sex       char(1) NOT NULL CHECK (sex IN ('F', 'M')),
+    age_group smallint NOT NULL CHECK (age_group BETWEEN 0 AND 6),
+    voters    integer NOT NULL CHECK (voters >= 0),
+    PRIMARY KEY (region_id, sex, age_group)
+);
+
+-- Monthly snapshots of the list for the dynamics.
+CREATE TABLE voter_list_snapshots (
+    month     date NOT NULL CHECK (extract(day FROM month) = 1),
+    region_id smallint NOT NULL CHECK (region_id BETWEEN 0 AND 9),
+    sex       char(1) NOT NULL CHECK (sex IN ('F', 'M')),
+    age_group smallint NOT NULL CHECK (age_group BETWEEN 0 AND 6),
+    voters    integer NOT NULL CHECK (voters >= 0),
+    PRIMARY KEY (month, region_id, sex, age_group)
+);
+
+CREATE FUNCTION station_area(st integer) RETURNS smallint
+LANGUAGE sql STABLE STRICT AS $$
+    SELECT coalesce(region_id, 0) FROM stations WHERE number = st
+$$;
+
+-- Keeps voter_stats and stations.voters in step with every write to voters.
+CREATE FUNCTION voters_count() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    d date := (SELECT asof FROM voter_stats_asof);
+BEGIN
+    IF d IS NULL THEN
+        d := current_date;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'active' THEN
+        UPDATE voter_stats SET voters = voters - 1
+         WHERE region_id = station_area(OLD.station_number) AND sex = OLD.sex
+           AND age_group = age_group(OLD.birth_date, d);
+        UPDATE stations SET voters = voters - 1 WHERE number = OLD.station_number;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'active' THEN
+        INSERT INTO voter_stats AS s VALUES
+            (station_area(NEW.station_number), NEW.sex, age_group(NEW.birth_date, d), 1)
+        ON CONFLICT (region_id, sex, age_group) DO UPDATE SET voters = s.voters + 1;
+        UPDATE stations SET voters = voters + 1 WHERE number = NEW.station_number;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER voters_count AFTER INSERT OR DELETE OR UPDATE OF station_number, sex, birth_date, status
+    ON voters FOR EACH ROW EXECUTE FUNCTION voters_count();
+
+-- Recounts everything at a new date (daily during an election, monthly
+-- between them) and records that month's snapshot.  Also used after bulk
+-- loads, which disable the trigger.
+CREATE FUNCTION refresh_voter_stats(d date) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    LOCK TABLE voters IN SHARE MODE;
+    INSERT INTO voter_stats_asof VALUES (true, d)
+        ON CONFLICT (only_row) DO UPDATE SET asof = EXCLUDED.asof;
+    DELETE FROM voter_stats;
+    INSERT INTO voter_stats
+    SELECT coalesce(s.region_id, 0), v.sex, age_group(v.birth_date, d), count(*)
+      FROM voters v JOIN stations s ON s.number = v.station_number
+     WHERE v.status = 'active'
+     GROUP BY 1, 2, 3;
+    UPDATE stations s SET voters = coalesce(c.n, 0)
+      FROM (SELECT st.number, count(v.pin) AS n
+              FROM stations st LEFT JOIN voters v
+                ON v.station_number = st.number AND v.status = 'active'
+             GROUP BY st.number) c
+     WHERE c.number = s.number AND s.voters IS DISTINCT FROM coalesce(c.n, 0);
+    DELETE FROM voter_list_snapshots WHERE month = date_trunc('month', d)::date;
+    INSERT INTO voter_list_snapshots
+    SELECT date_trunc('month', d)::date, region_id, sex, age_group, voters FROM voter_stats;
+END $$;
