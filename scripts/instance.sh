@@ -75,7 +75,7 @@ CONF
 migrate() {
     q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
         q -d postgres -c "CREATE DATABASE $DB"
-    q -c "CREATE TABLE IF NOT EXISTS schema_migrations (
+    q -c "SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS schema_migrations (
               version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
     local f v
     for f in sql/migrations/[0-9][0-9][0-9]_*.sql; do

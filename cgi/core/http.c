@@ -108,7 +108,7 @@ int http_parse_query(struct http_request *req, const char *qs, const char **err)
             return -1;
         }
         char *eq = strchr(pair, '=');
-        char *value = "";
+        char *value = pair + strlen(pair);  /* "flag" alone: an empty value */
         if (eq != NULL) {
             *eq = '\0';
             value = eq + 1;

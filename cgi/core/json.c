@@ -1,9 +1,29 @@
 #include "json.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "http.h"
+
+/* json-c 0.16 takes 'single-quoted' strings even in strict mode: refuse them here. */
+static bool has_single_quote(const char *buf, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (in_string) {
+            if (buf[i] == '\\')
+                i++;
+            else if (buf[i] == '"')
+                in_string = false;
+        } else if (buf[i] == '"') {
+            in_string = true;
+        } else if (buf[i] == '\'') {
+            return true;
+        }
+    }
+    return false;
+}
 
 struct json_object *json_parse_strict(const char *buf, size_t len, char *err, size_t errsize)
 {
@@ -13,6 +33,10 @@ struct json_object *json_parse_strict(const char *buf, size_t len, char *err, si
     }
     if (!http_utf8_valid(buf, len) || memchr(buf, '\0', len) != NULL) {
         snprintf(err, errsize, "the body is not valid UTF-8");
+        return NULL;
+    }
+    if (has_single_quote(buf, len)) {
+        snprintf(err, errsize, "the body is not valid JSON: single quotes");
         return NULL;
     }
     struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);

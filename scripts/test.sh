@@ -1,0 +1,65 @@
+#!/bin/bash
+# make test: unit tests, then API and browser tests against an instance of
+# their own (var/test, its own port, a small demo country, the server built
+# with AddressSanitizer and UndefinedBehaviorSanitizer).
+#   scripts/test.sh PORT SCALE
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PORT=${1:-18080}
+SCALE=${2:-0.01}
+export VAR=var/test PORT DEMO_SCALE=$SCALE SANITIZE=1 RESET_DB=1 WORKERS=2
+# The per-person lookup limit is kept, higher than in production, so the
+# tests can reach it on purpose without tripping over it otherwise.
+export LOOKUP_RATE=${LOOKUP_RATE:-200r/s} LOOKUP_BURST=${LOOKUP_BURST:-100}
+
+status=0
+unit_out=$(make --no-print-directory unit 2>&1)
+unit_rc=$?
+printf '%s\n' "$unit_out" | grep -vE '^(cc|gcc) '
+[ "$unit_rc" = 0 ] || status=1
+unit_line=$(printf '%s\n' "$unit_out" | grep -E '^unit: [0-9]+ passed' | tail -1)
+
+cleanup() { scripts/instance.sh stop >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+mkdir -p var/test/log
+: >var/test/log/shailoo.log 2>/dev/null || true
+if ! scripts/instance.sh start; then
+    echo "test: the test instance did not start"
+    tail -30 var/test/log/*.log 2>/dev/null
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+export SHAILOO_URL=http://127.0.0.1:$PORT SHAILOO_VAR=$PWD/var/test
+node_out=$(mktemp)
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+     --test-reporter=tap --test-reporter-destination="$node_out" \
+     tests/api/*.test.mjs tests/browser/*.test.mjs
+node_rc=$?
+[ "$node_rc" = 0 ] || status=1
+np=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$node_out" | tail -1)
+nf=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$node_out" | tail -1)
+rm -f "$node_out"
+
+# Anything the sanitizers said while the server ran is a failure.
+san=0
+if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' var/test/log/shailoo.log; then
+    echo "test: the sanitizers reported errors in the server:"
+    grep -E -A20 'runtime error|AddressSanitizer' var/test/log/shailoo.log | head -60
+    san=1
+    status=1
+fi
+if grep -q 'worker .* ended' var/test/log/shailoo.log; then
+    echo "test: a server worker died during the tests:"
+    grep 'worker .* ended' var/test/log/shailoo.log | head
+    san=1
+    status=1
+fi
+
+up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
+echo
+echo "unit: ${up:-0} passed, ${uf:-1} failed; api+browser: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "$(( ${up:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${nf:-1} + san )) failed"
+exit $status
