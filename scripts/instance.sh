@@ -2,7 +2,7 @@
 # One Shailoo instance: a PostgreSQL cluster, the application and nginx, all
 # under $VAR (var/ for `make run`, var/test/ for `make test`).
 #
-#   scripts/instance.sh start|stop|migrate|psql|status
+#   scripts/instance.sh start|stop|migrate|psql|status|pg-stop|pg-start
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
 # RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
@@ -211,6 +211,12 @@ migrate)
     ;;
 psql)
     exec psql -X
+    ;;
+pg-stop)    # for the tests: the database goes away under the running application
+    as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -m fast -w stop >/dev/null
+    ;;
+pg-start)
+    start_pg
     ;;
 status)
     pg_running && echo "postgresql: running" || echo "postgresql: stopped"

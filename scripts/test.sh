@@ -40,6 +40,15 @@ node_rc=$?
 [ "$node_rc" = 0 ] || status=1
 np=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$node_out" | tail -1)
 nf=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$node_out" | tail -1)
+
+# System tests disturb the instance (database restart, killed workers): alone, last.
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+     --test-reporter=tap --test-reporter-destination="$node_out" tests/system/*.test.mjs
+[ $? = 0 ] || status=1
+sp=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$node_out" | tail -1)
+sf=$(sed -n 's/^# fail \([0-9]*\)/\1/p' "$node_out" | tail -1)
+np=$(( ${np:-0} + ${sp:-0} ))
+nf=$(( ${nf:-1} + ${sf:-1} ))
 rm -f "$node_out"
 
 # Anything the sanitizers said while the server ran is a failure.
@@ -50,9 +59,9 @@ if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' var/test/log/shailoo.
     san=1
     status=1
 fi
-if grep -q 'worker .* ended' var/test/log/shailoo.log; then
-    echo "test: a server worker died during the tests:"
-    grep 'worker .* ended' var/test/log/shailoo.log | head
+# Workers the system tests kill end by SIGKILL (9); any other end is a crash.
+if grep -E 'worker [0-9]+ ended \((signal [^9]|exit [1-9])' var/test/log/shailoo.log; then
+    echo "test: a server worker crashed during the tests (above)"
     san=1
     status=1
 fi
@@ -60,6 +69,6 @@ fi
 up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 echo
-echo "unit: ${up:-0} passed, ${uf:-1} failed; api+browser: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "unit: ${up:-0} passed, ${uf:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
 echo "$(( ${up:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${nf:-1} + san )) failed"
 exit $status
