@@ -25,7 +25,7 @@ APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build run stop restart test unit api-test browser-test bench deps migrate psql clean demo-load
+.PHONY: all build run stop test unit bench deps migrate psql clean fuzz
 
 all: build
 
@@ -71,6 +71,17 @@ test: deps build
 
 bench: deps build
 	@VAR=var PORT=$(PORT) tests/bench/bench.sh
+
+# libFuzzer harnesses of the parsers (clang); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(filter-out cgi/core/server.c cgi/core/db.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do echo "fuzz: $$f ($(FUZZ_SECONDS) s)"; mkdir -p build/corpus/$$(basename $$f); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/corpus/$$(basename $$f) 2>&1 | tail -2 || exit 1; done
 
 clean:
 	rm -rf build
