@@ -224,6 +224,40 @@ const char *http_path_param(struct http_request *req, const char *name)
     return NULL;
 }
 
+const char *http_cookie(struct http_request *req, const char *name)
+{
+    const char *h = http_header(req, "Cookie");
+    size_t nlen = strlen(name);
+    if (h == NULL || nlen == 0)
+        return NULL;
+    for (const char *p = h; *p != '\0';) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        size_t len = strcspn(p, ";");
+        if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+            const char *v = p + nlen + 1;
+            size_t vlen = len - nlen - 1;
+            while (vlen > 0 && v[vlen - 1] == ' ')
+                vlen--;
+            if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
+                v++;
+                vlen -= 2;
+            }
+            if (vlen > HTTP_MAX_COOKIE)
+                return NULL;
+            /* RFC 6265 cookie-octets only. */
+            for (size_t i = 0; i < vlen; i++) {
+                unsigned char c = (unsigned char)v[i];
+                if (c < 0x21 || c > 0x7E || c == '"' || c == ',' || c == '\\')
+                    return NULL;
+            }
+            return pool_strndup(req->pool, v, vlen);
+        }
+        p += len;
+    }
+    return NULL;
+}
+
 void http_etag(const char *data, size_t len, char *buf)
 {
     uint64_t h = 0xcbf29ce484222325ULL;

@@ -91,6 +91,12 @@ const char *http_field_check(const struct field *f, const char *value, struct fi
 /* A request header, e.g. "If-None-Match" (NULL if absent). */
 const char *http_header(struct http_request *req, const char *name);
 const char *http_path_param(struct http_request *req, const char *name);
+/*
+ * The value of cookie name from the Cookie header, copied into req->pool;
+ * NULL if absent, malformed, or longer than HTTP_MAX_COOKIE.
+ */
+#define HTTP_MAX_COOKIE 4096
+const char *http_cookie(struct http_request *req, const char *name);
 
 /* Responses.  Each sends the whole response once; later calls are ignored. */
 enum http_cache {

@@ -211,6 +211,25 @@ static void etag_and_304(void **state)
     assert_non_null(strstr(f.out, "Content-Length: 7"));
 }
 
+static void cookies(void **state)
+{
+    (void)state;
+    struct http_request req;
+    struct fake f;
+    const char *env[] = {"HTTP_COOKIE", "a=1; sid=abc.def; sidx=no; q=\"quoted\"; bad=a\\b", NULL};
+    fake_init(&req, &f, pool, "GET", "/");
+    f.env = env;
+    assert_string_equal(http_cookie(&req, "a"), "1");
+    assert_string_equal(http_cookie(&req, "sid"), "abc.def");
+    assert_string_equal(http_cookie(&req, "sidx"), "no");
+    assert_string_equal(http_cookie(&req, "q"), "quoted");
+    assert_null(http_cookie(&req, "bad"));
+    assert_null(http_cookie(&req, "si"));
+    assert_null(http_cookie(&req, "none"));
+    fake_init(&req, &f, pool, "GET", "/");
+    assert_null(http_cookie(&req, "a"));   /* no Cookie header */
+}
+
 static void pool_many(void **state)
 {
     (void)state;
@@ -232,7 +251,7 @@ int main(void)
         cmocka_unit_test(url_decode),   cmocka_unit_test(utf8),
         cmocka_unit_test(query_parse),  cmocka_unit_test(fields),
         cmocka_unit_test(error_format), cmocka_unit_test(etag_and_304),
-        cmocka_unit_test(pool_many),
+        cmocka_unit_test(cookies),      cmocka_unit_test(pool_many),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
