@@ -27,6 +27,8 @@ const size_t tizme_nstatements = NELEM(tizme_statements);
 static void voter_get(struct http_request *req)
 {
     const char *pin = http_path_param(req, "pin");
+    if (http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
     if (!pin_valid(pin)) {
         http_error(req, 400, "invalid_pin", "a PIN is exactly 14 digits", "pin");
         return;

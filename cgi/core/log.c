@@ -16,7 +16,10 @@ static void stamp(char *buf, size_t size)
     snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-/* PINs are personal data: a run of 10 or more digits is logged as stars. */
+/*
+ * PINs are personal data: a run of 10 or more digits is logged as stars.
+ * Control bytes become '?', so a crafted path cannot forge log lines.
+ */
 static void mask_digits(const char *path, char *out, size_t size)
 {
     size_t o = 0;
@@ -31,7 +34,8 @@ static void mask_digits(const char *path, char *out, size_t size)
                 out[o++] = path[i];
             path += run;
         } else {
-            out[o++] = *path++;
+            unsigned char c = (unsigned char)*path++;
+            out[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
         }
     }
     out[o] = '\0';
