@@ -22,7 +22,7 @@ describe('logs', () => {
   test('the application logs one line per request, with its id, method, path and status', async () => {
     // A path of its own: the public aggregates may come from nginx's microcache,
     // which the application never sees.
-    const path = `/api/v1/no-such-thing-${Date.now()}`;
+    const path = `/api/v1/no-such-thing-${Date.now().toString(36)}`;
     const res = await request(path);
     assert.equal(res.status, 404);
     const id = res.headers['x-request-id'];
