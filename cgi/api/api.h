@@ -27,6 +27,14 @@ void api_db_failure(struct http_request *req, enum db_status st);
 const char *api_path_field(struct http_request *req, const struct field *f,
                            struct field_value *out);
 
+/*
+ * The public JSON of a station (station_json() in SQL), from this worker's
+ * cache, at most PLACES_STATION_TTL seconds old.  Borrowed: valid until the
+ * next call.  NULL with *st == DB_OK when there is no such station.
+ */
+#define PLACES_STATION_TTL 60
+const char *places_station_json(long number, size_t *len, enum db_status *st);
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -1,5 +1,8 @@
 /* The country's geography: regions, districts and polling stations. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "api.h"
 
@@ -21,6 +24,7 @@ const struct db_statement places_statements[] = {
      "                               FROM stations GROUP BY district_number) c"
      "    ON c.district_number = d.number"
      " WHERE $1::smallint IS NULL OR d.region_id = $1::smallint"},
+    {"places_station_json", "SELECT station_json(s)::text FROM stations s WHERE s.number = $1::integer"},
     {"places_station",
      "SELECT json_build_object('station',"
      "  (station_json(s)::jsonb || jsonb_build_object('boundary', s.boundary)))::text"
@@ -44,6 +48,48 @@ const struct db_statement places_statements[] = {
      "  'page', $4::integer, 'per_page', 20, 'total', (SELECT count(*) FROM m))::text"},
 };
 const size_t places_nstatements = NELEM(places_statements);
+
+/*
+ * Station numbers run from 1001 to 10999 (the schema's CHECK).  The cache is
+ * this worker's own: each JSON text is owned by its slot.
+ */
+#define STATION_MIN 1001
+#define STATION_MAX 10999
+
+static struct {
+    char *json;
+    size_t len;
+    time_t at;
+} station_cache[STATION_MAX - STATION_MIN + 1];
+
+const char *places_station_json(long number, size_t *len, enum db_status *st)
+{
+    *st = DB_OK;
+    if (number < STATION_MIN || number > STATION_MAX)
+        return NULL;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    size_t i = (size_t)(number - STATION_MIN);
+    if (station_cache[i].json != NULL && now.tv_sec - station_cache[i].at < PLACES_STATION_TTL) {
+        *len = station_cache[i].len;
+        return station_cache[i].json;
+    }
+    char num[24];
+    snprintf(num, sizeof(num), "%ld", number);
+    const char *params[] = {num};
+    PGresult *res = NULL;
+    *st = db_exec("places_station_json", 1, params, &res);
+    if (*st != DB_OK)
+        return NULL;
+    const char *v = db_value(res);
+    free(station_cache[i].json);
+    station_cache[i].json = v != NULL ? strdup(v) : NULL;
+    station_cache[i].len = v != NULL ? strlen(v) : 0;
+    station_cache[i].at = now.tv_sec;
+    PQclear(res);
+    *len = station_cache[i].len;
+    return station_cache[i].json;
+}
 
 static void regions_get(struct http_request *req)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "pool.h"
 
 /* json-c 0.16 takes 'single-quoted' strings even in strict mode: refuse them here. */
 static bool has_single_quote(const char *buf, size_t len)
@@ -78,4 +79,26 @@ const char *json_unknown_member(struct json_object *obj, const char *const *allo
             return key;
     }
     return NULL;
+}
+
+char *json_quote(struct pool *pool, const char *s)
+{
+    size_t n = 2;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        n += *p == '"' || *p == '\\' ? 2 : *p < 0x20 ? 6 : 1;
+    char *out = pool_alloc(pool, n + 1), *o = out;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*p;
+        } else if (*p < 0x20) {
+            o += snprintf(o, 7, "\\u%04x", *p);
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
 }

@@ -20,4 +20,8 @@ struct json_object *json_parse_strict(const char *buf, size_t len, char *err, si
  */
 const char *json_unknown_member(struct json_object *obj, const char *const *allowed);
 
+/* s as a quoted JSON string (escaped), allocated from pool. */
+struct pool;
+char *json_quote(struct pool *pool, const char *s);
+
 #endif

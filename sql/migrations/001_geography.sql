@@ -16,7 +16,8 @@ CREATE TABLE districts (
     number    smallint PRIMARY KEY CHECK (number BETWEEN 1 AND 36),
     region_id smallint NOT NULL REFERENCES regions,
     name_ru   text NOT NULL CHECK (name_ru <> ''),
-    name_ky   text NOT NULL CHECK (name_ky <> '')
+    name_ky   text NOT NULL CHECK (name_ky <> ''),
+    UNIQUE (number, region_id)
 );
 CREATE INDEX districts_region ON districts (region_id);
 
@@ -26,7 +27,8 @@ CREATE TABLE commissions (
     id        integer PRIMARY KEY,
     region_id smallint REFERENCES regions,
     name_ru   text NOT NULL CHECK (name_ru <> ''),
-    name_ky   text NOT NULL CHECK (name_ky <> '')
+    name_ky   text NOT NULL CHECK (name_ky <> ''),
+    UNIQUE (id, region_id)
 );
 
 -- Station numbers: region prefix * 1000 + sequence inside the region
@@ -49,7 +51,10 @@ CREATE TABLE stations (
     CHECK (abroad OR (region_id IS NOT NULL AND district_number IS NOT NULL AND country IS NULL
                       AND number / 1000 = region_id)),
     CHECK (NOT abroad OR (region_id IS NULL AND district_number IS NULL AND country IS NOT NULL)),
-    CHECK ((lat IS NULL) = (lon IS NULL))
+    CHECK ((lat IS NULL) = (lon IS NULL)),
+    -- A station's district and commission are of its own region.
+    FOREIGN KEY (district_number, region_id) REFERENCES districts (number, region_id),
+    FOREIGN KEY (commission_id, region_id) REFERENCES commissions (id, region_id)
 );
 CREATE INDEX stations_region ON stations (region_id, number);
 CREATE INDEX stations_district ON stations (district_number, number);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # make bench: load figures on the running instance (make run, full demo country).
-# Each endpoint under wrk beside nginx serving a static file in the same run;
+# Each endpoint under wrk right after nginx serving a static file, in the same run;
 # requests/s, p50/p99 latency, ratio to static; the workers' memory.
 # The per-person rate limit is lifted for the run (and restored after), and
 # the statistics are measured with and without nginx's microcache.
@@ -34,28 +34,30 @@ VAR=$VAR PORT=$PORT LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 scripts/instance
 
 psql -X -qAt -c "SELECT '/api/v1/tizme/voters/' || pin FROM voters WHERE status = 'active'
                  ORDER BY hashtext(pin) LIMIT 20000" >"$tmp/pins"
-psql -X -qAt -c "SELECT DISTINCT '/api/v1/stations?q=' || settlement FROM stations" |
-    sed 's/ /%20/g' >"$tmp/search"
+psql -X -qAt -c "SELECT DISTINCT settlement FROM stations" |
+    node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () =>
+        s.split("\n").filter(Boolean).forEach((x) => console.log("/api/v1/stations?q=" + encodeURIComponent(x))))' \
+    >"$tmp/search"
 psql -X -qAt -c "SELECT '/api/v1/stations/' || number FROM stations" >"$tmp/stations"
 
-printf '%-34s %10s %9s %9s %9s %8s\n' endpoint req/s p50 p99 static/s ratio
-run_pair() {  # name, wrk args for the endpoint...
+# wrk's figures: requests/s, p50, p99, non-2xx count.
+figures() {
+    awk '/^Requests\/sec/ {r = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
+         /Non-2xx/ {e = $NF} END {printf "%s %s %s %s\n", r, p50, p99, (e == "" ? 0 : e)}' "$1"
+}
+
+printf '%-34s %10s %9s %9s %10s %7s %8s\n' endpoint req/s p50 p99 static/s ratio non-2xx
+run_pair() {  # name, wrk arguments for the endpoint...
     local name=$1
     shift
-    # The endpoint and the static file in the same run, each with half the connections.
-    wrk -t1 -c$((CONNECTIONS / 2)) -d"$DURATION" --latency "$BASE/index.html" >"$tmp/static.out" 2>&1 &
-    local spid=$!
-    wrk -t$((THREADS > 1 ? THREADS - 1 : 1)) -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$tmp/ep.out" 2>&1
-    wait "$spid"
-    local rps p50 p99 srps errs
-    rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/ep.out")
-    p50=$(awk '$1 == "50%" {print $2}' "$tmp/ep.out")
-    p99=$(awk '$1 == "99%" {print $2}' "$tmp/ep.out")
-    srps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/static.out")
-    errs=$(awk '/Non-2xx/ {print $NF}' "$tmp/ep.out")
-    printf '%-34s %10.0f %9s %9s %9.0f %8.2f%s\n' "$name" "$rps" "$p50" "$p99" "$srps" \
-        "$(awk -v a="$rps" -v b="$srps" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
-        "${errs:+  (non-2xx: $errs)}"
+    # nginx serving a static file, then the endpoint, back to back in the same run.
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE/index.html" >"$tmp/static.out" 2>&1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$tmp/ep.out" 2>&1
+    local rps p50 p99 errs srps
+    read -r rps p50 p99 errs < <(figures "$tmp/ep.out")
+    srps=$(figures "$tmp/static.out" | cut -d' ' -f1)
+    printf '%-34s %10.0f %9s %9s %10.0f %7.2f %8s\n' "$name" "$rps" "$p50" "$p99" "$srps" \
+        "$(awk -v a="$rps" -v b="$srps" 'BEGIN {print (b > 0 ? a / b : 0)}')" "$errs"
 }
 
 PATHS_FILE=$tmp/pins run_pair "PIN lookup (random voters)" -s tests/bench/random_path.lua "$BASE/"

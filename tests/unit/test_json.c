@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/pool.h"
 
 static struct json_object *parse(const char *s)
 {
@@ -44,11 +45,29 @@ static void unknown_members(void **state)
     json_object_put(o);
 }
 
+static void quote(void **state)
+{
+    (void)state;
+    struct pool *p = pool_create();
+    assert_string_equal(json_quote(p, ""), "\"\"");
+    assert_string_equal(json_quote(p, "А. Б."), "\"А. Б.\"");
+    assert_string_equal(json_quote(p, "a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\u000a\\u0001\"");
+    /* What it makes parses back to what it was given. */
+    char err[64];
+    const char *q = json_quote(p, "x\"\\\t\x1fy");
+    struct json_object *o = json_parse_strict(q, strlen(q), err, sizeof(err));
+    assert_non_null(o);
+    assert_string_equal(json_object_get_string(o), "x\"\\\t\x1fy");
+    json_object_put(o);
+    pool_destroy(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(strict),
         cmocka_unit_test(unknown_members),
+        cmocka_unit_test(quote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
