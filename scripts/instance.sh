@@ -158,6 +158,7 @@ start_nginx() {
     if alive "$pid"; then
         kill -HUP "$pid"
     else
+        find "$VAR/nginx/cache" -mindepth 1 -delete
         nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log"
     fi
 }
@@ -188,6 +189,8 @@ start)
     start_pg
     if [ "${RESET_DB:-0}" = 1 ]; then
         q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+        # nginx's microcache would serve the old database's answers while refreshing.
+        find "$VAR/nginx/cache" -mindepth 1 -delete
     fi
     migrate
     load_demo

@@ -35,7 +35,7 @@ export SHAILOO_URL=http://127.0.0.1:$PORT SHAILOO_VAR=$PWD/var/test
 node_out=$(mktemp)
 node --test --test-reporter=spec --test-reporter-destination=stdout \
      --test-reporter=tap --test-reporter-destination="$node_out" \
-     tests/api/*.test.mjs tests/browser/*.test.mjs
+     tests/api/*.test.mjs tests/browser/*.test.mjs tests/fakes/*.test.mjs
 node_rc=$?
 [ "$node_rc" = 0 ] || status=1
 np=$(sed -n 's/^# pass \([0-9]*\)/\1/p' "$node_out" | tail -1)

@@ -1,0 +1,397 @@
+#!/usr/bin/env node
+// A local stand-in for a Tunduk (X-Road) security server speaking the X-Road
+// Message Protocol for REST (r1), serving the population registry of the demo
+// country from the demo database.  Used by `make run` and by the tests; our C
+// client talks to it exactly as to a real security server.  See README.md.
+//
+//   node tests/fakes/tunduk.mjs --port 18482 --pghost DIR [--pgdb shailoo]
+//        [--pguser shailoo] [--allow-client ID ...] [--test-hooks]
+//
+// Node's standard library only.
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import http from 'node:http';
+
+const INSTANCE = 'central-server';
+const MEMBER_CLASSES = new Set(['GOV', 'COM']);
+// The population registry: central-server/GOV/70000003/population, service "person".
+const PROVIDER = { member: '70000003', subsystem: 'population' };
+const SERVICES = new Set(['person']);
+const ID_RE = /^[A-Za-z0-9'()+,\-.=?]+$/; // allowed identifier characters
+const PIN_RE = /^[0-9]{14}$/;
+const MAX_BODY = 1024 * 1024;
+const MAX_URI = 2000;
+const LOG_MAX = 1000;
+
+// ---------------------------------------------------------------- options
+
+function usage(msg) {
+  if (msg) process.stderr.write(`tunduk: ${msg}\n`);
+  process.stderr.write(
+    'usage: tunduk.mjs --port N --pghost DIR [--pgdb shailoo] [--pguser shailoo]\n' +
+      '                  [--allow-client INSTANCE/CLASS/MEMBER/SUBSYSTEM ...] [--test-hooks]\n' +
+      '                  [--exit-on-stdin-close]\n',
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { port: 18482, pghost: null, pgdb: 'shailoo', pguser: 'shailoo', allow: null, testHooks: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--port') o.port = Number(val());
+    else if (a === '--pghost') o.pghost = val();
+    else if (a === '--pgdb') o.pgdb = val();
+    else if (a === '--pguser') o.pguser = val();
+    else if (a === '--allow-client') (o.allow ??= new Set()).add(val());
+    else if (a === '--test-hooks') o.testHooks = true;
+    else if (a === '--exit-on-stdin-close') o.exitOnStdinClose = true;
+    else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown option ${a}`);
+  }
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) usage('bad --port');
+  if (!o.pghost) usage('--pghost is required');
+  return o;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+
+// ---------------------------------------------------------------- state (test hooks)
+
+let faults = []; // { pin?, type?, status, delay_ms, times }
+let log = [];
+
+// ---------------------------------------------------------------- X-Road framing
+
+class XRoadError extends Error {
+  constructor(type, message, status) {
+    super(message);
+    this.type = type;
+    // PR-REST 4.6: 400 for a request that breaks the protocol (Client.*),
+    // 500 for anything that went wrong in X-Road (Server.*).
+    this.status = status ?? (type.startsWith('Client.') ? 400 : 500);
+  }
+}
+
+// PR-REST 4.3: base64 SHA-512(SHA-512(headers) + SHA-512(body)), or
+// SHA-512(headers) without a body.  "headers" here: the request line and the
+// X-Road-* request headers, lower-case names, sorted, "name: value\r\n" each.
+function requestHash(req, body) {
+  let head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n`;
+  const names = Object.keys(req.headers)
+    .filter((n) => n.startsWith('x-road-') && n !== 'x-road-request-hash')
+    .sort();
+  for (const n of names) head += `${n}: ${req.headers[n]}\r\n`;
+  const hh = crypto.createHash('sha512').update(head).digest();
+  if (body.length === 0) return crypto.createHash('sha512').update(hh).digest('base64');
+  const hb = crypto.createHash('sha512').update(body).digest();
+  return crypto.createHash('sha512').update(Buffer.concat([hh, hb])).digest('base64');
+}
+
+// Splits and checks an identifier: percent-decoded parts, allowed characters only.
+function parseId(parts, what) {
+  const out = [];
+  for (const raw of parts) {
+    let s;
+    try {
+      s = decodeURIComponent(raw);
+    } catch {
+      throw new XRoadError('Client.BadRequest', `${what}: malformed percent-encoding`);
+    }
+    if (!ID_RE.test(s)) throw new XRoadError('Client.BadRequest', `${what}: identifier part "${s}" has characters other than A-Z a-z 0-9 ' ( ) + , - . = ?`);
+    out.push(s);
+  }
+  if (out[0] !== INSTANCE) throw new XRoadError('Client.BadRequest', `${what}: unknown X-Road instance "${out[0]}" (expected ${INSTANCE})`);
+  if (!MEMBER_CLASSES.has(out[1])) throw new XRoadError('Client.BadRequest', `${what}: unknown member class "${out[1]}" (GOV or COM)`);
+  return out;
+}
+
+function parseClient(header) {
+  if (header === undefined || header === '') throw new XRoadError('Client.BadRequest', 'X-Road-Client header is missing');
+  const parts = header.trim().split('/');
+  // PR-REST 4.1: INSTANCE/CLASS/MEMBER[/SUBSYSTEM].
+  if (parts.length < 3 || parts.length > 4) throw new XRoadError('Client.BadRequest', 'X-Road-Client must be INSTANCE/CLASS/MEMBER/SUBSYSTEM');
+  return parseId(parts, 'X-Road-Client').join('/');
+}
+
+// "/r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/path]" -> { service, path }.
+function parseTarget(rawUrl) {
+  if (rawUrl.length > MAX_URI) throw new XRoadError('Client.BadRequest', `request URI longer than ${MAX_URI} characters`);
+  const q = rawUrl.indexOf('?');
+  const pathPart = q < 0 ? rawUrl : rawUrl.slice(0, q);
+  const segs = pathPart.split('/');
+  if (segs[0] !== '' || !/^r[0-9]+$/.test(segs[1] ?? ''))
+    throw new XRoadError('Client.BadRequest', 'Error parsing the client\'s REST request: expected /r1/{serviceId}[/path]');
+  if (segs[1] !== 'r1') throw new XRoadError('Client.BadRequest', `unsupported protocol version ${segs[1]} (r1 only)`);
+  if (segs.length < 7) throw new XRoadError('Client.BadRequest', 'service id must be INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE');
+  const id = parseId(segs.slice(2, 7), 'service id');
+  return { id, service: id.join('/'), rest: segs.slice(7), query: q < 0 ? '' : rawUrl.slice(q) };
+}
+
+// ---------------------------------------------------------------- the registry
+
+function psql(sql, vars) {
+  return new Promise((resolve, reject) => {
+    const args = ['-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-h', opts.pghost, '-U', opts.pguser, '-d', opts.pgdb];
+    // psql variables are interpolated in a script (stdin), not in -c.
+    for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
+    const child = spawn('psql', args, { env: { ...process.env, PGCONNECT_TIMEOUT: '5' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`psql exited ${code}: ${Buffer.concat(err).toString('utf8').trim()}`));
+    });
+    child.stdin.end(sql);
+  });
+}
+
+const PERSON_SQL = `
+SELECT json_build_object(
+    'pin', v.pin, 'last_name', v.last_name, 'first_name', v.first_name,
+    'patronymic', v.patronymic, 'birth_date', to_char(v.birth_date, 'YYYY-MM-DD'),
+    'sex', v.sex, 'street_address', v.address, 'settlement', s.settlement,
+    'region', coalesce(r.name_ru, s.country))
+  FROM voters v
+  JOIN stations s ON s.number = v.station_number
+  LEFT JOIN regions r ON r.id = s.region_id
+ WHERE v.pin = :'pin';
+`;
+
+async function findPerson(pin) {
+  if (!PIN_RE.test(pin)) throw new Error('findPerson: not a PIN'); // checked before; belt and braces
+  const out = (await psql(PERSON_SQL, { pin })).trim();
+  return out === '' ? null : JSON.parse(out);
+}
+
+// Passport data made up from the PIN, the same every time.
+function passportFor(pin) {
+  const h = crypto.createHash('sha256').update(`passport:${pin}`).digest();
+  const number = String(h.readUInt32BE(0) % 10_000_000).padStart(7, '0');
+  const year = 2027 + (h[4] % 10);
+  const month = String(1 + (h[5] % 12)).padStart(2, '0');
+  const day = String(1 + (h[6] % 28)).padStart(2, '0');
+  return { series: 'ID', number, valid_until: `${year}-${month}-${day}` };
+}
+
+const address = (p) => ({ region: p.region, settlement: p.settlement, street_address: p.street_address });
+
+// The provider's own answers: { status, body } (no X-Road-Error: these are
+// the service's, passed through by X-Road as they are).
+async function population(method, rest) {
+  if (rest[0] !== 'person') return { status: 404, body: { error: 'not_found' } };
+  if (rest.length < 2 || rest.length > 3 || (rest.length === 3 && rest[2] !== 'actual-address'))
+    return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  const pin = rest[1];
+  if (!PIN_RE.test(pin)) return { status: 400, body: { error: 'invalid_pin' } };
+  let p;
+  try {
+    p = await findPerson(pin);
+  } catch (e) {
+    process.stderr.write(`tunduk: ${e.message}\n`);
+    return { status: 500, body: { error: 'registry_unavailable' } };
+  }
+  if (!p) return { status: 404, body: { error: 'not_found' } };
+  if (rest.length === 3) return { status: 200, body: { pin: p.pin, actual_address: address(p) } };
+  return {
+    status: 200,
+    body: {
+      pin: p.pin,
+      last_name: p.last_name,
+      first_name: p.first_name,
+      patronymic: p.patronymic,
+      birth_date: p.birth_date,
+      sex: p.sex,
+      registered_address: address(p),
+      passport: passportFor(p.pin),
+      deceased: false,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- HTTP
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new XRoadError('Client.BadRequest', `request body larger than ${MAX_BODY} bytes`));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res, status, headers, obj) {
+  const buf = Buffer.from(JSON.stringify(obj));
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': buf.length, ...headers });
+  res.end(buf);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const isLoopback = (req) => ['127.0.0.1', '::ffff:127.0.0.1', '::1'].includes(req.socket.remoteAddress);
+
+function takeFault(pin) {
+  const f = faults.find((x) => x.times > 0 && (x.pin === undefined || x.pin === pin));
+  if (!f) return null;
+  f.times -= 1;
+  faults = faults.filter((x) => x.times > 0);
+  return f;
+}
+
+async function handleXRoad(req, res) {
+  const entry = { time: new Date().toISOString(), method: req.method, path: req.url, headers: {} };
+  for (const [n, v] of Object.entries(req.headers)) if (n.startsWith('x-road-')) entry.headers[n] = v;
+  log.push(entry);
+  if (log.length > LOG_MAX) log = log.slice(-LOG_MAX);
+
+  const xid = req.headers['x-road-id'] || crypto.randomUUID();
+  const common = { 'X-Road-Id': xid, 'X-Road-Request-Id': crypto.randomUUID() };
+  const finish = (status, headers, obj) => {
+    entry.status = status;
+    if (headers['X-Road-Error']) entry.x_road_error = headers['X-Road-Error'];
+    send(res, status, { ...common, ...headers }, obj);
+  };
+  const xroadError = (e) =>
+    finish(e.status, { 'X-Road-Error': e.type }, { type: e.type, message: e.message, detail: crypto.randomUUID() });
+
+  let body = Buffer.alloc(0);
+  try {
+    body = await readBody(req);
+  } catch (e) {
+    if (e instanceof XRoadError) return xroadError(e);
+    throw e;
+  }
+  common['X-Road-Request-Hash'] = requestHash(req, body);
+
+  let target;
+  let client;
+  try {
+    target = parseTarget(req.url);
+    client = parseClient(req.headers['x-road-client']);
+  } catch (e) {
+    if (e instanceof XRoadError) return xroadError(e);
+    throw e;
+  }
+  common['X-Road-Client'] = client;
+  common['X-Road-Service'] = target.service;
+  const [, , member, subsystem, service] = target.id;
+  if (member !== PROVIDER.member || target.id[1] !== 'GOV')
+    return xroadError(new XRoadError('Server.ClientProxy.UnknownMember', `unknown member ${target.id.slice(0, 3).join('/')}`));
+  if (subsystem !== PROVIDER.subsystem || !SERVICES.has(service))
+    return xroadError(new XRoadError('Server.ServerProxy.UnknownService', `unknown service ${target.service}`));
+  if (opts.allow && !opts.allow.has(client))
+    return xroadError(new XRoadError('Server.ServerProxy.AccessDenied', `request is not allowed: ${target.service} for ${client}`));
+
+  // Test faults: fail (after delay_ms) with an X-Road error, or only delay.
+  const rest = [service, ...target.rest.map((s) => safeDecode(s))];
+  const fault = takeFault(rest[1]);
+  if (fault) {
+    entry.fault = fault.type ?? `delay ${fault.delay_ms} ms`;
+    if (fault.delay_ms > 0) await sleep(fault.delay_ms);
+    if (res.destroyed) return;
+    if (fault.type) return xroadError(new XRoadError(fault.type, `fault injected by the test (${fault.type})`, fault.status));
+  }
+
+  const r = await population(req.method, rest);
+  if (res.destroyed) return;
+  finish(r.status, r.headers ?? {}, r.body);
+}
+
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+// ---------------------------------------------------------------- test hooks
+
+async function handleTestHook(req, res, url) {
+  if (!opts.testHooks || !isLoopback(req)) return send(res, 404, {}, { error: 'not_found' });
+  if (req.method === 'POST' && url.pathname === '/_test/fault') {
+    let f;
+    try {
+      f = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, {}, { error: 'bad_json' });
+    }
+    if (!f || typeof f !== 'object' || Array.isArray(f)) return send(res, 400, {}, { error: 'bad_json' });
+    const known = new Set(['pin', 'type', 'status', 'delay_ms', 'times']);
+    for (const k of Object.keys(f)) if (!known.has(k)) return send(res, 400, {}, { error: 'unknown_field', field: k });
+    if (f.pin !== undefined && typeof f.pin !== 'string') return send(res, 400, {}, { error: 'bad_field', field: 'pin' });
+    if (f.type !== undefined && !(typeof f.type === 'string' && /^(Client|Server\.ClientProxy|Server\.ServerProxy)\.[A-Za-z.]+$/.test(f.type)))
+      return send(res, 400, {}, { error: 'bad_field', field: 'type' });
+    if (f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 400 && f.status <= 599))
+      return send(res, 400, {}, { error: 'bad_field', field: 'status' });
+    if (f.delay_ms !== undefined && !(Number.isInteger(f.delay_ms) && f.delay_ms >= 0 && f.delay_ms <= 600000))
+      return send(res, 400, {}, { error: 'bad_field', field: 'delay_ms' });
+    if (f.times !== undefined && !(Number.isInteger(f.times) && f.times >= 1))
+      return send(res, 400, {}, { error: 'bad_field', field: 'times' });
+    if (f.type === undefined && !(f.delay_ms > 0)) return send(res, 400, {}, { error: 'bad_field', field: 'type', message: 'give a type, a delay_ms, or both' });
+    const fault = { pin: f.pin, type: f.type, status: f.status, delay_ms: f.delay_ms ?? 0, times: f.times ?? 1 };
+    faults.push(fault);
+    return send(res, 200, {}, { fault });
+  }
+  if (req.method === 'POST' && url.pathname === '/_test/reset') {
+    faults = [];
+    log = [];
+    return send(res, 200, {}, { reset: true });
+  }
+  if (req.method === 'GET' && url.pathname === '/_test/log') return send(res, 200, {}, log);
+  return send(res, 404, {}, { error: 'not_found' });
+}
+
+// ---------------------------------------------------------------- server
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const p = url.pathname.startsWith('/_test/') ? handleTestHook(req, res, url) : handleXRoad(req, res);
+  p.catch((e) => {
+    process.stderr.write(`tunduk: ${e.stack}\n`);
+    if (!res.headersSent) {
+      const type = 'Server.ServerProxy.InternalError';
+      send(res, 500, { 'X-Road-Error': type }, { type, message: 'internal error', detail: crypto.randomUUID() });
+    } else res.destroy();
+  });
+});
+server.keepAliveTimeout = 5000;
+
+server.listen(opts.port, '127.0.0.1', () => {
+  process.stdout.write(`tunduk: listening on http://127.0.0.1:${server.address().port}\n`);
+});
+
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// For a parent that may die without a chance to stop us (a test runner
+// killed): our stdin is its pipe, which closes whatever way it ends.
+if (opts.exitOnStdinClose) {
+  process.stdin.on('end', stop).on('close', stop).resume();
+}
