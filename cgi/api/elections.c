@@ -19,6 +19,6 @@ static void elections_get(struct http_request *req)
 }
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/elections", elections_get},
+    {"GET", "/api/v1/elections", elections_get, 0},
 };
 const struct route_table elections_routes = {routes, NELEM(routes)};

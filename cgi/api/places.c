@@ -155,9 +155,9 @@ static void station_get(struct http_request *req)
 }
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/regions", regions_get},
-    {"GET", "/api/v1/districts", districts_get},
-    {"GET", "/api/v1/stations", stations_get},
-    {"GET", "/api/v1/stations/{number}", station_get},
+    {"GET", "/api/v1/regions", regions_get, 0},
+    {"GET", "/api/v1/districts", districts_get, 0},
+    {"GET", "/api/v1/stations", stations_get, 0},
+    {"GET", "/api/v1/stations/{number}", station_get, 0},
 };
 const struct route_table places_routes = {routes, NELEM(routes)};

@@ -95,8 +95,8 @@ static void dynamics_get(struct http_request *req)
 }
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/tizme/voters/{pin}", voter_get},
-    {"GET", "/api/v1/tizme/stats", stats_get},
-    {"GET", "/api/v1/tizme/stats/dynamics", dynamics_get},
+    {"GET", "/api/v1/tizme/voters/{pin}", voter_get, 0},
+    {"GET", "/api/v1/tizme/stats", stats_get, 0},
+    {"GET", "/api/v1/tizme/stats/dynamics", dynamics_get, 0},
 };
 const struct route_table tizme_routes = {routes, NELEM(routes)};

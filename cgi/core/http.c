@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,28 +301,101 @@ static const char security_headers[] =
     "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
     "Cross-Origin-Resource-Policy: same-origin\r\n";
 
-static void send_response(struct http_request *req, int status, const char *extra_headers,
-                          const char *body, size_t len)
+void http_add_header(struct http_request *req, const char *fmt, ...)
+{
+    char line[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(line, "\r\n") != NULL)
+        return;  /* never split a header: a caller's bug, not a way in */
+    size_t old = req->headers != NULL ? strlen(req->headers) : 0;
+    char *h = pool_alloc(req->pool, old + (size_t)n + 3);
+    if (old > 0)
+        memcpy(h, req->headers, old);
+    memcpy(h + old, line, (size_t)n);
+    memcpy(h + old + (size_t)n, "\r\n", 3);
+    req->headers = h;
+}
+
+static void send_typed(struct http_request *req, int status, const char *type,
+                       const char *extra_headers, const char *body, size_t len)
 {
     if (req->sent)
         return;
     req->sent = true;
     req->status = status;
-    char head[1024];
+    char head[4096];
     int n = snprintf(head, sizeof(head),
                      "Status: %d %s\r\n"
-                     "Content-Type: application/json; charset=utf-8\r\n"
-                     "%s%s"
+                     "Content-Type: %s\r\n"
+                     "%s%s%s"
                      "X-Request-Id: %s\r\n"
                      "Content-Length: %zu\r\n\r\n",
-                     status, status_text(status), security_headers,
-                     extra_headers != NULL ? extra_headers : "", req->request_id,
+                     status, status_text(status), type, security_headers,
+                     extra_headers != NULL ? extra_headers : "",
+                     req->headers != NULL ? req->headers : "", req->request_id,
                      status == 304 ? (size_t)0 : len);
     if (n < 0 || (size_t)n >= sizeof(head))
         n = snprintf(head, sizeof(head), "Status: 500 Internal Server Error\r\n\r\n");
     req->write(req->write_ctx, head, (size_t)n);
     if (!req->head && status != 304 && len > 0)
         req->write(req->write_ctx, body, len);
+}
+
+static void send_response(struct http_request *req, int status, const char *extra_headers,
+                          const char *body, size_t len)
+{
+    send_typed(req, status, "application/json; charset=utf-8", extra_headers, body, len);
+}
+
+void http_redirect(struct http_request *req, int status, const char *location)
+{
+    if (strpbrk(location, "\r\n") != NULL) {
+        http_error(req, 500, "internal", "bad redirect", NULL);
+        return;
+    }
+    size_t size = strlen(location) + 64;
+    char *h = pool_alloc(req->pool, size);
+    snprintf(h, size, "Location: %s\r\nCache-Control: no-store\r\n", location);
+    send_typed(req, status, "text/plain; charset=utf-8", h, "", 0);
+}
+
+static void html_escape(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    for (; *s != '\0' && o + 7 < size; s++) {
+        const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
+                      : *s == '"' ? "&quot;" : NULL;
+        if (e != NULL) {
+            memcpy(out + o, e, strlen(e));
+            o += strlen(e);
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o] = '\0';
+}
+
+void http_html_error(struct http_request *req, int status, const char *title, const char *text)
+{
+    char t[256], x[1024], body[2048];
+    html_escape(title, t, sizeof(t));
+    html_escape(text, x, sizeof(x));
+    int n = snprintf(body, sizeof(body),
+                     "<!doctype html><html lang=\"ru\"><meta charset=\"utf-8\">"
+                     "<meta name=\"viewport\" content=\"width=device-width\">"
+                     "<title>%s</title><h1>%s</h1><p>%s</p><p><a href=\"/\">Шайлоо</a></p></html>",
+                     t, t, x);
+    send_typed(req, status, "text/html; charset=utf-8", "Cache-Control: no-store\r\n", body,
+               n > 0 ? (size_t)n : 0);
+}
+
+bool http_is_tls(struct http_request *req)
+{
+    const char *https = req->getenv(req->getenv_ctx, "HTTPS");
+    return https != NULL && strcmp(https, "on") == 0;
 }
 
 static bool etag_matches(const char *header, const char *etag)

@@ -45,6 +45,9 @@ struct http_request {
     http_write_fn write;
     void *write_ctx;
 
+    char *headers;           /* extra response headers ("Name: value\r\n"...), in pool */
+    void *user;              /* who is asking, set by the route guard (the app's struct) */
+
     int status;              /* of the response, once sent */
     bool sent;
     bool head;               /* HEAD: headers only */
@@ -111,6 +114,15 @@ void http_json(struct http_request *req, int status, const char *json, size_t le
 void http_error(struct http_request *req, int status, const char *code, const char *message,
                 const char *field);
 void http_method_not_allowed(struct http_request *req, const char *allow);
+/* Adds a response header line (without CRLF) to the next answer; copied. */
+void http_add_header(struct http_request *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* 302/303 to a location (a path or absolute URL; must not contain CR or LF). */
+void http_redirect(struct http_request *req, int status, const char *location);
+/* A small HTML page (for browser flows such as a failed login); text is escaped. */
+void http_html_error(struct http_request *req, int status, const char *title, const char *text);
+/* True if the request came over TLS (nginx's HTTPS parameter). */
+bool http_is_tls(struct http_request *req);
 
 /* FNV-1a 64 of the body, as a quoted strong ETag into buf (at least 19 bytes). */
 void http_etag(const char *data, size_t len, char *buf);

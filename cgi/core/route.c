@@ -78,12 +78,28 @@ enum route_result route_match(const struct route_table *tables, size_t ntables,
     return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
 }
 
+static route_guard_fn guard;
+
+void route_set_guard(route_guard_fn g)
+{
+    guard = g;
+}
+
 void route_dispatch(const struct route_table *tables, size_t ntables, struct http_request *req)
 {
     const struct route *r = NULL;
     char allow[128];
     switch (route_match(tables, ntables, req, &r, allow, sizeof(allow))) {
     case ROUTE_FOUND:
+        if (r->access != 0) {
+            /* No guard configured: a protected route stays closed. */
+            if (guard == NULL) {
+                http_error(req, 403, "forbidden", "this resource is not open", NULL);
+                break;
+            }
+            if (guard(req, r->access) < 0)
+                break;
+        }
         r->handler(req);
         if (!req->sent)
             http_error(req, 500, "internal", "the handler gave no answer", NULL);

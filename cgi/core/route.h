@@ -15,7 +15,16 @@ struct route {
     const char *method;      /* "GET", "POST"... (GET also answers HEAD) */
     const char *pattern;     /* "/api/v1/stations/{number:int}" */
     route_handler handler;
+    unsigned access;         /* 0: public; else the app's bits, checked by the guard */
 };
+
+/*
+ * Called before a handler whose route has access bits: returns 0 to let it
+ * run (having set req->user), or answers 401/403 itself and returns -1.
+ * The application sets it once at start; the framework knows no roles.
+ */
+typedef int (*route_guard_fn)(struct http_request *req, unsigned access);
+void route_set_guard(route_guard_fn guard);
 
 struct route_table {
     const struct route *routes;
