@@ -12,16 +12,17 @@ TEST_SCALE  ?= 0.01
 CC      ?= cc
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-PKGS    := libpq json-c
+PKGS    := libpq json-c libjwt libcurl libcrypto
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LIBS    := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljson-c)
+LIBS    := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljson-c -ljwt -lcurl -lcrypto)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 CORE_SRC  := $(wildcard cgi/core/*.c)
 RULES_SRC := $(wildcard cgi/rules/*.c)
+EXT_SRC   := $(wildcard cgi/ext/*.c)
 API_SRC   := $(wildcard cgi/api/*.c)
-APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(API_SRC)
+APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
@@ -43,9 +44,9 @@ build/demo-gen: sql/demo/gen.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
 
-build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS)
+build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Icgi -o $@ $< $(CORE_SRC) $(RULES_SRC) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Icgi -o $@ $< $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(LIBS) -lcmocka
 
 # Debian packages and npm modules; quick when already there.
 deps:
@@ -77,7 +78,7 @@ FUZZ_SECONDS ?= 30
 FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(filter-out cgi/core/server.c cgi/core/db.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(filter-out cgi/core/server.c cgi/core/db.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c -ljwt
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "fuzz: $$f ($(FUZZ_SECONDS) s)"; mkdir -p build/corpus/$$(basename $$f); \

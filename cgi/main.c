@@ -4,20 +4,29 @@
  *   SHAILOO_SOCKET   unix socket path             (default var/run/shailoo.sock)
  *   SHAILOO_WORKERS  worker processes             (default 2 x cores)
  *   SHAILOO_DB       libpq connection string      (default "dbname=shailoo")
+ *   SHAILOO_SESSION_KEY, SHAILOO_SESSION_PUBKEY   our ES256 key pair (PEM)
+ *   SHAILOO_ESIA_AUTHORIZE_URL, _TOKEN_URL, _ISSUER, _CLIENT_ID, _CLIENT_SECRET,
+ *   _REDIRECT_URI, _KEY (ESIA's RSA public key, PEM), _TIMEOUT_MS
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "api/api.h"
+#include "core/log.h"
 #include "core/server.h"
+#include "core/session.h"
+#include "ext/esia.h"
 
 static void worker_init(void)
 {
     db_register(tizme_statements, tizme_nstatements);
     db_register(places_statements, places_nstatements);
     db_register(elections_statements, elections_nstatements);
+    db_register(auth_statements, auth_nstatements);
 }
 
 static const char *env(const char *name, const char *fallback)
@@ -32,7 +41,25 @@ int main(int argc, char **argv)
         puts("usage: shailoo   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
         return 0;
     }
-    const struct route_table tables[] = {tizme_routes, places_routes, elections_routes};
+    const struct route_table tables[] = {tizme_routes, places_routes, elections_routes,
+                                         auth_routes};
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    route_set_guard(auth_guard);
+    if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),
+                     env("SHAILOO_SESSION_PUBKEY", "var/keys/session.pub.pem")) < 0)
+        log_error(NULL, "no session key (SHAILOO_SESSION_KEY): sign-in is off");
+    struct esia_config esia = {
+        .authorize_url = getenv("SHAILOO_ESIA_AUTHORIZE_URL"),
+        .token_url = getenv("SHAILOO_ESIA_TOKEN_URL"),
+        .issuer = getenv("SHAILOO_ESIA_ISSUER"),
+        .client_id = getenv("SHAILOO_ESIA_CLIENT_ID"),
+        .client_secret = getenv("SHAILOO_ESIA_CLIENT_SECRET"),
+        .redirect_uri = getenv("SHAILOO_ESIA_REDIRECT_URI"),
+        .key_path = getenv("SHAILOO_ESIA_KEY"),
+        .timeout_ms = atol(env("SHAILOO_ESIA_TIMEOUT_MS", "5000")),
+    };
+    if (esia_init(&esia) < 0)
+        log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char dflt[24];
     snprintf(dflt, sizeof(dflt), "%ld", cores > 0 ? cores * 2 : 2);

@@ -6,7 +6,9 @@
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
 # RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
-# MICROCACHE=off, SHAILOO_USER (the unprivileged user, default shailoo).
+# MICROCACHE=off, SHAILOO_USER (the unprivileged user, default shailoo),
+# ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
+# TEST_HOOKS=1 (the stand-ins accept the tests' fault injection).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
@@ -17,6 +19,9 @@ PORT=${PORT:-8080}
 DEMO_SCALE=${DEMO_SCALE:-1}
 USER_NAME=${SHAILOO_USER:-shailoo}
 PGBIN=/usr/lib/postgresql/15/bin
+ESIA_PORT=${ESIA_PORT:-$((PORT + 400))}
+TUNDUK_PORT=${TUNDUK_PORT:-$((PORT + 401))}
+KEYS=$VAR/keys
 RUN=$VAR/run
 LOG=$VAR/log
 DB=shailoo
@@ -101,6 +106,57 @@ load_demo() {
     say "instance: demo country loaded in $((SECONDS - t0)) s: $(q -c "SELECT count(*) FROM voters") voters, $(q -c "SELECT count(*) FROM stations") stations"
 }
 
+# Secrets are made here, at setup, never kept in the repository.
+ensure_keys() {
+    mkdir -p "$KEYS"
+    if [ ! -f "$KEYS/session.pem" ]; then
+        say "instance: generating the session signing key (ES256) in $KEYS"
+        openssl ecparam -name prime256v1 -genkey -noout -out "$KEYS/session.pem" 2>/dev/null
+        openssl ec -in "$KEYS/session.pem" -pubout -out "$KEYS/session.pub.pem" 2>/dev/null
+    fi
+    [ -f "$KEYS/esia-client-secret" ] || openssl rand -hex 32 >"$KEYS/esia-client-secret"
+    chown -R "$USER_NAME:" "$KEYS"
+    chmod 700 "$KEYS"
+    chmod 600 "$KEYS"/*
+}
+
+# The ESIA and Tunduk stand-ins (tests/fakes): the real protocols, on loopback.
+fake_pid() { cat "$RUN/$1.pid" 2>/dev/null || true; }
+start_fakes() {
+    local hooks=""
+    [ "${TEST_HOOKS:-0}" = 1 ] && hooks=--test-hooks
+    if ! alive "$(fake_pid esia)"; then
+        mkdir -p "$VAR/esia" && chown "$USER_NAME:" "$VAR/esia"
+        setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
+            node "$ROOT/tests/fakes/esia.mjs" --port "$ESIA_PORT" --key-dir "$VAR/esia" \
+            --client "shailoo:$(cat "$KEYS/esia-client-secret"):http://127.0.0.1:$PORT/auth/esia/callback" \
+            --people "$ROOT/tests/fakes/demo-people.json" $hooks \
+            </dev/null >>"$LOG/esia.log" 2>&1 &
+        echo $! >"$RUN/esia.pid"
+    fi
+    if ! alive "$(fake_pid tunduk)"; then
+        setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
+            node "$ROOT/tests/fakes/tunduk.mjs" --port "$TUNDUK_PORT" --pghost "$RUN" $hooks \
+            </dev/null >>"$LOG/tunduk.log" 2>&1 &
+        echo $! >"$RUN/tunduk.pid"
+    fi
+    for _ in $(seq 100); do
+        [ -f "$VAR/esia/esia-public.pem" ] && curl -fsS -o /dev/null "http://127.0.0.1:$ESIA_PORT/jwks" 2>/dev/null && return
+        sleep 0.1
+    done
+    say "instance: the ESIA stand-in did not start; see $LOG/esia.log"
+    exit 1
+}
+
+stop_fakes() {
+    local f pid
+    for f in esia tunduk; do
+        pid=$(fake_pid $f)
+        alive "$pid" && kill -TERM "$pid"
+        rm -f "$RUN/$f.pid"
+    done
+}
+
 app_pid() { cat "$RUN/shailoo.pid" 2>/dev/null || true; }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
@@ -118,6 +174,13 @@ start_app() {
     fi
     SHAILOO_SOCKET=$RUN/shailoo.sock SHAILOO_DB="host=$RUN dbname=$DB user=$USER_NAME" \
     SHAILOO_WORKERS=${WORKERS:-} \
+    SHAILOO_SESSION_KEY=$KEYS/session.pem SHAILOO_SESSION_PUBKEY=$KEYS/session.pub.pem \
+    SHAILOO_ESIA_AUTHORIZE_URL=http://127.0.0.1:$ESIA_PORT/authorize \
+    SHAILOO_ESIA_TOKEN_URL=http://127.0.0.1:$ESIA_PORT/token \
+    SHAILOO_ESIA_ISSUER=http://127.0.0.1:$ESIA_PORT \
+    SHAILOO_ESIA_CLIENT_ID=shailoo SHAILOO_ESIA_CLIENT_SECRET="$(cat "$KEYS/esia-client-secret")" \
+    SHAILOO_ESIA_REDIRECT_URI=http://127.0.0.1:$PORT/auth/esia/callback \
+    SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
@@ -194,6 +257,8 @@ start)
     fi
     migrate
     load_demo
+    ensure_keys
+    start_fakes
     start_app
     start_nginx
     wait_http
@@ -202,6 +267,7 @@ start)
 stop)
     stop_nginx
     stop_app
+    stop_fakes
     if [ -f "$VAR/pg/postmaster.pid" ]; then
         as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -m fast -w stop >/dev/null 2>&1 || true
     fi

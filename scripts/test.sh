@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PORT=${1:-18080}
 SCALE=${2:-0.01}
-export VAR=var/test PORT DEMO_SCALE=$SCALE SANITIZE=1 RESET_DB=1 WORKERS=2
+export VAR=var/test PORT DEMO_SCALE=$SCALE SANITIZE=1 RESET_DB=1 WORKERS=2 TEST_HOOKS=1
 # The per-person lookup limit is kept, higher than in production, so the
 # tests can reach it on purpose without tripping over it otherwise.
 export LOOKUP_RATE=${LOOKUP_RATE:-200r/s} LOOKUP_BURST=${LOOKUP_BURST:-100}

@@ -6,10 +6,40 @@
 #include "../core/route.h"
 
 /* Each part of the mission: its route table and its prepared statements. */
-extern const struct route_table tizme_routes, places_routes, elections_routes;
+extern const struct route_table tizme_routes, places_routes, elections_routes, auth_routes;
 extern const struct db_statement tizme_statements[], places_statements[],
-    elections_statements[];
-extern const size_t tizme_nstatements, places_nstatements, elections_nstatements;
+    elections_statements[], auth_statements[];
+extern const size_t tizme_nstatements, places_nstatements, elections_nstatements,
+    auth_nstatements;
+
+/* Who may use a route (struct route's access bits); any one bit the user has suffices. */
+enum {
+    ACCESS_VOTER = 1 << 0,       /* any signed-in citizen */
+    ACCESS_OPERATOR = 1 << 1,    /* biometric identification operator, of a commission */
+    ACCESS_TEC_ADMIN = 1 << 2,   /* a territorial commission's system administrator */
+    ACCESS_CEC_ADMIN = 1 << 3,
+    ACCESS_SIGNED_IN = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
+};
+
+#define USER_MAX_ROLES 8
+
+/* The signed-in person of a request (req->user), set by auth_guard; lives in req->pool. */
+struct user {
+    char pin[16];
+    const char *name;
+    char sid[48];
+    char csrf[48];
+    long long expires;
+    unsigned access;             /* ACCESS_VOTER plus the bits of the roles below */
+    struct {
+        unsigned access;
+        long commission_id;      /* 0 for the CEC's administrators */
+    } roles[USER_MAX_ROLES];
+    size_t nroles;
+};
+
+/* The route guard: session cookie, revocation, roles, CSRF, renewal. */
+int auth_guard(struct http_request *req, unsigned access);
 
 /*
  * Runs a statement whose one row and column is the response's JSON text and

@@ -1,0 +1,159 @@
+#include "session.h"
+
+#include <errno.h>
+#include <jwt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#define ISSUER "shailoo"
+
+static unsigned char *private_key, *public_key;
+static int private_len, public_len;
+
+static unsigned char *read_file(const char *path, int *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    unsigned char *buf = malloc(16384);
+    size_t n = buf != NULL ? fread(buf, 1, 16383, f) : 0;
+    fclose(f);
+    if (buf == NULL || n == 0) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = (int)n;
+    return buf;
+}
+
+int session_init(const char *private_pem_path, const char *public_pem_path)
+{
+    free(private_key);
+    free(public_key);
+    private_key = read_file(private_pem_path, &private_len);
+    public_key = read_file(public_pem_path, &public_len);
+    if (private_key == NULL || public_key == NULL) {
+        free(private_key);
+        free(public_key);
+        private_key = public_key = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+bool session_ready(void)
+{
+    return private_key != NULL && public_key != NULL;
+}
+
+void session_base64url(const unsigned char *data, size_t len, char *out)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)data[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned)data[i + 1] << 8;
+        if (i + 2 < len)
+            v |= data[i + 2];
+        out[o++] = tab[(v >> 18) & 63];
+        out[o++] = tab[(v >> 12) & 63];
+        if (i + 1 < len)
+            out[o++] = tab[(v >> 6) & 63];
+        if (i + 2 < len)
+            out[o++] = tab[v & 63];
+    }
+    out[o] = '\0';
+}
+
+int session_random(char *out, size_t out_size, size_t n)
+{
+    unsigned char buf[64];
+    if (n > sizeof(buf) || out_size < (n * 4 + 2) / 3 + 1)
+        return -1;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = getrandom(buf + got, n - got, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    session_base64url(buf, n, out);
+    return 0;
+}
+
+bool session_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned char diff = la != lb;
+    for (size_t i = 0; i < la && i < lb; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+char *session_sign(const struct session_claims *c)
+{
+    if (!session_ready())
+        return NULL;
+    jwt_t *jwt = NULL;
+    char *token = NULL;
+    if (jwt_new(&jwt) != 0)
+        return NULL;
+    if (jwt_add_grant(jwt, "iss", ISSUER) == 0 && jwt_add_grant(jwt, "sid", c->sid) == 0 &&
+        jwt_add_grant(jwt, "sub", c->sub) == 0 && jwt_add_grant(jwt, "csrf", c->csrf) == 0 &&
+        jwt_add_grant_int(jwt, "iat", (long)c->iat) == 0 &&
+        jwt_add_grant_int(jwt, "exp", (long)c->exp) == 0 &&
+        jwt_set_alg(jwt, JWT_ALG_ES256, private_key, private_len) == 0)
+        token = jwt_encode_str(jwt);
+    jwt_free(jwt);
+    return token;
+}
+
+static bool copy_claim(jwt_t *jwt, const char *name, char *out, size_t size)
+{
+    const char *v = jwt_get_grant(jwt, name);
+    if (v == NULL || *v == '\0' || strlen(v) >= size)
+        return false;
+    strcpy(out, v);
+    return true;
+}
+
+int session_verify(const char *token, time_t now, struct session_claims *c)
+{
+    memset(c, 0, sizeof(*c));
+    if (!session_ready() || token == NULL || strlen(token) > SESSION_MAX_TOKEN)
+        return -1;
+    jwt_t *jwt = NULL;
+    int rc = -1;
+    /* libjwt verifies with the algorithm the token names: check it is ours. */
+    if (jwt_decode(&jwt, token, public_key, public_len) != 0 || jwt == NULL)
+        goto out;
+    if (jwt_get_alg(jwt) != JWT_ALG_ES256)
+        goto out;
+    const char *iss = jwt_get_grant(jwt, "iss");
+    if (iss == NULL || strcmp(iss, ISSUER) != 0)
+        goto out;
+    errno = 0;
+    c->exp = (time_t)jwt_get_grant_int(jwt, "exp");
+    if (errno != 0 || c->exp <= now)
+        goto out;
+    c->iat = (time_t)jwt_get_grant_int(jwt, "iat");
+    if (errno != 0 || c->iat > now + 60)
+        goto out;
+    if (!copy_claim(jwt, "sid", c->sid, sizeof(c->sid)) ||
+        !copy_claim(jwt, "sub", c->sub, sizeof(c->sub)) ||
+        !copy_claim(jwt, "csrf", c->csrf, sizeof(c->csrf)))
+        goto out;
+    rc = 0;
+out:
+    jwt_free(jwt);
+    if (rc != 0)
+        memset(c, 0, sizeof(*c));
+    return rc;
+}
