@@ -26,7 +26,7 @@ APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build run stop test unit bench deps migrate psql clean fuzz
+.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people
 
 all: build
 
@@ -63,6 +63,10 @@ migrate:
 
 psql:
 	@VAR=var scripts/instance.sh psql
+
+# The demo people of every demo build: PIN, name, role, scope.
+demo-people:
+	@node -e 'for (const p of require("./tests/fakes/demo-people.json")) console.log([p.pin, [p.last_name, p.first_name, p.patronymic].join(" "), p.role, p.scope].join("\t"))' 
 
 unit: $(UNIT_TESTS)
 	@scripts/run-unit.sh $(UNIT_TESTS)
