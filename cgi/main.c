@@ -7,6 +7,8 @@
  *   SHAILOO_SESSION_KEY, SHAILOO_SESSION_PUBKEY   our ES256 key pair (PEM)
  *   SHAILOO_ESIA_AUTHORIZE_URL, _TOKEN_URL, _ISSUER, _CLIENT_ID, _CLIENT_SECRET,
  *   _REDIRECT_URI, _KEY (ESIA's RSA public key, PEM), _TIMEOUT_MS
+ *   SHAILOO_TUNDUK_URL (our X-Road security server), _CLIENT, _CERT, _KEY, _CACERT,
+ *   _CONNECT_TIMEOUT_MS, _TIMEOUT_MS, _RETRIES, _POPULATION (the service id)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "core/server.h"
 #include "core/session.h"
 #include "ext/esia.h"
+#include "ext/tunduk.h"
 
 static void worker_init(void)
 {
@@ -27,6 +30,8 @@ static void worker_init(void)
     db_register(places_statements, places_nstatements);
     db_register(elections_statements, elections_nstatements);
     db_register(auth_statements, auth_nstatements);
+    db_register(registry_statements, registry_nstatements);
+    db_register(cabinet_statements, cabinet_nstatements);
 }
 
 static const char *env(const char *name, const char *fallback)
@@ -42,7 +47,7 @@ int main(int argc, char **argv)
         return 0;
     }
     const struct route_table tables[] = {tizme_routes, places_routes, elections_routes,
-                                         auth_routes};
+                                         auth_routes, cabinet_routes};
     curl_global_init(CURL_GLOBAL_DEFAULT);
     route_set_guard(auth_guard);
     if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),
@@ -58,6 +63,19 @@ int main(int argc, char **argv)
         .key_path = getenv("SHAILOO_ESIA_KEY"),
         .timeout_ms = atol(env("SHAILOO_ESIA_TIMEOUT_MS", "5000")),
     };
+    struct tunduk_config tunduk = {
+        .security_server = getenv("SHAILOO_TUNDUK_URL"),
+        .client = env("SHAILOO_TUNDUK_CLIENT", "central-server/GOV/70000001/shailoo"),
+        .cert = getenv("SHAILOO_TUNDUK_CERT"),
+        .key = getenv("SHAILOO_TUNDUK_KEY"),
+        .cacert = getenv("SHAILOO_TUNDUK_CACERT"),
+        .connect_timeout_ms = atol(env("SHAILOO_TUNDUK_CONNECT_TIMEOUT_MS", "1000")),
+        .timeout_ms = atol(env("SHAILOO_TUNDUK_TIMEOUT_MS", "3000")),
+        .retries = atoi(env("SHAILOO_TUNDUK_RETRIES", "2")),
+    };
+    if (tunduk_init(&tunduk) < 0)
+        log_error(NULL, "Tunduk is not configured (SHAILOO_TUNDUK_URL): registry checks are off");
+    registry_set_service(getenv("SHAILOO_TUNDUK_POPULATION"));
     if (esia_init(&esia) < 0)
         log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

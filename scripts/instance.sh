@@ -184,6 +184,7 @@ start_app() {
     SHAILOO_ESIA_CLIENT_ID=shailoo SHAILOO_ESIA_CLIENT_SECRET="$(cat "$KEYS/esia-client-secret")" \
     SHAILOO_ESIA_REDIRECT_URI=http://127.0.0.1:$PORT/auth/esia/callback \
     SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
+    SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \

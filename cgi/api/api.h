@@ -4,13 +4,17 @@
 #include "../core/db.h"
 #include "../core/http.h"
 #include "../core/route.h"
+#include "../ext/tunduk.h"
+
+struct json_object;
 
 /* Each part of the mission: its route table and its prepared statements. */
-extern const struct route_table tizme_routes, places_routes, elections_routes, auth_routes;
+extern const struct route_table tizme_routes, places_routes, elections_routes, auth_routes,
+    cabinet_routes;
 extern const struct db_statement tizme_statements[], places_statements[],
-    elections_statements[], auth_statements[];
+    elections_statements[], auth_statements[], cabinet_statements[];
 extern const size_t tizme_nstatements, places_nstatements, elections_nstatements,
-    auth_nstatements;
+    auth_nstatements, cabinet_nstatements;
 
 /* Who may use a route (struct route's access bits); any one bit the user has suffices. */
 enum {
@@ -37,6 +41,22 @@ struct user {
     } roles[USER_MAX_ROLES];
     size_t nroles;
 };
+
+/* The population registry through Tunduk (api/registry.c). */
+enum registry_status { REGISTRY_OK, REGISTRY_NOT_FOUND, REGISTRY_UNAVAILABLE };
+extern const struct db_statement registry_statements[];
+extern const size_t registry_nstatements;
+void registry_set_service(const char *service);
+const char *registry_service(void);
+/*
+ * Asks the registry for a person; on REGISTRY_OK *person is a new json-c
+ * object the caller puts.  resp is filled (the caller frees it and records
+ * the call with registry_log_call, naming the application it served).
+ */
+enum registry_status registry_person(struct http_request *req, const char *pin,
+                                     struct json_object **person, struct tunduk_response *resp);
+void registry_log_call(const char *method, const char *service, const struct tunduk_response *r,
+                       const char *application_id);
 
 /* The route guard: session cookie, revocation, roles, CSRF, renewal. */
 int auth_guard(struct http_request *req, unsigned access);

@@ -1,0 +1,383 @@
+/*
+ * The voter cabinet: my profile (from the population registry), my station,
+ * upcoming elections; applications to change my station and their history.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/json.h"
+#include "../core/log.h"
+#include "../rules/application.h"
+#include "api.h"
+
+#define PENDING "('awaiting_identification', 'identified', 'in_register')"
+
+const struct db_statement cabinet_statements[] = {
+    {"cabinet_voter", "SELECT station_number, status FROM voters WHERE pin = $1"},
+    {"cabinet_elections",
+     "SELECT coalesce(json_agg(json_build_object("
+     "  'id', id, 'date', date, 'name_ru', name_ru, 'name_ky', name_ky, 'type', type,"
+     "  'status', status, 'application_deadline', date - 15,"
+     "  'applications_open', status IN ('scheduled', 'open') AND date - current_date BETWEEN 15 AND 70)"
+     "  ORDER BY date), '[]')::text"
+     "  FROM elections WHERE status IN ('scheduled', 'open') AND date >= current_date"},
+    {"cabinet_election",
+     "SELECT status IN ('scheduled', 'open'), date - current_date FROM elections WHERE id = $1::integer"},
+    {"cabinet_station", "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
+    {"cabinet_voter_lock",
+     "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
+     " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
+    {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
+    {"cabinet_insert",
+     "INSERT INTO applications (pin, election_id, kind, station_from, station_to, reason,"
+     "                          commission_id, registry, registry_status)"
+     " VALUES ($1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8::jsonb, $9)"
+     " RETURNING id"},
+    {"cabinet_event",
+     "INSERT INTO application_events (application_id, status, actor_role, actor_pin,"
+     "                                commission_id, comment)"
+     " VALUES ($1::bigint, $2, $3, $4, $5::integer, $6)"},
+    {"cabinet_application",
+     "SELECT json_build_object('application', application_json(a))::text"
+     "  FROM applications a WHERE a.id = $1::bigint AND a.pin = $2"},
+    {"cabinet_applications",
+     "SELECT json_build_object('items', coalesce(json_agg(application_json(a)"
+     "                                   ORDER BY a.created_at DESC, a.id DESC), '[]'))::text"
+     "  FROM applications a WHERE a.pin = $1"},
+    {"cabinet_history",
+     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+     "  'at', m.at, 'from_station', m.from_station, 'to_station', m.to_station,"
+     "  'application_id', m.application_id) ORDER BY m.at DESC, m.id DESC), '[]'))::text"
+     "  FROM station_moves m WHERE m.pin = $1"},
+};
+const size_t cabinet_nstatements = NELEM(cabinet_statements);
+
+static const char *registry_status_name(enum registry_status s)
+{
+    return s == REGISTRY_OK ? "ok" : s == REGISTRY_NOT_FOUND ? "not_found" : "unavailable";
+}
+
+/* Adds the JSON text json under key (parsed; null if it does not parse). */
+static void add_json_text(struct json_object *o, const char *key, const char *json)
+{
+    json_object_object_add(o, key, json != NULL ? json_tokener_parse(json) : NULL);
+}
+
+static void send_object(struct http_request *req, int status, struct json_object *o)
+{
+    size_t len;
+    const char *s = json_object_to_json_string_length(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    http_json(req, status, s, len, CACHE_NONE);
+}
+
+static void cabinet_get(struct http_request *req)
+{
+    if (http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    const struct user *u = req->user;
+    struct json_object *root = json_object_new_object(), *person = NULL;
+    struct tunduk_response tr;
+    PGresult *res = NULL;
+
+    /* The registry first: if Tunduk is down the cabinet still works from our data. */
+    enum registry_status rs = registry_person(req, u->pin, &person, &tr);
+    registry_log_call("GET", registry_service(), &tr, NULL);
+    tunduk_response_free(&tr);
+    struct json_object *profile = json_object_new_object();
+    json_object_object_add(profile, "name", json_object_new_string(u->name));
+    json_object_object_add(profile, "registry_status",
+                           json_object_new_string(registry_status_name(rs)));
+    json_object_object_add(profile, "registry", person);
+    json_object_object_add(root, "profile", profile);
+
+    enum db_status st = db_exec("cabinet_voter", 1, (const char *const[]){u->pin}, &res);
+    if (st != DB_OK)
+        goto db_failed;
+    struct json_object *voter = NULL;
+    if (PQntuples(res) == 1) {
+        voter = json_object_new_object();
+        json_object_object_add(voter, "status", json_object_new_string(PQgetvalue(res, 0, 1)));
+        size_t slen;
+        const char *station = places_station_json(strtol(PQgetvalue(res, 0, 0), NULL, 10), &slen, &st);
+        if (st != DB_OK) {
+            json_object_put(voter);
+            goto db_failed;
+        }
+        add_json_text(voter, "station", station);
+    }
+    json_object_object_add(root, "voter", voter);
+    PQclear(res);
+    res = NULL;
+
+    st = db_exec("cabinet_elections", 0, NULL, &res);
+    if (st != DB_OK)
+        goto db_failed;
+    add_json_text(root, "elections", db_value(res));
+    PQclear(res);
+    send_object(req, 200, root);
+    json_object_put(root);
+    return;
+db_failed:
+    PQclear(res);
+    json_object_put(root);
+    api_db_failure(req, st);
+}
+
+/* ---- applying ------------------------------------------------------------ */
+
+struct application_input {
+    long election_id;
+    int kind;
+    bool has_station;
+    long station;
+    const char *reason;
+};
+
+static const char *const application_members[] = {"election_id", "kind", "station_number",
+                                                   "reason", NULL};
+
+/* The body into a plain struct; answers 400/422 itself and returns -1 on bad input. */
+static int parse_application(struct http_request *req, struct application_input *in)
+{
+    char err[160];
+    memset(in, 0, sizeof(*in));
+    in->reason = "";
+    const char *type = req->getenv(req->getenv_ctx, "CONTENT_TYPE");
+    if (type == NULL || strncmp(type, "application/json", 16) != 0) {
+        http_error(req, 415, "unsupported_media_type", "send application/json", NULL);
+        return -1;
+    }
+    struct json_object *o = json_parse_strict(req->body != NULL ? req->body : "", req->body_len,
+                                              err, sizeof(err));
+    if (o == NULL) {
+        http_error(req, 400, "invalid_json", err, NULL);
+        return -1;
+    }
+    int rc = -1;
+    struct json_object *v;
+    if (!json_object_is_type(o, json_type_object)) {
+        http_error(req, 400, "invalid_json", "the body must be a JSON object", NULL);
+        goto out;
+    }
+    const char *unknown = json_unknown_member(o, application_members);
+    if (unknown != NULL) {
+        http_error(req, 400, "unknown_field", "the body has a field this request does not take",
+                   unknown);
+        goto out;
+    }
+    if (!json_object_object_get_ex(o, "election_id", &v) || !json_object_is_type(v, json_type_int) ||
+        json_object_get_int64(v) < 1 || json_object_get_int64(v) > 2147483647) {
+        http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
+                   "election_id");
+        goto out;
+    }
+    in->election_id = (long)json_object_get_int64(v);
+    if (!json_object_object_get_ex(o, "kind", &v) || !json_object_is_type(v, json_type_string) ||
+        (in->kind = application_kind_parse(json_object_get_string(v))) < 0) {
+        http_error(req, 400, "invalid_field",
+                   "kind must be one of move_home, move_abroad, correction", "kind");
+        goto out;
+    }
+    if (json_object_object_get_ex(o, "station_number", &v) && v != NULL) {
+        if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1 ||
+            json_object_get_int64(v) > 99999) {
+            http_error(req, 400, "invalid_field", "station_number must be a station's number",
+                       "station_number");
+            goto out;
+        }
+        in->has_station = true;
+        in->station = (long)json_object_get_int64(v);
+    }
+    if (json_object_object_get_ex(o, "reason", &v) && v != NULL) {
+        const char *r = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+        if (r == NULL || http_utf8_length(r) > 1000 || strlen(r) != (size_t)json_object_get_string_len(v)) {
+            http_error(req, 400, "invalid_field", "reason must be text of at most 1000 characters",
+                       "reason");
+            goto out;
+        }
+        in->reason = pool_strdup(req->pool, r);
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    return rc;
+}
+
+static void refuse(struct http_request *req, const char *code, const char *message, const char *field)
+{
+    db_rollback();
+    http_error(req, 422, code, message, field);
+}
+
+static void application_post(struct http_request *req)
+{
+    const struct user *u = req->user;
+    struct application_input in;
+    if (http_fields_parse(req, NULL, 0, NULL) < 0 || parse_application(req, &in) < 0)
+        return;
+
+    char election[24], station[24], from[24], commission[24], id[24];
+    snprintf(election, sizeof(election), "%ld", in.election_id);
+    snprintf(station, sizeof(station), "%ld", in.station);
+    PGresult *res = NULL;
+    enum db_status st;
+
+    /* What the registry says is recorded with the application (asked outside the transaction). */
+    struct json_object *person = NULL;
+    struct tunduk_response tr;
+    enum registry_status rs = registry_person(req, u->pin, &person, &tr);
+    const char *registry = person != NULL
+                               ? pool_strdup(req->pool, json_object_to_json_string_ext(
+                                                            person, JSON_C_TO_STRING_PLAIN))
+                               : NULL;
+    json_object_put(person);
+
+    if ((st = db_begin()) != DB_OK)
+        goto failed;
+    if ((st = db_exec("cabinet_voter_lock", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
+        goto failed;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        refuse(req, "not_on_list", "you are not on the voter list", NULL);
+        goto out;
+    }
+    long station_from = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    snprintf(from, sizeof(from), "%ld", station_from);
+    snprintf(commission, sizeof(commission), "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+    res = NULL;
+
+    if ((st = db_exec("cabinet_election", 1, (const char *const[]){election}, &res)) != DB_OK)
+        goto failed;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        refuse(req, "election_not_found", "there is no such election", "election_id");
+        goto out;
+    }
+    struct application_facts f = {
+        .kind = (enum application_kind)in.kind,
+        .election_accepting = strcmp(PQgetvalue(res, 0, 0), "t") == 0,
+        .days_to_election = strtol(PQgetvalue(res, 0, 1), NULL, 10),
+        .has_station = false,
+        .station_to = in.station,
+        .station_from = station_from,
+    };
+    PQclear(res);
+    res = NULL;
+
+    if (in.has_station) {
+        if ((st = db_exec("cabinet_station", 1, (const char *const[]){station}, &res)) != DB_OK)
+            goto failed;
+        if (PQntuples(res) != 1) {
+            PQclear(res);
+            refuse(req, "station_not_found", "there is no polling station with this number",
+                   "station_number");
+            goto out;
+        }
+        f.has_station = true;
+        f.station_abroad = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        /* A move is decided by the commission of the station moved to. */
+        snprintf(commission, sizeof(commission), "%s", PQgetvalue(res, 0, 1));
+        PQclear(res);
+        res = NULL;
+    }
+    enum application_refusal why = application_check(&f);
+    if (why != APP_ACCEPTED) {
+        refuse(req, application_refusal_code(why), application_refusal_message(why),
+               why == APP_STATION_REQUIRED || why == APP_STATION_NOT_ALLOWED ||
+                       why == APP_WRONG_STATION_KIND || why == APP_SAME_STATION
+                   ? "station_number"
+                   : "election_id");
+        goto out;
+    }
+    if ((st = db_exec("cabinet_pending", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
+        goto failed;
+    if (PQntuples(res) > 0) {
+        PQclear(res);
+        refuse(req, "application_pending", "you already have an application being processed", NULL);
+        goto out;
+    }
+    PQclear(res);
+    res = NULL;
+
+    const char *ip[] = {u->pin, election, application_kind_name((enum application_kind)in.kind),
+                        from, in.has_station ? station : NULL, in.reason, commission, registry,
+                        registry_status_name(rs)};
+    st = db_exec("cabinet_insert", 9, ip, &res);
+    if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
+        /* Two submissions at once: the unique index keeps one. */
+        refuse(req, "application_pending", "you already have an application being processed", NULL);
+        goto out;
+    }
+    if (st != DB_OK)
+        goto failed;
+    snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    res = NULL;
+    const char *ep[] = {id, "awaiting_identification", "voter", u->pin, commission,
+                        "submitted online"};
+    if ((st = db_exec("cabinet_event", 6, ep, &res)) != DB_OK)
+        goto failed;
+    PQclear(res);
+    res = NULL;
+    registry_log_call("GET", registry_service(), &tr, id);
+    if ((st = db_exec("cabinet_application", 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
+        goto failed;
+    char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
+    PQclear(res);
+    res = NULL;
+    if ((st = db_commit()) != DB_OK)
+        goto failed;
+    http_add_header(req, "Location: /api/v1/cabinet/applications/%s", id);
+    http_json(req, 201, body, strlen(body), CACHE_NONE);
+    goto out;
+failed:
+    PQclear(res);
+    db_rollback();
+    api_db_failure(req, st);
+out:
+    tunduk_response_free(&tr);
+}
+
+static void applications_get(struct http_request *req)
+{
+    if (http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    const struct user *u = req->user;
+    api_send_query(req, "cabinet_applications", 1, (const char *const[]){u->pin}, CACHE_NONE,
+                   "not_found", "no applications");
+}
+
+static const struct field id_field = {"id", FIELD_INT, 1, 999999999999L};
+
+static void application_get(struct http_request *req)
+{
+    struct field_value v;
+    const char *id = api_path_field(req, &id_field, &v);
+    if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    const struct user *u = req->user;
+    /* Someone else's application is as absent as a nonexistent one. */
+    api_send_query(req, "cabinet_application", 2, (const char *const[]){id, u->pin}, CACHE_NONE,
+                   "application_not_found", "you have no application with this number");
+}
+
+static void history_get(struct http_request *req)
+{
+    if (http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    const struct user *u = req->user;
+    api_send_query(req, "cabinet_history", 1, (const char *const[]){u->pin}, CACHE_NONE,
+                   "not_found", "no history");
+}
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/cabinet", cabinet_get, ACCESS_SIGNED_IN},
+    {"GET", "/api/v1/cabinet/applications", applications_get, ACCESS_SIGNED_IN},
+    {"POST", "/api/v1/cabinet/applications", application_post, ACCESS_SIGNED_IN},
+    {"GET", "/api/v1/cabinet/applications/{id}", application_get, ACCESS_SIGNED_IN},
+    {"GET", "/api/v1/cabinet/history", history_get, ACCESS_SIGNED_IN},
+};
+const struct route_table cabinet_routes = {routes, NELEM(routes)};
