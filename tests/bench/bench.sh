@@ -65,6 +65,20 @@ PATHS_FILE=$tmp/search run_pair "station search (settlements)" -s tests/bench/ra
 PATHS_FILE=$tmp/stations run_pair "station detail (random)" -s tests/bench/random_path.lua "$BASE/"
 run_pair "statistics (microcache)" "$BASE/api/v1/tizme/stats"
 
+# Signed in (session verification included): a demo voter through the ESIA stand-in.
+jar=$tmp/cookies
+loc=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' \
+      "$BASE/auth/esia/login?next=/&login_hint=21505199000011")
+cb=$(curl -s -o /dev/null -w '%{redirect_url}' "$loc")
+curl -s -c "$jar" -b "$jar" -o /dev/null "$cb"
+session=$(awk '$6 == "shailoo_session" {print $7}' "$jar")
+if [ -n "$session" ]; then
+    run_pair "GET /api/v1/me (signed in)" -H "Cookie: shailoo_session=$session" "$BASE/api/v1/me"
+    run_pair "GET /api/v1/cabinet (signed in)" -H "Cookie: shailoo_session=$session" "$BASE/api/v1/cabinet"
+else
+    echo "bench: could not sign in through the ESIA stand-in; skipping the signed-in routes"
+fi
+
 VAR=$VAR PORT=$PORT LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 MICROCACHE=off scripts/instance.sh start >/dev/null
 run_pair "statistics (no microcache)" "$BASE/api/v1/tizme/stats"
 run_pair "statistics by region (no cache)" "$BASE/api/v1/tizme/stats?region=4"
