@@ -24,6 +24,7 @@ trap cleanup EXIT
 
 mkdir -p var/test/log
 : >var/test/log/shailoo.log 2>/dev/null || true
+: >var/test/log/nginx-access.log 2>/dev/null || true
 if ! scripts/instance.sh start; then
     echo "test: the test instance did not start"
     tail -30 var/test/log/*.log 2>/dev/null

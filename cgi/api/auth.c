@@ -38,7 +38,9 @@ const struct db_statement auth_statements[] = {
      "                          ORDER BY r.role)"
      "          FROM staff_roles r WHERE r.pin = s.pin)"
      "  FROM sessions s"
-     " WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()"},
+     " WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()"
+     /* Renewal slides, but no session outlives a working day. */
+     "   AND s.created_at > now() - interval '12 hours'"},
     {"auth_session_renew",
      "UPDATE sessions SET expires_at = to_timestamp($2::bigint)"
      " WHERE id = $1 AND revoked_at IS NULL"},
