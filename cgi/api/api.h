@@ -86,6 +86,14 @@ const char *api_path_field(struct http_request *req, const struct field *f,
 #define PLACES_STATION_TTL 60
 const char *places_station_json(long number, size_t *len, enum db_status *st);
 
+/*
+ * The request's JSON object body, members limited to allowed (NULL-terminated):
+ * a new object the caller puts, or NULL having answered 415/400 itself.
+ */
+struct json_object *api_json_body(struct http_request *req, const char *const *allowed);
+/* YYYY-MM-DD of a real day. */
+bool api_valid_date(const char *s);
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

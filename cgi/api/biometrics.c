@@ -111,36 +111,6 @@ static int staff_commission(struct http_request *req, unsigned role, char *out, 
     return 0;
 }
 
-/* A JSON object body with only the allowed members; answers 4xx itself. */
-static struct json_object *json_body(struct http_request *req, const char *const *allowed)
-{
-    char err[160];
-    const char *type = req->getenv(req->getenv_ctx, "CONTENT_TYPE");
-    if (type == NULL || strncmp(type, "application/json", 16) != 0) {
-        http_error(req, 415, "unsupported_media_type", "send application/json", NULL);
-        return NULL;
-    }
-    struct json_object *o = json_parse_strict(req->body != NULL ? req->body : "", req->body_len,
-                                              err, sizeof(err));
-    if (o == NULL) {
-        http_error(req, 400, "invalid_json", err, NULL);
-        return NULL;
-    }
-    if (!json_object_is_type(o, json_type_object)) {
-        json_object_put(o);
-        http_error(req, 400, "invalid_json", "the body must be a JSON object", NULL);
-        return NULL;
-    }
-    const char *unknown = json_unknown_member(o, allowed);
-    if (unknown != NULL) {
-        http_error(req, 400, "unknown_field", "the body has a field this request does not take",
-                   unknown);
-        json_object_put(o);
-        return NULL;
-    }
-    return o;
-}
-
 static bool positive_id(struct json_object *o, const char *name, char *out, size_t size)
 {
     struct json_object *v;
@@ -183,7 +153,7 @@ static void identify_post(struct http_request *req)
     if (http_fields_parse(req, NULL, 0, NULL) < 0 ||
         staff_commission(req, ACCESS_OPERATOR, commission, sizeof(commission)) < 0)
         return;
-    struct json_object *o = json_body(req, identify_members), *v;
+    struct json_object *o = api_json_body(req, identify_members), *v;
     if (o == NULL)
         return;
     const struct user *u = req->user;
@@ -275,14 +245,9 @@ static void register_day_get(struct http_request *req)
         staff_commission(req, ACCESS_OPERATOR, commission, sizeof(commission)) < 0)
         return;
     const char *date = v.present ? v.s : NULL;
-    if (date != NULL) {
-        int y, m, d;
-        char tail;
-        if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
-            m > 12 || d < 1 || d > 31 || y < 2000 || y > 2100) {
-            http_error(req, 400, "invalid_parameter", "date is YYYY-MM-DD", "date");
-            return;
-        }
+    if (date != NULL && !api_valid_date(date)) {
+        http_error(req, 400, "invalid_parameter", "date is a real day, YYYY-MM-DD", "date");
+        return;
     }
     api_send_query(req, "bio_register_day", 2, (const char *const[]){commission, date}, CACHE_NONE,
                    "not_found", "no register");
@@ -295,7 +260,7 @@ static void register_post(struct http_request *req)
     if (http_fields_parse(req, NULL, 0, NULL) < 0 ||
         staff_commission(req, ACCESS_OPERATOR, commission, sizeof(commission)) < 0)
         return;
-    struct json_object *o = json_body(req, none);
+    struct json_object *o = api_json_body(req, none);
     if (o == NULL)
         return;
     json_object_put(o);
@@ -371,7 +336,7 @@ static void decision_post(struct http_request *req)
     if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0 ||
         staff_commission(req, ACCESS_TEC_ADMIN, commission, sizeof(commission)) < 0)
         return;
-    struct json_object *o = json_body(req, decision_members), *v;
+    struct json_object *o = api_json_body(req, decision_members), *v;
     if (o == NULL)
         return;
     const struct user *u = req->user;

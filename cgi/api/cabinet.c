@@ -141,32 +141,13 @@ static const char *const application_members[] = {"election_id", "kind", "statio
 /* The body into a plain struct; answers 400/422 itself and returns -1 on bad input. */
 static int parse_application(struct http_request *req, struct application_input *in)
 {
-    char err[160];
     memset(in, 0, sizeof(*in));
     in->reason = "";
-    const char *type = req->getenv(req->getenv_ctx, "CONTENT_TYPE");
-    if (type == NULL || strncmp(type, "application/json", 16) != 0) {
-        http_error(req, 415, "unsupported_media_type", "send application/json", NULL);
+    struct json_object *o = api_json_body(req, application_members);
+    if (o == NULL)
         return -1;
-    }
-    struct json_object *o = json_parse_strict(req->body != NULL ? req->body : "", req->body_len,
-                                              err, sizeof(err));
-    if (o == NULL) {
-        http_error(req, 400, "invalid_json", err, NULL);
-        return -1;
-    }
     int rc = -1;
     struct json_object *v;
-    if (!json_object_is_type(o, json_type_object)) {
-        http_error(req, 400, "invalid_json", "the body must be a JSON object", NULL);
-        goto out;
-    }
-    const char *unknown = json_unknown_member(o, application_members);
-    if (unknown != NULL) {
-        http_error(req, 400, "unknown_field", "the body has a field this request does not take",
-                   unknown);
-        goto out;
-    }
     if (!json_object_object_get_ex(o, "election_id", &v) || !json_object_is_type(v, json_type_int) ||
         json_object_get_int64(v) < 1 || json_object_get_int64(v) > 2147483647) {
         http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
@@ -233,6 +214,7 @@ static void application_post(struct http_request *req)
                                                             person, JSON_C_TO_STRING_PLAIN))
                                : NULL;
     json_object_put(person);
+    bool logged = false;   /* the call is recorded with the application, or alone after a refusal */
 
     if ((st = db_begin()) != DB_OK)
         goto failed;
@@ -323,6 +305,7 @@ static void application_post(struct http_request *req)
     PQclear(res);
     res = NULL;
     registry_log_call("GET", registry_service(), &tr, id);
+    logged = true;
     if ((st = db_exec("cabinet_application", 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
         goto failed;
     char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
@@ -336,8 +319,11 @@ static void application_post(struct http_request *req)
 failed:
     PQclear(res);
     db_rollback();
+    logged = false;   /* rolled back with the rest */
     api_db_failure(req, st);
 out:
+    if (!logged)
+        registry_log_call("GET", registry_service(), &tr, NULL);
     tunduk_response_free(&tr);
 }
 

@@ -1,8 +1,10 @@
 #include "api.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/json.h"
 #include "../core/log.h"
 
 void api_db_failure(struct http_request *req, enum db_status st)
@@ -47,4 +49,50 @@ const char *api_path_field(struct http_request *req, const struct field *f,
         return NULL;
     }
     return v;
+}
+
+struct json_object *api_json_body(struct http_request *req, const char *const *allowed)
+{
+    char err[160];
+    const char *type = req->getenv(req->getenv_ctx, "CONTENT_TYPE");
+    size_t tlen = strlen("application/json");
+    if (type == NULL || strncmp(type, "application/json", tlen) != 0 ||
+        (type[tlen] != '\0' && type[tlen] != ';' && type[tlen] != ' ')) {
+        http_error(req, 415, "unsupported_media_type", "send application/json", NULL);
+        return NULL;
+    }
+    struct json_object *o = json_parse_strict(req->body != NULL ? req->body : "", req->body_len,
+                                              err, sizeof(err));
+    if (o == NULL) {
+        http_error(req, 400, "invalid_json", err, NULL);
+        return NULL;
+    }
+    if (!json_object_is_type(o, json_type_object)) {
+        json_object_put(o);
+        http_error(req, 400, "invalid_json", "the body must be a JSON object", NULL);
+        return NULL;
+    }
+    const char *unknown = json_unknown_member(o, allowed);
+    if (unknown != NULL) {
+        http_error(req, 400, "unknown_field", "the body has a field this request does not take",
+                   unknown);
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+bool api_valid_date(const char *s)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+        return false;
+    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }

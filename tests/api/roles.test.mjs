@@ -1,0 +1,188 @@
+// Who may use which route of the cabinet (cabinet.c) and of biometrics and
+// the territorial commissions (biometrics.c): every route against every role.
+// Nobody signed in: 401.  Any signed-in person: /api/v1/cabinet*.  Operators
+// (of any commission): /api/v1/biometrics/*.  TEC administrators:
+// /api/v1/tec/*.  Everyone else: 403 forbidden.
+//
+// The state-changing routes are called with requests that pass the guard and
+// are then refused by the handler without writing anything (an unknown
+// application or register, an unknown field), so that "allowed" is seen
+// without side effects on the commission's registers used by other tests.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request, assertError, psql, psqlInt } from './lib.mjs';
+import {
+  signIn, pickVoters, cleanupVoters, openElection, dropElection, randomDevice, rowCounts, STAFF,
+} from './cabinet_lib.mjs';
+
+const [V] = pickVoters('roles', 1);
+const NO_SUCH = 999999999999;
+const ROLES = {
+  voter: V,
+  'operator 101': STAFF.operator101,
+  'operator 201': STAFF.operator201,
+  'tec_admin 101': STAFF.tec101,
+  'tec_admin 201': STAFF.tec201,
+  cec_admin: STAFF.cec,
+};
+const OPERATORS = ['operator 101', 'operator 201'];
+const TEC = ['tec_admin 101', 'tec_admin 201'];
+const EVERYONE = Object.keys(ROLES);
+
+const clients = {};
+let election;
+let appId; // an application of V (a correction, awaiting identification)
+
+before(async () => {
+  cleanupVoters([V]);
+  election = openElection(60);
+  await Promise.all(Object.entries(ROLES).map(async ([role, pin]) => {
+    clients[role] = await signIn(pin);
+  }));
+  const res = await clients.voter.post('/api/v1/cabinet/applications', { election_id: election.id, kind: 'correction' });
+  assert.equal(res.status, 201, res.text);
+  appId = res.json.application.id;
+});
+after(() => {
+  cleanupVoters([V]);
+  if (election.test) dropElection(election.id);
+});
+
+const onList = (pin) => psqlInt(`SELECT count(*) FROM voters WHERE pin = :'p' AND status = 'active'`, { p: pin }) === 1;
+const commissionOf = (role) => Number(role.split(' ')[1]);
+
+/*
+ * Each route: who may use it, the request, and what an allowed role gets
+ * (checked by ok(res, role)).
+ */
+const ROUTES = [
+  {
+    method: 'GET', path: () => '/api/v1/cabinet', allowed: EVERYONE,
+    ok: (res) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok('profile' in res.json && 'voter' in res.json && 'elections' in res.json);
+    },
+  },
+  {
+    method: 'GET', path: () => '/api/v1/cabinet/applications', allowed: EVERYONE,
+    ok: (res, role) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok(Array.isArray(res.json.items));
+      if (role === 'voter') assert.deepEqual(res.json.items.map((a) => a.id), [appId], 'my application');
+    },
+  },
+  {
+    method: 'POST', path: () => '/api/v1/cabinet/applications', allowed: EVERYONE,
+    body: () => ({ election_id: 2147483647, kind: 'correction' }),
+    ok: (res, role) => assertError(res, 422, onList(ROLES[role]) ? 'election_not_found' : 'not_on_list'),
+  },
+  {
+    method: 'GET', path: () => `/api/v1/cabinet/applications/${appId}`, allowed: EVERYONE,
+    ok: (res, role) => {
+      if (role === 'voter') {
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json.application.id, appId);
+      } else {
+        assertError(res, 404, 'application_not_found'); // someone else's
+      }
+    },
+  },
+  {
+    method: 'GET', path: () => '/api/v1/cabinet/history', allowed: EVERYONE,
+    ok: (res) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok(Array.isArray(res.json.items));
+    },
+  },
+  {
+    method: 'GET', path: () => `/api/v1/biometrics/applications?pin=${V}`, allowed: OPERATORS,
+    ok: (res, role) => {
+      assert.equal(res.status, 200, res.text);
+      // V's correction is decided by commission 101.
+      assert.deepEqual(res.json.items.map((a) => a.id), commissionOf(role) === 101 ? [appId] : []);
+    },
+  },
+  {
+    method: 'POST', path: () => '/api/v1/biometrics/identifications', allowed: OPERATORS,
+    body: () => ({ application_id: NO_SUCH, device_id: randomDevice(), matched: true }),
+    ok: (res) => assertError(res, 404, 'application_not_found'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/biometrics/register', allowed: OPERATORS,
+    ok: (res, role) => {
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.commission_id, commissionOf(role), "the day's register of the operator's commission");
+    },
+  },
+  {
+    method: 'POST', path: () => '/api/v1/biometrics/registers', allowed: OPERATORS,
+    body: () => ({ roles_probe: 1 }),
+    ok: (res) => assertError(res, 400, 'unknown_field', 'roles_probe'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/tec/registers', allowed: TEC,
+    ok: (res) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok(Array.isArray(res.json.items));
+    },
+  },
+  {
+    method: 'GET', path: () => `/api/v1/tec/registers/${NO_SUCH}`, allowed: TEC,
+    ok: (res) => assertError(res, 404, 'register_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/tec/applications/${NO_SUCH}/decision`, allowed: TEC,
+    body: () => ({ approve: true }),
+    ok: (res) => assertError(res, 404, 'application_not_found'),
+  },
+];
+
+function call(route, c) {
+  if (route.method === 'GET') return c ? c.get(route.path()) : request(route.path());
+  if (c) return c.post(route.path(), route.body());
+  return request(route.path(), {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': 'x'.repeat(43) },
+    body: JSON.stringify(route.body()),
+  });
+}
+
+for (const route of ROUTES) {
+  const label = `${route.method} ${route.path.toString().replace(/^\(\) => /, '').replace(/[`'$]/g, '')}`;
+  describe(label, () => {
+    test('nobody signed in: 401', async () => {
+      assertError(await call(route), 401, 'unauthenticated');
+    });
+    for (const role of EVERYONE) {
+      const allowed = route.allowed.includes(role);
+      test(`${role}: ${allowed ? 'allowed' : '403 forbidden'}`, async () => {
+        const before0 = rowCounts(ROLES[role]);
+        const res = await call(route, clients[role]);
+        if (allowed) {
+          assert.ok(![401, 403].includes(res.status), `allowed, got ${res.status} ${res.text.slice(0, 200)}`);
+          route.ok(res, role);
+        } else {
+          assertError(res, 403, 'forbidden');
+        }
+        assert.deepEqual(rowCounts(ROLES[role]), before0, 'nothing written for this person');
+      });
+    }
+  });
+}
+
+describe('a forbidden POST without its CSRF token is refused too (403), whoever asks', () => {
+  for (const role of ['voter', 'cec_admin', 'operator 201']) {
+    test(role, async () => {
+      const res = await clients[role].post(`/api/v1/tec/applications/${NO_SUCH}/decision`, { approve: true }, { csrf: false });
+      assertError(res, 403);
+    });
+  }
+});
+
+describe("the voter's application is untouched by all of the above", () => {
+  test('still awaiting identification, one event', async () => {
+    const [status, events] = psql(`SELECT a.status, (SELECT count(*) FROM application_events e WHERE e.application_id = a.id)
+      FROM applications a WHERE a.id = :'id'`, { id: appId })[0];
+    assert.equal(status, 'awaiting_identification');
+    assert.equal(Number(events), 1);
+  });
+});
