@@ -50,11 +50,12 @@ extern const size_t registry_nstatements;
 void registry_set_service(const char *service);
 const char *registry_service(void);
 /*
- * Asks the registry for a person; on REGISTRY_OK *person is a new json-c
- * object the caller puts.  resp is filled (the caller frees it and records
- * the call with registry_log_call, naming the application it served).
+ * Asks the registry for a person (issue: the X-Road-Issue, the case the call
+ * serves, or NULL); on REGISTRY_OK *person is a new json-c object the caller
+ * puts.  resp is filled (the caller frees it and records the call with
+ * registry_log_call, naming the application it served).
  */
-enum registry_status registry_person(struct http_request *req, const char *pin,
+enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp);
 void registry_log_call(const char *method, const char *service, const struct tunduk_response *r,
                        const char *application_id);

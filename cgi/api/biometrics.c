@@ -23,7 +23,8 @@ const struct db_statement biometrics_statements[] = {
      " WHERE a.commission_id = $1::integer AND a.status = 'awaiting_identification'"
      "   AND ($2::text IS NULL OR a.pin = $2) AND ($3::bigint IS NULL OR a.id = $3::bigint)"},
     {"bio_lock",
-     "SELECT status FROM applications WHERE id = $1::bigint AND commission_id = $2::integer FOR UPDATE"},
+     "SELECT status, commission_id = $2::integer FROM applications WHERE id = $1::bigint FOR UPDATE"},
+    {"tec_register_scope", "SELECT commission_id = $2::integer FROM registers WHERE id = $1::bigint"},
     {"bio_identify",
      "INSERT INTO identifications (application_id, device_id, at, matched, operator_pin, commission_id)"
      " VALUES ($1::bigint, $2, now(), $3::boolean, $4, $5::integer)"
@@ -79,8 +80,8 @@ const struct db_statement biometrics_statements[] = {
      "    WHERE a.id IN (SELECT application_id FROM identifications WHERE register_id = r.id))))::text"
      "  FROM registers r WHERE r.id = $1::bigint AND r.commission_id = $2::integer"},
     {"tec_lock",
-     "SELECT a.status, a.kind, a.pin, a.station_from, a.station_to FROM applications a"
-     " WHERE a.id = $1::bigint AND a.commission_id = $2::integer FOR UPDATE"},
+     "SELECT a.status, a.kind, a.pin, a.station_from, a.station_to, a.commission_id = $2::integer"
+     "  FROM applications a WHERE a.id = $1::bigint FOR UPDATE"},
     {"tec_voter_lock", "SELECT station_number FROM voters WHERE pin = $1 FOR UPDATE"},
     {"tec_move", "UPDATE voters SET station_number = $2::integer, updated_at = now() WHERE pin = $1"},
     {"tec_move_record",
@@ -185,8 +186,14 @@ static void identify_post(struct http_request *req)
         goto failed;
     if (PQntuples(res) != 1) {
         db_rollback();
-        http_error(req, 404, "application_not_found",
-                   "no application with this number at your commission", "application_id");
+        http_error(req, 404, "application_not_found", "no application with this number",
+                   "application_id");
+        goto out;
+    }
+    if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
+        db_rollback();
+        http_error(req, 403, "outside_scope", "this application belongs to another commission",
+                   "application_id");
         goto out;
     }
     if (strcmp(PQgetvalue(res, 0, 0), "awaiting_identification") != 0) {
@@ -322,8 +329,24 @@ static void register_get(struct http_request *req)
     if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0 ||
         staff_commission(req, ACCESS_TEC_ADMIN, commission, sizeof(commission)) < 0)
         return;
+    PGresult *res = NULL;
+    enum db_status st = db_exec("tec_register_scope", 2, (const char *const[]){id, commission}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return;
+    }
+    bool found = PQntuples(res) == 1, mine = found && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    if (!found) {
+        http_error(req, 404, "register_not_found", "no register with this number", NULL);
+        return;
+    }
+    if (!mine) {
+        http_error(req, 403, "outside_scope", "this register was sent to another commission", NULL);
+        return;
+    }
     api_send_query(req, "tec_register", 2, (const char *const[]){id, commission}, CACHE_NONE,
-                   "register_not_found", "no register with this number for your commission");
+                   "register_not_found", "no register with this number");
 }
 
 static const char *const decision_members[] = {"approve", "reason", NULL};
@@ -366,8 +389,12 @@ static void decision_post(struct http_request *req)
         goto failed;
     if (PQntuples(res) != 1) {
         db_rollback();
-        http_error(req, 404, "application_not_found",
-                   "no application with this number for your commission", NULL);
+        http_error(req, 404, "application_not_found", "no application with this number", NULL);
+        goto out;
+    }
+    if (strcmp(PQgetvalue(res, 0, 5), "t") != 0) {
+        db_rollback();
+        http_error(req, 403, "outside_scope", "this application belongs to another commission", NULL);
         goto out;
     }
     const char *status = PQgetvalue(res, 0, 0);

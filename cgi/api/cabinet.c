@@ -29,10 +29,13 @@ const struct db_statement cabinet_statements[] = {
      "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
      " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
     {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
+    /* The number is taken first, so the registry call can name the application it serves. */
+    {"cabinet_next_id", "SELECT nextval('applications_id_seq')"},
     {"cabinet_insert",
-     "INSERT INTO applications (pin, election_id, kind, station_from, station_to, reason,"
+     "INSERT INTO applications (id, pin, election_id, kind, station_from, station_to, reason,"
      "                          commission_id, registry, registry_status)"
-     " VALUES ($1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer, $8::jsonb, $9)"
+     " VALUES ($10::bigint, $1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer,"
+     "         $8::jsonb, $9)"
      " RETURNING id"},
     {"cabinet_event",
      "INSERT INTO application_events (application_id, status, actor_role, actor_pin,"
@@ -82,7 +85,7 @@ static void cabinet_get(struct http_request *req)
     PGresult *res = NULL;
 
     /* The registry first: if Tunduk is down the cabinet still works from our data. */
-    enum registry_status rs = registry_person(req, u->pin, &person, &tr);
+    enum registry_status rs = registry_person(req, u->pin, NULL, &person, &tr);
     registry_log_call("GET", registry_service(), &tr, NULL);
     tunduk_response_free(&tr);
     struct json_object *profile = json_object_new_object();
@@ -208,7 +211,16 @@ static void application_post(struct http_request *req)
     /* What the registry says is recorded with the application (asked outside the transaction). */
     struct json_object *person = NULL;
     struct tunduk_response tr;
-    enum registry_status rs = registry_person(req, u->pin, &person, &tr);
+    char next_id[24] = "", issue[64];
+    if ((st = db_exec("cabinet_next_id", 0, NULL, &res)) != DB_OK) {
+        api_db_failure(req, st);
+        return;
+    }
+    snprintf(next_id, sizeof(next_id), "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    res = NULL;
+    snprintf(issue, sizeof(issue), "shailoo-application-%s", next_id);
+    enum registry_status rs = registry_person(req, u->pin, issue, &person, &tr);
     const char *registry = person != NULL
                                ? pool_strdup(req->pool, json_object_to_json_string_ext(
                                                             person, JSON_C_TO_STRING_PLAIN))
@@ -286,8 +298,8 @@ static void application_post(struct http_request *req)
 
     const char *ip[] = {u->pin, election, application_kind_name((enum application_kind)in.kind),
                         from, in.has_station ? station : NULL, in.reason, commission, registry,
-                        registry_status_name(rs)};
-    st = db_exec("cabinet_insert", 9, ip, &res);
+                        registry_status_name(rs), next_id};
+    st = db_exec("cabinet_insert", 10, ip, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         /* Two submissions at once: the unique index keeps one. */
         refuse(req, "application_pending", "you already have an application being processed", NULL);

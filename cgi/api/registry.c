@@ -51,7 +51,7 @@ void registry_log_call(const char *method, const char *service, const struct tun
     PQclear(res);
 }
 
-enum registry_status registry_person(struct http_request *req, const char *pin,
+enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp)
 {
     char path[32];
@@ -61,7 +61,7 @@ enum registry_status registry_person(struct http_request *req, const char *pin,
         .service = population_service,
         .path = path,
         .user_id = pin,
-        .issue = NULL,
+        .issue = issue,
         .idempotent = true,
     };
     *person = NULL;

@@ -90,15 +90,35 @@ const char *seats_district_outcome_name(enum seats_district_outcome o)
     return (unsigned)o < SEATS_DISTRICT_OUTCOME__MAX ? district_outcomes[o] : "unknown";
 }
 
-/* Records where the input is wrong; returns -err for the caller to pass on. */
+/* Records where the input is wrong (and why, if reason is not NULL); returns -err. */
+__attribute__((format(printf, 4, 0)))
+static int vrefuse(struct seats_invalid *inv, enum seats_error err, const char *reason,
+                   const char *fmt, va_list ap)
+{
+    vsnprintf(inv->field, sizeof inv->field, fmt, ap);
+    inv->reason = reason;
+    return -(int)err;
+}
+
 __attribute__((format(printf, 3, 4)))
 static int refuse(struct seats_invalid *inv, enum seats_error err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(inv->field, sizeof inv->field, fmt, ap);
+    int rc = vrefuse(inv, err, NULL, fmt, ap);
     va_end(ap);
-    return -(int)err;
+    return rc;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int refuse_because(struct seats_invalid *inv, enum seats_error err, const char *reason,
+                          const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vrefuse(inv, err, reason, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 static bool count_ok(int64_t v)
@@ -190,7 +210,9 @@ static int check_candidates(const struct seats_party *p, const char *prefix,
         sum += c->preference_votes;
     }
     if (sum > p->votes)
-        return refuse(inv, SEATS_E_SUM, "%scandidates", prefix);
+        return refuse_because(inv, SEATS_E_SUM,
+                              "the preference votes add up to more than the party's votes",
+                              "%scandidates", prefix);
     return 0;
 }
 
@@ -223,7 +245,9 @@ static int check_list(const struct seats_list_contest *in, const struct seats_lo
         sum += in->region_participants[r];
     }
     if (sum > in->participants)
-        return refuse(inv, SEATS_E_SUM, "regions");
+        return refuse_because(inv, SEATS_E_SUM,
+                              "the regions' participants add up to more than the participants",
+                              "regions");
     if (!count_ok(in->against_all))
         return refuse(inv, SEATS_E_COUNT, "against_all");
     if (in->nparties > SEATS_MAX_PARTIES)
@@ -247,16 +271,24 @@ static int check_list(const struct seats_list_contest *in, const struct seats_lo
             in_regions += p->region_votes[r];
             region_sum[r] += p->region_votes[r];
             if (region_sum[r] > in->region_participants[r])
-                return refuse(inv, SEATS_E_SUM, "parties[%zu].region_votes[%d]", i, r);
+                return refuse_because(inv, SEATS_E_SUM,
+                                      "the parties' votes in this region add up to more than "
+                                      "its participants",
+                                      "parties[%zu].region_votes[%d]", i, r);
         }
         if (in_regions > p->votes)
-            return refuse(inv, SEATS_E_SUM, "parties[%zu].region_votes", i);
+            return refuse_because(inv, SEATS_E_SUM,
+                                  "the party's votes in the regions add up to more than its votes",
+                                  "parties[%zu].region_votes", i);
         snprintf(prefix, sizeof prefix, "parties[%zu].", i);
         if ((err = check_candidates(p, prefix, inv)) < 0)
             return err;
         sum += p->votes;
         if (sum > in->participants)
-            return refuse(inv, SEATS_E_SUM, "parties[%zu].votes", i);
+            return refuse_because(inv, SEATS_E_SUM,
+                                  "votes for the parties and against all add up to more than "
+                                  "the participants",
+                                  "parties[%zu].votes", i);
     }
     return check_lot(lot, ids, in->nparties, inv);
 }

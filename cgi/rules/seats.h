@@ -65,6 +65,7 @@ const char *seats_error_message(int err);
 /* Where invalid input was found: a path into the input as the CLI's JSON names it. */
 struct seats_invalid {
     char field[64];                  /* "" when the input is valid */
+    const char *reason;              /* static text, or NULL: seats_error_message() says it */
 };
 
 /* A recorded draw, e.g. from the commission's drawing of lots. */

@@ -374,8 +374,8 @@ describe('staff of another commission', () => {
     assert.deepEqual(byPin.json.items, [], 'not found by PIN');
     const byId = await op201.get(`/api/v1/biometrics/applications?id=${app.id}`);
     assert.deepEqual(byId.json.items, [], 'not found by id');
-    assertError(await identify(op201, app.id), 404, 'application_not_found');
-    assertError(await identify(op201, app.id, false), 404, 'application_not_found');
+    assertError(await identify(op201, app.id), 403, 'outside_scope');
+    assertError(await identify(op201, app.id, false), 403, 'outside_scope');
     assert.equal(psqlInt(`SELECT count(*) FROM identifications WHERE application_id = :'id'`, { id: app.id }), 0);
     const mine = await voter.get(`/api/v1/cabinet/applications/${app.id}`);
     assert.equal(mine.json.application.status, 'awaiting_identification');
@@ -398,9 +398,9 @@ describe('staff of another commission', () => {
     const list = await tec201.get('/api/v1/tec/registers');
     assert.equal(list.status, 200);
     assert.ok(!list.json.items.some((x) => x.id === register.id), "101's register is not in 201's list");
-    assertError(await tec201.get(`/api/v1/tec/registers/${register.id}`), 404, 'register_not_found');
-    assertError(await decide(tec201, app.id, { approve: true }), 404, 'application_not_found');
-    assertError(await decide(tec201, app.id, { approve: false, reason: 'чужая' }), 404, 'application_not_found');
+    assertError(await tec201.get(`/api/v1/tec/registers/${register.id}`), 403, 'outside_scope');
+    assertError(await decide(tec201, app.id, { approve: true }), 403, 'outside_scope');
+    assertError(await decide(tec201, app.id, { approve: false, reason: 'чужая' }), 403, 'outside_scope');
     const from = voterRow(X).station;
     assert.equal(psql(`SELECT status FROM applications WHERE id = :'id'`, { id: app.id })[0][0], 'in_register');
     assert.equal(stationOf(X), from);
