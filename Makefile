@@ -30,7 +30,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 all: build
 
-build: build/shailoo build/asan/shailoo build/demo-gen
+build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats
 
 build/shailoo: $(APP_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -43,6 +43,12 @@ build/asan/shailoo: $(APP_SRC) $(HDRS)
 build/demo-gen: sql/demo/gen.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
+
+# Seat allocation from JSON on stdin (tests/seats/README.md).
+SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/rules/seats.c cgi/core/json.c cgi/core/http.c cgi/core/pool.c
+bin/shailoo-seats: $(SEATS_CLI_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(SEATS_CLI_SRC) -ljson-c
 
 build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -89,4 +95,4 @@ fuzz: $(FUZZERS)
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/corpus/$$(basename $$f) 2>&1 | tail -2 || exit 1; done
 
 clean:
-	rm -rf build
+	rm -rf build bin

@@ -18,6 +18,9 @@ unit_rc=$?
 printf '%s\n' "$unit_out" | grep -vE '^(cc|gcc) '
 [ "$unit_rc" = 0 ] || status=1
 unit_line=$(printf '%s\n' "$unit_out" | grep -E '^unit: [0-9]+ passed' | tail -1)
+seats_line=$(scripts/seats-examples.sh | tee /dev/stderr | tail -1) || status=1
+sp0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+sf0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 
 cleanup() { scripts/instance.sh stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -76,6 +79,6 @@ fi
 up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 echo
-echo "unit: ${up:-0} passed, ${uf:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
-echo "$(( ${up:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${nf:-1} + san )) failed"
+echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "$(( ${up:-0} + ${sp0:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${nf:-1} + san )) failed"
 exit $status

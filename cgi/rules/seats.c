@@ -302,7 +302,8 @@ static int check_list(const struct seats_list_contest *in, const struct seats_lo
 static int64_t claim(const struct seats_list_contest *in, const struct seats_list_result *out,
                      size_t i)
 {
-    return in->parties[i].votes * in->seats - (int64_t)out->parties[i].seats * out->qualifying_votes;
+    int64_t held = out->parties[i].seats;
+    return in->parties[i].votes * in->seats - held * out->qualifying_votes;
 }
 
 static void give(struct seats_list_result *out, size_t i, enum seats_stage stage)

@@ -99,7 +99,7 @@ struct seats_draw {
 /* ---- Party lists -------------------------------------------------------- */
 
 struct seats_candidate {
-    int position;                    /* on the frozen list, 1..54; withdrawn numbers are not refilled */
+    int position;                    /* on the frozen list, 1..54 (never refilled) */
     char sex;                        /* 'F' or 'M' */
     int64_t preference_votes;
     bool withdrawn;
@@ -138,7 +138,7 @@ struct seats_party_result {
     unsigned regions_below;          /* bit r: votes in region id r+1 < 0.5% of its participants */
     bool qualified;                  /* national_ok and no region below */
     int whole;                       /* floor(votes * seats / qualifying_votes) */
-    int64_t remainder;               /* (votes * seats) mod qualifying_votes: the fraction's numerator */
+    int64_t remainder;               /* votes * seats mod qualifying_votes: over V */
     int remainder_seats;             /* leftover seats by largest remainder (0 or 1) */
     int cap_removed;                 /* seats above the cap taken away */
     int cap_added;                   /* seats received from others' excess */

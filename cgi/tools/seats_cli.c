@@ -193,7 +193,8 @@ static int parse_candidates(struct json_object *p, const char *path, struct seat
         struct json_object *c = json_object_array_get_idx(arr, i);
         struct seats_candidate *sc = &party->candidates[i];
         snprintf(at, sizeof at, "%s.candidates[%zu]", path, i);
-        if (known_members(c, at, allowed, b) < 0 || get_small(c, at, "position", true, &sc->position, b) < 0 ||
+        if (known_members(c, at, allowed, b) < 0 ||
+            get_small(c, at, "position", true, &sc->position, b) < 0 ||
             get_name(c, at, &names[i], b) < 0 ||
             get_count(c, at, "preference_votes", &sc->preference_votes, b) < 0 ||
             member(c, at, "sex", json_type_string, true, &v, b) < 0)
@@ -225,7 +226,8 @@ static int parse_list(struct json_object *root, struct input *in, struct bad *b)
 
     c->seats = SEATS_LIST_SEATS;
     c->cap = SEATS_LIST_CAP;
-    if (known_members(root, "", allowed, b) < 0 || get_small(root, "", "seats", true, &c->seats, b) < 0 ||
+    if (known_members(root, "", allowed, b) < 0 ||
+        get_small(root, "", "seats", true, &c->seats, b) < 0 ||
         get_small(root, "", "cap", false, &c->cap, b) < 0 ||
         get_count(root, "", "participants", &c->participants, b) < 0 ||
         get_count(root, "", "against_all", &c->against_all, b) < 0)
@@ -239,7 +241,8 @@ static int parse_list(struct json_object *root, struct input *in, struct bad *b)
         struct json_object *g = json_object_array_get_idx(arr, r);
         int id = 0;
         snprintf(at, sizeof at, "regions[%zu]", r);
-        if (known_members(g, at, region_allowed, b) < 0 || get_small(g, at, "id", true, &id, b) < 0 ||
+        if (known_members(g, at, region_allowed, b) < 0 ||
+            get_small(g, at, "id", true, &id, b) < 0 ||
             get_count(g, at, "participants", &c->region_participants[r], b) < 0)
             return -1;
         if (id != (int)r + 1) {
@@ -260,7 +263,8 @@ static int parse_list(struct json_object *root, struct input *in, struct bad *b)
         if (known_members(p, at, party_allowed, b) < 0 || get_count(p, at, "id", &sp->id, b) < 0 ||
             get_name(p, at, &in->party_names[i], b) < 0 ||
             get_count(p, at, "votes", &sp->votes, b) < 0 ||
-            get_array(p, at, "region_votes", true, SEATS_REGIONS, json_type_int, &votes, &nr, b) < 0)
+            get_array(p, at, "region_votes", true, SEATS_REGIONS, json_type_int, &votes, &nr,
+                      b) < 0)
             return -1;
         if (nr != SEATS_REGIONS) {
             char field[96];
@@ -418,7 +422,8 @@ static struct json_object *list_json(const struct input *in, const struct seats_
     add(o, "leader_votes", jint(r->leader_votes));
     add(th, "national_votes", jint(min_votes(c->participants, SEATS_NATIONAL_PERMILLE)));
     for (int g = 0; g < SEATS_REGIONS; g++)
-        json_object_array_add(mins, jint(min_votes(c->region_participants[g], SEATS_REGION_PERMILLE)));
+        json_object_array_add(mins,
+                              jint(min_votes(c->region_participants[g], SEATS_REGION_PERMILLE)));
     add(th, "region_votes", mins);
     add(o, "thresholds", th);
 
@@ -481,7 +486,8 @@ static const char *const district_messages[SEATS_DISTRICT_OUTCOME__MAX] = {
     [SEATS_DISTRICT_ELECTED] = "elected",
     [SEATS_DISTRICT_FAILED_AGAINST_ALL] =
         "the election in this district fails: \"against all\" has more votes than the leader",
-    [SEATS_DISTRICT_FAILED_NO_VOTES] = "the election in this district fails: no candidate got a vote",
+    [SEATS_DISTRICT_FAILED_NO_VOTES] =
+        "the election in this district fails: no candidate got a vote",
     [SEATS_DISTRICT_LOT_REQUIRED] =
         ("candidates are level in first place: draw lots among them and give the order as "
          "\"lot\"; nothing is decided yet"),
@@ -515,36 +521,39 @@ static struct json_object *district_json(const struct input *in,
     return o;
 }
 
-/* True for a scalar, or an array or object of scalars (or of arrays of scalars). */
-static bool flat(struct json_object *v, int depth)
+static bool scalar(struct json_object *v)
 {
-    if (!json_object_is_type(v, json_type_array) && !json_object_is_type(v, json_type_object))
+    return !json_object_is_type(v, json_type_array) && !json_object_is_type(v, json_type_object);
+}
+
+/* A scalar, an array of scalars, or a short object of those: fits on one line. */
+static bool one_line(struct json_object *v, int flags)
+{
+    if (scalar(v))
         return true;
-    if (depth > 1)
-        return false;
     if (json_object_is_type(v, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(v); i++)
-            if (!flat(json_object_array_get_idx(v, i), depth + 1))
+            if (!scalar(json_object_array_get_idx(v, i)))
                 return false;
         return true;
     }
     json_object_object_foreach(v, key, val) {
         (void)key;
-        if (!flat(val, depth + 1))
+        if (!scalar(val) && !(json_object_is_type(val, json_type_array) && one_line(val, flags)))
             return false;
     }
-    return true;
+    return strlen(json_object_to_json_string_ext(v, flags)) <= 120;
 }
 
 /*
- * JSON for people and for diff: one line per member, except that a value
- * made of scalars (a candidate, a lot, a list of ids) stays on one line.
- * Our keys are plain ASCII; values are escaped by json-c.
+ * JSON for people and for diff: a member per line, except that what fits
+ * on one line (a candidate, a lot, a list of ids) stays there.  Our keys
+ * are plain ASCII; values are escaped by json-c.
  */
 static void print_json(FILE *f, struct json_object *v, int indent)
 {
     const int flags = JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE;
-    if (flat(v, 0)) {
+    if (one_line(v, flags)) {
         fputs(json_object_to_json_string_ext(v, flags), f);
         return;
     }

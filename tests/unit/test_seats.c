@@ -346,6 +346,7 @@ static void invalid_lists(void **state)
     p = add_party(1, -1);
     assert_int_equal(allocate(), -SEATS_E_COUNT);
     assert_string_equal(result.invalid.field, "parties[0].votes");
+    assert_null(result.invalid.reason);       /* seats_error_message() says it */
     p->votes = SEATS_MAX_VOTES + 1;
     assert_int_equal(allocate(), -SEATS_E_COUNT);
 
@@ -355,6 +356,8 @@ static void invalid_lists(void **state)
     add_party(2, 50000);
     assert_int_equal(allocate(), -SEATS_E_SUM);
     assert_string_equal(result.invalid.field, "parties[1].votes");
+    assert_string_equal(result.invalid.reason, "votes for the parties and against all add up to "
+                                               "more than the participants");
 
     /* Regions adding up to more than the nation. */
     new_contest(54, 27, 100000, 0);
