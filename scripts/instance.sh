@@ -98,6 +98,7 @@ load_demo() {
     if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
         # Demo data added by later migrations, into a country loaded before them.
         q -f sql/demo/staff.sql >/dev/null
+        [ ! -f sql/demo/contests.sql ] || q -f sql/demo/contests.sql >/dev/null
         return
     fi
     say "instance: loading the demo country (scale $DEMO_SCALE)"
@@ -105,6 +106,7 @@ load_demo() {
     build/demo-gen --scale "$DEMO_SCALE" | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql \
         -f sql/demo/staff.sql -f sql/demo/finish.sql >/dev/null
+    [ ! -f sql/demo/contests.sql ] || q -1 -f sql/demo/contests.sql >/dev/null
     q -c "VACUUM ANALYZE"
     say "instance: demo country loaded in $((SECONDS - t0)) s: $(q -c "SELECT count(*) FROM voters") voters, $(q -c "SELECT count(*) FROM stations") stations"
 }
