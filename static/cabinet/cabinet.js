@@ -6,7 +6,7 @@ import { initI18n, onLangChange, t, nameOf, fmtDate, fmtInt } from '/js/i18n.js'
 import { getJSON, latest, isAbort, cached } from '/js/api.js';
 import { el, clear, dl, table, setStatus } from '/js/dom.js';
 import { createMap, hasCoords, stationMarker } from '/js/map.js';
-import { startFrame, sendJSON, failureText, sessionEnded, roleRefused, fmtDateTime, addDays, todayISO, label } from '/js/session.js';
+import { startFrame, sendJSON, failureText, sessionEnded, roleRefused, fmtDateTime, addDays, todayISO, label, apiFailed } from '/js/session.js';
 import { appCard, isPending, electionName } from '/js/application-view.js';
 import { stationFacts, stationPopup, isStation } from '/tizme/station-view.js';
 
@@ -34,18 +34,6 @@ const state = {
 
 let map = null;
 let started = false;
-
-function apiFailed(e) {
-  if (e && e.status === 401) {
-    sessionEnded();
-    return true;
-  }
-  if (e && e.status === 403 && e.code === 'forbidden') {
-    roleRefused();
-    return true;
-  }
-  return false;
-}
 
 // ---- loading ----
 

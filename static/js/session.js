@@ -162,6 +162,19 @@ async function signOut() {
 }
 
 /* Called by a page when an API call answered 401: the session has ended. */
+// A 401 or a role refusal from the API: shows it; true if it was one of those.
+export function apiFailed(e) {
+  if (e && e.status === 401) {
+    sessionEnded();
+    return true;
+  }
+  if (e && e.status === 403 && e.code === 'forbidden') {
+    roleRefused();
+    return true;
+  }
+  return false;
+}
+
 export function sessionEnded() {
   me = null;
   frameState = 'expired';

@@ -5,7 +5,7 @@
 import { initI18n, onLangChange, t, fmtDate } from '/js/i18n.js';
 import { getJSON, cached } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
-import { startFrame, sendJSON, failureText, sessionEnded, roleRefused, grants, fmtDateTime, label } from '/js/session.js';
+import { startFrame, sendJSON, failureText, grants, fmtDateTime, label, apiFailed } from '/js/session.js';
 import { appCard } from '/js/application-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,18 +24,6 @@ const state = {
 };
 
 let started = false;
-
-function apiFailed(e) {
-  if (e && e.status === 401) {
-    sessionEnded();
-    return true;
-  }
-  if (e && e.status === 403 && e.code === 'forbidden') {
-    roleRefused();
-    return true;
-  }
-  return false;
-}
 
 function renderScope() {
   const ids = grants('operator').map((g) => g.commission_id).filter(Boolean);
