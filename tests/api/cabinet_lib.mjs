@@ -3,10 +3,9 @@
 // (session cookie + CSRF token), voters of our own picked from the database,
 // the Tunduk stand-in's test hooks, test elections, and cleaning up.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { BASE, PORT, request, psql, psqlValue, sleep } from './lib.mjs';
+import { fetchRaw, signIn as authSignIn } from './auth_lib.mjs';
 
-export const ESIA = `http://127.0.0.1:${PORT + 400}`;
 export const TUNDUK = `http://127.0.0.1:${PORT + 401}`;
 export const XROAD_CLIENT = process.env.SHAILOO_TUNDUK_CLIENT ?? 'central-server/GOV/70000001/shailoo';
 export const POPULATION = process.env.SHAILOO_TUNDUK_POPULATION ?? 'central-server/GOV/70000003/population/person';
@@ -29,50 +28,15 @@ export const TEST_ELECTION_MIN = 990000;
 
 // ---------------------------------------------------------------- HTTP
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-// A request to an absolute URL (the stand-ins), redirects not followed.
-export function fetchAbs(urlText, { method = 'GET', headers = {}, body } = {}) {
-  const u = new URL(urlText);
-  if (body !== undefined) headers = { 'Content-Length': Buffer.byteLength(body), ...headers };
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, agent },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode, headers: res.headers, text, json });
-        });
-        res.on('error', reject);
-      });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function cookieValue(res, name) {
-  for (const line of res.headers['set-cookie'] ?? []) {
-    const pair = line.split(';')[0];
-    const eq = pair.indexOf('=');
-    if (pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
-}
+// Requests to the stand-ins, redirects not followed (auth_lib's).
+export const fetchAbs = fetchRaw;
 
 // ---------------------------------------------------------------- signing in
 
 /*
- * Signs a person in as a browser would, with ESIA's login_hint: our
- * /auth/esia/login (302 to ESIA, login cookie), ESIA's /authorize (302 back
- * with a code), our callback with the login cookie (303, session cookie).
- * Returns a client: { pin, cookie, csrf, me, get(path), post(path, body, opts), send(...) }.
+ * Signs a person in as a browser would, with ESIA's login_hint (auth_lib's
+ * signIn: our login, ESIA's authorize, our callback, then /api/v1/me).
+ * Returns a client: { pin, cookie, csrf, me, get(path), post(path, body, opts) }.
  * Retried a few times: the ESIA stand-in's "spoil the next id_token" hook,
  * used by the sign-in attack tests running in parallel, may hit our login.
  */
@@ -80,36 +44,14 @@ export async function signIn(pin) {
   let last;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      return await signInOnce(pin);
+      const s = await authSignIn(pin);
+      return client(pin, s.cookie, s.csrf, s.me);
     } catch (e) {
       last = e;
       await sleep(200 + attempt * 200);
     }
   }
   throw last;
-}
-
-async function signInOnce(pin) {
-  const login = await request(`/auth/esia/login?next=/x&login_hint=${pin}`);
-  assert.equal(login.status, 302, `login: ${login.status} ${login.text.slice(0, 200)}`);
-  const state = cookieValue(login, 'shailoo_login');
-  assert.ok(state, 'login: the shailoo_login cookie');
-  const authorize = new URL(login.headers.location);
-  assert.equal(authorize.origin, ESIA, `login: redirected to the ESIA stand-in (${authorize})`);
-  const esia = await fetchAbs(authorize.href);
-  assert.equal(esia.status, 302, `ESIA /authorize: ${esia.status} ${esia.text.slice(0, 200)}`);
-  const back = new URL(esia.headers.location);
-  assert.equal(back.origin, new URL(BASE).origin, `ESIA sends back to us (${back})`);
-  assert.ok(back.searchParams.get('code'), `ESIA gave a code (${back})`);
-  const cb = await request(back.pathname + back.search, { headers: { Cookie: `shailoo_login=${state}` } });
-  assert.equal(cb.status, 303, `callback: ${cb.status} ${cb.text.slice(0, 200)}`);
-  const session = cookieValue(cb, 'shailoo_session');
-  assert.ok(session, 'callback: the shailoo_session cookie');
-  const cookie = `shailoo_session=${session}`;
-  const me = await request('/api/v1/me', { headers: { Cookie: cookie } });
-  assert.equal(me.status, 200, `/api/v1/me: ${me.status} ${me.text.slice(0, 200)}`);
-  assert.match(me.json.csrf_token, /^[\w-]{20,}$/, 'csrf_token');
-  return client(pin, cookie, me.json.csrf_token, me.json);
 }
 
 export function client(pin, cookie, csrf, me) {
