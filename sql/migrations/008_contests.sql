@@ -21,7 +21,7 @@ CREATE TABLE candidates (
     birth_date        date NOT NULL,
     other_ethnicity   boolean NOT NULL DEFAULT false,   -- for the 15% quota of lists
     disability        boolean NOT NULL DEFAULT false,   -- at least 2 per list
-    higher_education  boolean NOT NULL DEFAULT true
+    higher_education  boolean NOT NULL                -- no default: the submission says
 );
 
 CREATE TABLE contests (

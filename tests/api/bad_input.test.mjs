@@ -112,7 +112,7 @@ describe('on every route', () => {
 describe('unknown routes: 404 in the JSON format', () => {
   for (const path of ['/api/v1/nope', '/api/v1', '/api/v1/', '/api/', '/api/v2/regions',
     '/api/v1/regions/', '/api/v1/regions/1', '/api/v1/stations/', '/api/v1/stations/1001/voters',
-    '/api/v1/tizme', '/api/v1/tizme/stats/', '/api/v1/tizme/stats/dynamics/x', '/api/v1/elections/1',
+    '/api/v1/tizme', '/api/v1/tizme/stats/', '/api/v1/tizme/stats/dynamics/x', '/api/v1/elections/1/ballots',
     '/api/v1//regions', '/api/v1/REGIONS', '/api/v1/regions.json', '/api/v1/regions%2f']) {
     test(path, async () => {
       const res = await request(path);
