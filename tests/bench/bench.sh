@@ -4,7 +4,7 @@
 # requests/s, p50/p99 latency, ratio to static; the workers' memory.
 # The per-person rate limit is lifted for the run (and restored after), and
 # the statistics are measured with and without nginx's microcache.
-#   DURATION=10s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
+#   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
@@ -50,7 +50,9 @@ printf '%-34s %10s %9s %9s %10s %7s %8s\n' endpoint req/s p50 p99 static/s ratio
 run_pair() {  # name, wrk arguments for the endpoint...
     local name=$1
     shift
-    # nginx serving a static file, then the endpoint, back to back in the same run.
+    # A warm-up first (PostgreSQL's buffers, the workers' caches), unmeasured;
+    # then nginx serving a static file and the endpoint, back to back.
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-3s}" "$@" >/dev/null 2>&1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE/index.html" >"$tmp/static.out" 2>&1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$tmp/ep.out" 2>&1
     local rps p50 p99 errs srps
