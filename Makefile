@@ -88,7 +88,7 @@ FUZZ_SECONDS ?= 30
 FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS)
 	@mkdir -p $(@D)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(filter-out cgi/core/server.c cgi/core/db.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c -ljwt
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -o $@ $< $(filter-out cgi/core/server.c cgi/core/db.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c -ljwt -lcrypto
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "fuzz: $$f ($(FUZZ_SECONDS) s)"; mkdir -p build/corpus/$$(basename $$f); \
