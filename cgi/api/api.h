@@ -48,7 +48,6 @@ enum registry_status { REGISTRY_OK, REGISTRY_NOT_FOUND, REGISTRY_UNAVAILABLE };
 extern const struct db_statement registry_statements[];
 extern const size_t registry_nstatements;
 void registry_set_service(const char *service);
-const char *registry_service(void);
 /*
  * Asks the registry for a person (issue: the X-Road-Issue, the case the call
  * serves, or NULL); on REGISTRY_OK *person is a new json-c object the caller
@@ -57,8 +56,7 @@ const char *registry_service(void);
  */
 enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp);
-void registry_log_call(const char *method, const char *service, const struct tunduk_response *r,
-                       const char *application_id);
+void registry_log_call(const struct tunduk_response *r, const char *application_id);
 
 /* The route guard: session cookie, revocation, roles, CSRF, renewal. */
 int auth_guard(struct http_request *req, unsigned access);
@@ -92,6 +90,12 @@ const char *places_station_json(long number, size_t *len, enum db_status *st);
  * a new object the caller puts, or NULL having answered 415/400 itself.
  */
 struct json_object *api_json_body(struct http_request *req, const char *const *allowed);
+/* Member name of o as a whole number in [min, max]: true and *out; false if absent,
+ * null, of another type or out of range. */
+bool api_json_int(struct json_object *o, const char *name, long long min, long long max,
+                  long long *out);
+/* Member name of o if it is a string of exactly n ASCII digits (borrowed from o), else NULL. */
+const char *api_json_digits(struct json_object *o, const char *name, size_t n);
 /* YYYY-MM-DD of a real day. */
 bool api_valid_date(const char *s);
 

@@ -43,29 +43,27 @@ static void device_post(struct http_request *req)
         return;
     const struct user *u = req->user;
     char election[24], station[24];
-    const char *device = NULL, *key = NULL;
+    const char *key = NULL;
+    long long x;
     PGresult *res = NULL;
-    if (json_object_object_get_ex(o, "device_id", &v) && json_object_is_type(v, json_type_string))
-        device = json_object_get_string(v);
-    if (device == NULL || strlen(device) != 20 || strspn(device, "0123456789") != 20) {
+    const char *device = api_json_digits(o, "device_id", 20);
+    if (device == NULL) {
         http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
                    "device_id");
         goto out;
     }
-    if (!json_object_object_get_ex(o, "election_id", &v) || !json_object_is_type(v, json_type_int) ||
-        json_object_get_int64(v) < 1 || json_object_get_int64(v) > 2147483647) {
+    if (!api_json_int(o, "election_id", 1, 2147483647, &x)) {
         http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
                    "election_id");
         goto out;
     }
-    snprintf(election, sizeof(election), "%lld", (long long)json_object_get_int64(v));
-    if (!json_object_object_get_ex(o, "station_number", &v) || !json_object_is_type(v, json_type_int) ||
-        json_object_get_int64(v) < 1 || json_object_get_int64(v) > 99999) {
+    snprintf(election, sizeof(election), "%lld", x);
+    if (!api_json_int(o, "station_number", 1, 99999, &x)) {
         http_error(req, 400, "invalid_field", "station_number must be a station's number",
                    "station_number");
         goto out;
     }
-    snprintf(station, sizeof(station), "%lld", (long long)json_object_get_int64(v));
+    snprintf(station, sizeof(station), "%lld", x);
     if (json_object_object_get_ex(o, "public_key", &v) && json_object_is_type(v, json_type_string))
         key = json_object_get_string(v);
     if (key == NULL || !keys_is_p256_public_pem(key, (size_t)json_object_get_string_len(v))) {

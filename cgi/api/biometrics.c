@@ -3,6 +3,7 @@
  * commissions' decisions (TEC administrators).  Each acts only within its
  * own commission.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,16 +113,6 @@ static int staff_commission(struct http_request *req, unsigned role, char *out, 
     return 0;
 }
 
-static bool positive_id(struct json_object *o, const char *name, char *out, size_t size)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_int) ||
-        json_object_get_int64(v) < 1)
-        return false;
-    snprintf(out, size, "%lld", (long long)json_object_get_int64(v));
-    return true;
-}
-
 /* ---- operator ------------------------------------------------------------ */
 
 enum { B_PIN, B_ID, B__MAX };
@@ -160,17 +151,15 @@ static void identify_post(struct http_request *req)
     const struct user *u = req->user;
     PGresult *res = NULL;
     enum db_status st = DB_OK;
-    if (!positive_id(o, "application_id", app, sizeof(app))) {
+    long long app_id;
+    if (!api_json_int(o, "application_id", 1, INT64_MAX, &app_id)) {
         http_error(req, 400, "invalid_field", "application_id must be a positive whole number",
                    "application_id");
         goto out;
     }
-    const char *device = json_object_object_get_ex(o, "device_id", &v) &&
-                                 json_object_is_type(v, json_type_string)
-                             ? json_object_get_string(v)
-                             : NULL;
-    bool digits = device != NULL && strlen(device) == 20 && strspn(device, "0123456789") == 20;
-    if (!digits) {
+    snprintf(app, sizeof(app), "%lld", app_id);
+    const char *device = api_json_digits(o, "device_id", 20);
+    if (device == NULL) {
         http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
                    "device_id");
         goto out;

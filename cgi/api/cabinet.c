@@ -86,7 +86,7 @@ static void cabinet_get(struct http_request *req)
 
     /* The registry first: if Tunduk is down the cabinet still works from our data. */
     enum registry_status rs = registry_person(req, u->pin, NULL, &person, &tr);
-    registry_log_call("GET", registry_service(), &tr, NULL);
+    registry_log_call(&tr, NULL);
     tunduk_response_free(&tr);
     struct json_object *profile = json_object_new_object();
     json_object_object_add(profile, "name", json_object_new_string(u->name));
@@ -151,13 +151,13 @@ static int parse_application(struct http_request *req, struct application_input 
         return -1;
     int rc = -1;
     struct json_object *v;
-    if (!json_object_object_get_ex(o, "election_id", &v) || !json_object_is_type(v, json_type_int) ||
-        json_object_get_int64(v) < 1 || json_object_get_int64(v) > 2147483647) {
+    long long x;
+    if (!api_json_int(o, "election_id", 1, 2147483647, &x)) {
         http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
                    "election_id");
         goto out;
     }
-    in->election_id = (long)json_object_get_int64(v);
+    in->election_id = (long)x;
     if (!json_object_object_get_ex(o, "kind", &v) || !json_object_is_type(v, json_type_string) ||
         (in->kind = application_kind_parse(json_object_get_string(v))) < 0) {
         http_error(req, 400, "invalid_field",
@@ -165,14 +165,13 @@ static int parse_application(struct http_request *req, struct application_input 
         goto out;
     }
     if (json_object_object_get_ex(o, "station_number", &v) && v != NULL) {
-        if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1 ||
-            json_object_get_int64(v) > 99999) {
+        if (!api_json_int(o, "station_number", 1, 99999, &x)) {
             http_error(req, 400, "invalid_field", "station_number must be a station's number",
                        "station_number");
             goto out;
         }
         in->has_station = true;
-        in->station = (long)json_object_get_int64(v);
+        in->station = (long)x;
     }
     if (json_object_object_get_ex(o, "reason", &v) && v != NULL) {
         const char *r = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
@@ -316,7 +315,7 @@ static void application_post(struct http_request *req)
         goto failed;
     PQclear(res);
     res = NULL;
-    registry_log_call("GET", registry_service(), &tr, id);
+    registry_log_call(&tr, id);
     logged = true;
     if ((st = db_exec("cabinet_application", 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
         goto failed;
@@ -335,7 +334,7 @@ failed:
     api_db_failure(req, st);
 out:
     if (!logged)
-        registry_log_call("GET", registry_service(), &tr, NULL);
+        registry_log_call(&tr, NULL);
     tunduk_response_free(&tr);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/json.h"
+#include "../rules/calendar.h"
 #include "../core/log.h"
 
 void api_db_failure(struct http_request *req, enum db_status st)
@@ -82,17 +83,35 @@ struct json_object *api_json_body(struct http_request *req, const char *const *a
     return o;
 }
 
+bool api_json_int(struct json_object *o, const char *name, long long min, long long max,
+                  long long *out)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_int))
+        return false;
+    int64_t x = json_object_get_int64(v);
+    if (x < min || x > max)
+        return false;
+    *out = (long long)x;
+    return true;
+}
+
+const char *api_json_digits(struct json_object *o, const char *name, size_t n)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    const char *s = json_object_get_string(v);
+    return strlen(s) == n && strspn(s, "0123456789") == n ? s : NULL;
+}
+
 bool api_valid_date(const char *s)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return false;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return false;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-        return false;
-    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+    return y >= 1900 && y <= 2200 && calendar_valid_date(y, m, d);
 }
