@@ -35,14 +35,14 @@ static const char *outcome_name(enum tunduk_outcome o)
     return "unavailable";
 }
 
-void registry_log_call(const char *method, const char *service, const struct tunduk_response *r,
-                       const char *application_id)
+void registry_log_call(const struct tunduk_response *r, const char *application_id)
 {
     char status[16], duration[24], attempts[16];
     snprintf(status, sizeof(status), "%ld", r->status);
     snprintf(duration, sizeof(duration), "%ld", r->duration_ms);
     snprintf(attempts, sizeof(attempts), "%d", r->attempts > 0 ? r->attempts : 1);
-    const char *params[] = {method, service, r->xroad_id, r->request_hash, status,
+    /* The one call registry_person makes: GET on the population service. */
+    const char *params[] = {"GET", population_service, r->xroad_id, r->request_hash, status,
                             outcome_name(r->outcome), r->error_type, duration, attempts,
                             application_id};
     PGresult *res = NULL;
@@ -85,9 +85,4 @@ enum registry_status registry_person(struct http_request *req, const char *pin, 
     }
     *person = o;
     return REGISTRY_OK;
-}
-
-const char *registry_service(void)
-{
-    return population_service;
 }
