@@ -3,7 +3,26 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+unsigned char *keys_read_pem(const char *path, int *len)
+{
+    FILE *f = path != NULL ? fopen(path, "rb") : NULL;
+    if (f == NULL)
+        return NULL;
+    unsigned char *buf = malloc(16384);
+    size_t n = buf != NULL ? fread(buf, 1, 16383, f) : 0;
+    fclose(f);
+    if (buf == NULL || n == 0) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = (int)n;
+    return buf;
+}
 
 bool keys_is_p256_public_pem(const char *pem, size_t len)
 {

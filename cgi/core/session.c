@@ -1,4 +1,5 @@
 #include "session.h"
+#include "keys.h"
 
 #include <errno.h>
 #include <jwt.h>
@@ -12,29 +13,12 @@
 static unsigned char *private_key, *public_key;
 static int private_len, public_len;
 
-static unsigned char *read_file(const char *path, int *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    unsigned char *buf = malloc(16384);
-    size_t n = buf != NULL ? fread(buf, 1, 16383, f) : 0;
-    fclose(f);
-    if (buf == NULL || n == 0) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = (int)n;
-    return buf;
-}
-
 int session_init(const char *private_pem_path, const char *public_pem_path)
 {
     free(private_key);
     free(public_key);
-    private_key = read_file(private_pem_path, &private_len);
-    public_key = read_file(public_pem_path, &public_len);
+    private_key = keys_read_pem(private_pem_path, &private_len);
+    public_key = keys_read_pem(public_pem_path, &public_len);
     if (private_key == NULL || public_key == NULL) {
         free(private_key);
         free(public_key);

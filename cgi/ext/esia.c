@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/json.h"
+#include "../core/keys.h"
 #include "../core/session.h"
 
 #define ESIA_MAX_RESPONSE (256 * 1024)
@@ -38,21 +39,7 @@ int esia_init(const struct esia_config *c)
     cfg.timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 5000;
     free(cfg.key);
     cfg.key = NULL;
-    if (c->key_path != NULL) {
-        FILE *f = fopen(c->key_path, "rb");
-        if (f != NULL) {
-            cfg.key = malloc(16384);
-            size_t n = cfg.key != NULL ? fread(cfg.key, 1, 16383, f) : 0;
-            fclose(f);
-            if (n == 0) {
-                free(cfg.key);
-                cfg.key = NULL;
-            } else {
-                cfg.key[n] = '\0';
-                cfg.key_len = (int)n;
-            }
-        }
-    }
+    cfg.key = keys_read_pem(c->key_path, &cfg.key_len);
     return esia_ready() ? 0 : -1;
 }
 
