@@ -1,5 +1,7 @@
 #include "pin.h"
 
+#include "calendar.h"
+
 #include <string.h>
 
 bool pin_valid(const char *s)
@@ -20,17 +22,6 @@ static int digits(const char *s, int n)
     return v;
 }
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && leap(y) ? 29 : days[m - 1];
-}
-
 int pin_decode(const char *s, struct pin_info *info)
 {
     memset(info, 0, sizeof(*info));
@@ -43,7 +34,7 @@ int pin_decode(const char *s, struct pin_info *info)
     else
         info->warnings |= PIN_WARN_SEX;
     int d = digits(s + 1, 2), m = digits(s + 3, 2), y = digits(s + 5, 4);
-    if (y >= 1880 && m >= 1 && m <= 12 && d >= 1 && d <= month_days(y, m)) {
+    if (y >= 1880 && calendar_valid_date(y, m, d)) {
         info->day = d;
         info->month = m;
         info->year = y;
