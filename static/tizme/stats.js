@@ -37,10 +37,16 @@ function twoLines(s) {
   return [s.slice(0, i), s.slice(i + 1)];
 }
 
-export function setupStats() {
-  const sel = document.getElementById('stats-region');
-  const status = document.getElementById('stats-status');
-  const body = document.getElementById('stats-body');
+/*
+ * One panel of figures for an area: its <select> (#ID-region), status line
+ * (#ID-status) and figures (#ID-body), loaded from path (?region=) when first
+ * shown and whenever the area changes.  valid(d) checks the answer, draw(d)
+ * fills the figures; the old figures stay while new ones load.
+ */
+function areaPanel(id, path, valid, draw) {
+  const sel = document.getElementById(`${id}-region`);
+  const status = document.getElementById(`${id}-status`);
+  const body = document.getElementById(`${id}-body`);
   const request = latest();
   let regions = [];
   let data = null;
@@ -52,7 +58,13 @@ export function setupStats() {
     if (state === 'loading') setStatus(status, t('common.loading'), 'busy');
     else if (state === 'error') setStatus(status, errorText(failure, t), 'error');
     else setStatus(status, '');
-    body.hidden = !data; // the old figures stay while new ones load
+    body.hidden = !data;
+  }
+
+  function render() {
+    if (!data) return;
+    body.hidden = false;
+    draw(data);
   }
 
   async function load() {
@@ -60,8 +72,8 @@ export function setupStats() {
     showState();
     const q = sel.value === '' ? '' : `?region=${encodeURIComponent(sel.value)}`;
     try {
-      const d = await request(`/api/v1/tizme/stats${q}`);
-      if (!Number.isFinite(d.total) || !d.by_sex || !Array.isArray(d.by_age)) throw new Error('unexpected answer');
+      const d = await request(`${path}${q}`);
+      if (!valid(d)) throw new Error('unexpected answer');
       data = d;
       state = 'ok';
     } catch (e) {
@@ -72,124 +84,6 @@ export function setupStats() {
     }
     showState();
     render();
-  }
-
-  function render() {
-    if (!data) return;
-    body.hidden = false;
-    const total = data.total;
-    const f = num(data.by_sex.female);
-    const m = num(data.by_sex.male);
-    document.getElementById('stats-updated').textContent = `${t('stats.updated', { date: fmtDate(data.as_of) })} · ${t('stats.for_area', { name: areaName(data.region) })}`;
-    document.getElementById('stats-total').textContent = fmtInt(total);
-    document.getElementById('stats-female').textContent = `${fmtInt(f)} (${fmtPct(share(f, total))})`;
-    document.getElementById('stats-male').textContent = `${fmtInt(m)} (${fmtPct(share(m, total))})`;
-
-    // by sex
-    clear(document.getElementById('table-sex')).append(
-      table({
-        caption: t('stats.sex_caption'),
-        columns: [{ label: t('stats.sex') }, { label: t('common.total'), num: true }, { label: t('common.share'), num: true, opt: true }],
-        rows: [
-          [t('common.female'), fmtInt(f), fmtPct(share(f, f + m))],
-          [t('common.male'), fmtInt(m), fmtPct(share(m, f + m))],
-        ],
-        foot: [t('common.total'), fmtInt(f + m), fmtPct(100)],
-      }),
-    );
-    drawChart(
-      document.getElementById('chart-sex'),
-      {
-        type: 'doughnut',
-        data: { labels: [t('common.female'), t('common.male')], datasets: [{ data: [f, m], backgroundColor: [COLORS.female, COLORS.male], borderWidth: 1 }] },
-        options: { plugins: { legend: { position: 'right' }, tooltip: { callbacks: { label: (c) => ` ${c.label}: ${fmtInt(c.parsed)}` } } } },
-      },
-      t('common.chart_note', { title: t('stats.sex_caption') }),
-    );
-
-    // by age group
-    const ages = data.by_age.filter((a) => a && typeof a.group === 'string');
-    clear(document.getElementById('table-age')).append(
-      table({
-        caption: t('stats.age_caption'),
-        columns: [
-          { label: t('stats.age_group') },
-          { label: t('common.female'), num: true },
-          { label: t('common.male'), num: true },
-          { label: t('common.total'), num: true },
-          { label: t('common.share'), num: true, opt: true },
-        ],
-        rows: ages.map((a) => [a.group, fmtInt(a.female), fmtInt(a.male), fmtInt(a.total), fmtPct(share(a.total, total))]),
-        foot: [t('common.total'), fmtInt(f), fmtInt(m), fmtInt(total), fmtPct(100)],
-      }),
-    );
-    drawChart(
-      document.getElementById('chart-age'),
-      {
-        type: 'bar',
-        data: {
-          labels: ages.map((a) => a.group),
-          datasets: [
-            { label: t('common.female'), data: ages.map((a) => num(a.female)), backgroundColor: COLORS.female },
-            { label: t('common.male'), data: ages.map((a) => num(a.male)), backgroundColor: COLORS.male },
-          ],
-        },
-        options: {
-          scales: { x: { stacked: true, grid: { display: false } }, y: { stacked: true, ticks, grid: { color: COLORS.grid } } },
-          plugins: { tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.y)}` } } },
-        },
-      },
-      t('common.chart_note', { title: t('stats.age_caption') }),
-    );
-
-    // by region
-    // The breakdown by region is of the whole list; the API sends it even when
-    // one area is asked for, where it would only repeat the figures above.
-    const byRegion = Array.isArray(data.by_region) && !data.region ? data.by_region.filter((r) => r && Number.isInteger(r.id)) : [];
-    const block = document.getElementById('block-region');
-    block.hidden = byRegion.length === 0;
-    if (byRegion.length) {
-      const sum = (k) => byRegion.reduce((x, r) => x + num(r[k]), 0);
-      clear(document.getElementById('table-region')).append(
-        table({
-          caption: t('stats.region_caption'),
-          columns: [
-            { label: t('common.region') },
-            { label: t('common.female'), num: true },
-            { label: t('common.male'), num: true },
-            { label: t('common.total'), num: true },
-            { label: t('common.share'), num: true, opt: true },
-          ],
-          rows: byRegion.map((r) => [areaName(r), fmtInt(r.female), fmtInt(r.male), fmtInt(r.total), fmtPct(share(r.total, total))]),
-          foot: byRegion.length > 1 ? [t('common.total'), fmtInt(sum('female')), fmtInt(sum('male')), fmtInt(sum('total')), fmtPct(share(sum('total'), total))] : null,
-        }),
-      );
-      drawChart(
-        document.getElementById('chart-region'),
-        {
-          type: 'bar',
-          data: {
-            labels: byRegion.map((r) => twoLines(areaName(r))),
-            datasets: [
-              { label: t('common.female'), data: byRegion.map((r) => num(r.female)), backgroundColor: COLORS.female },
-              { label: t('common.male'), data: byRegion.map((r) => num(r.male)), backgroundColor: COLORS.male },
-            ],
-          },
-          options: {
-            indexAxis: 'y',
-            scales: {
-              // a linear axis does not skip overlapping labels: fewer on a phone
-              x: { stacked: true, ticks: { ...ticks, maxTicksLimit: window.innerWidth < 560 ? 3 : 6, maxRotation: 0 }, grid: { color: COLORS.grid } },
-              y: { stacked: true, ticks: { autoSkip: false }, grid: { display: false } },
-            },
-            plugins: { tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.x)}` } } },
-          },
-        },
-        t('common.chart_note', { title: t('stats.region_caption') }),
-      );
-      const chartBox = document.getElementById('chart-region').parentElement;
-      chartBox.style.height = `${Math.max(160, 56 + byRegion.length * 34)}px`;
-    }
   }
 
   sel.addEventListener('change', load);
@@ -211,119 +105,187 @@ export function setupStats() {
   };
 }
 
+export function setupStats() {
+  return areaPanel('stats', '/api/v1/tizme/stats',
+    (d) => Number.isFinite(d.total) && d.by_sex && Array.isArray(d.by_age), drawStats);
+}
+
 export function setupDynamics() {
-  const sel = document.getElementById('dynamics-region');
-  const status = document.getElementById('dynamics-status');
-  const body = document.getElementById('dynamics-body');
-  const request = latest();
-  let regions = [];
-  let data = null;
-  let state = 'idle';
-  let failure = null;
-  let started = false;
+  return areaPanel('dynamics', '/api/v1/tizme/stats/dynamics', (d) => Array.isArray(d.series), drawDynamics);
+}
 
-  function showState() {
-    if (state === 'loading') setStatus(status, t('common.loading'), 'busy');
-    else if (state === 'error') setStatus(status, errorText(failure, t), 'error');
-    else setStatus(status, '');
-    body.hidden = !data; // the old figures stay while new ones load
-  }
+function drawStats(data) {
+  const total = data.total;
+  const f = num(data.by_sex.female);
+  const m = num(data.by_sex.male);
+  document.getElementById('stats-updated').textContent = `${t('stats.updated', { date: fmtDate(data.as_of) })} · ${t('stats.for_area', { name: areaName(data.region) })}`;
+  document.getElementById('stats-total').textContent = fmtInt(total);
+  document.getElementById('stats-female').textContent = `${fmtInt(f)} (${fmtPct(share(f, total))})`;
+  document.getElementById('stats-male').textContent = `${fmtInt(m)} (${fmtPct(share(m, total))})`;
 
-  async function load() {
-    state = 'loading';
-    showState();
-    const q = sel.value === '' ? '' : `?region=${encodeURIComponent(sel.value)}`;
-    try {
-      const d = await request(`/api/v1/tizme/stats/dynamics${q}`);
-      if (!Array.isArray(d.series)) throw new Error('unexpected answer');
-      data = d;
-      state = 'ok';
-    } catch (e) {
-      if (isAbort(e)) return;
-      data = null;
-      failure = e;
-      state = 'error';
-    }
-    showState();
-    render();
-  }
+  // by sex
+  clear(document.getElementById('table-sex')).append(
+    table({
+      caption: t('stats.sex_caption'),
+      columns: [{ label: t('stats.sex') }, { label: t('common.total'), num: true }, { label: t('common.share'), num: true, opt: true }],
+      rows: [
+        [t('common.female'), fmtInt(f), fmtPct(share(f, f + m))],
+        [t('common.male'), fmtInt(m), fmtPct(share(m, f + m))],
+      ],
+      foot: [t('common.total'), fmtInt(f + m), fmtPct(100)],
+    }),
+  );
+  drawChart(
+    document.getElementById('chart-sex'),
+    {
+      type: 'doughnut',
+      data: { labels: [t('common.female'), t('common.male')], datasets: [{ data: [f, m], backgroundColor: [COLORS.female, COLORS.male], borderWidth: 1 }] },
+      options: { plugins: { legend: { position: 'right' }, tooltip: { callbacks: { label: (c) => ` ${c.label}: ${fmtInt(c.parsed)}` } } } },
+    },
+    t('common.chart_note', { title: t('stats.sex_caption') }),
+  );
 
-  function render() {
-    if (!data) return;
-    const series = data.series.filter((p) => p && typeof p.month === 'string').sort((a, b) => (a.month < b.month ? -1 : 1));
-    const first = series[0];
-    const last = series[series.length - 1];
-    document.getElementById('dynamics-period').textContent = series.length
-      ? `${t('stats.for_area', { name: areaName(data.region) })}. ${t('dynamics.period', {
-          from: fmtMonth(first.month),
-          to: fmtMonth(last.month),
-          change: fmtSigned(num(last.total) - num(first.total)),
-        })}`
-      : t('stats.for_area', { name: areaName(data.region) });
+  // by age group
+  const ages = data.by_age.filter((a) => a && typeof a.group === 'string');
+  clear(document.getElementById('table-age')).append(
+    table({
+      caption: t('stats.age_caption'),
+      columns: [
+        { label: t('stats.age_group') },
+        { label: t('common.female'), num: true },
+        { label: t('common.male'), num: true },
+        { label: t('common.total'), num: true },
+        { label: t('common.share'), num: true, opt: true },
+      ],
+      rows: ages.map((a) => [a.group, fmtInt(a.female), fmtInt(a.male), fmtInt(a.total), fmtPct(share(a.total, total))]),
+      foot: [t('common.total'), fmtInt(f), fmtInt(m), fmtInt(total), fmtPct(100)],
+    }),
+  );
+  drawChart(
+    document.getElementById('chart-age'),
+    {
+      type: 'bar',
+      data: {
+        labels: ages.map((a) => a.group),
+        datasets: [
+          { label: t('common.female'), data: ages.map((a) => num(a.female)), backgroundColor: COLORS.female },
+          { label: t('common.male'), data: ages.map((a) => num(a.male)), backgroundColor: COLORS.male },
+        ],
+      },
+      options: {
+        scales: { x: { stacked: true, grid: { display: false } }, y: { stacked: true, ticks, grid: { color: COLORS.grid } } },
+        plugins: { tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.y)}` } } },
+      },
+    },
+    t('common.chart_note', { title: t('stats.age_caption') }),
+  );
 
-    clear(document.getElementById('table-dynamics')).append(
+  // by region
+  // The breakdown by region is of the whole list; the API sends it even when
+  // one area is asked for, where it would only repeat the figures above.
+  const byRegion = Array.isArray(data.by_region) && !data.region ? data.by_region.filter((r) => r && Number.isInteger(r.id)) : [];
+  const block = document.getElementById('block-region');
+  block.hidden = byRegion.length === 0;
+  if (byRegion.length) {
+    const sum = (k) => byRegion.reduce((x, r) => x + num(r[k]), 0);
+    clear(document.getElementById('table-region')).append(
       table({
-        caption: t('dynamics.caption'),
+        caption: t('stats.region_caption'),
         columns: [
-          { label: t('dynamics.month') },
+          { label: t('common.region') },
           { label: t('common.female'), num: true },
           { label: t('common.male'), num: true },
           { label: t('common.total'), num: true },
-          { label: t('dynamics.change'), num: true, opt: true },
+          { label: t('common.share'), num: true, opt: true },
         ],
-        rows: series.map((p, i) => [
-          fmtMonth(p.month),
-          fmtInt(p.female),
-          fmtInt(p.male),
-          fmtInt(p.total),
-          i === 0 ? t('common.none') : fmtSigned(num(p.total) - num(series[i - 1].total)),
-        ]),
+        rows: byRegion.map((r) => [areaName(r), fmtInt(r.female), fmtInt(r.male), fmtInt(r.total), fmtPct(share(r.total, total))]),
+        foot: byRegion.length > 1 ? [t('common.total'), fmtInt(sum('female')), fmtInt(sum('male')), fmtInt(sum('total')), fmtPct(share(sum('total'), total))] : null,
       }),
     );
     drawChart(
-      document.getElementById('chart-dynamics'),
+      document.getElementById('chart-region'),
       {
-        type: 'line',
+        type: 'bar',
         data: {
-          labels: series.map((p) => fmtMonth(p.month, true)),
+          labels: byRegion.map((r) => twoLines(areaName(r))),
           datasets: [
-            { label: t('common.total'), data: series.map((p) => num(p.total)), borderColor: COLORS.total, backgroundColor: COLORS.total, yAxisID: 'y', tension: 0.2, pointRadius: 2 },
-            { label: t('common.female'), data: series.map((p) => num(p.female)), borderColor: COLORS.female, backgroundColor: COLORS.female, yAxisID: 'y1', tension: 0.2, pointRadius: 2, borderDash: [6, 3] },
-            { label: t('common.male'), data: series.map((p) => num(p.male)), borderColor: COLORS.male, backgroundColor: COLORS.male, yAxisID: 'y1', tension: 0.2, pointRadius: 2, borderDash: [2, 3] },
+            { label: t('common.female'), data: byRegion.map((r) => num(r.female)), backgroundColor: COLORS.female },
+            { label: t('common.male'), data: byRegion.map((r) => num(r.male)), backgroundColor: COLORS.male },
           ],
         },
         options: {
-          interaction: { mode: 'index', intersect: false },
-          plugins: {
-            legend: { labels: { usePointStyle: true, pointStyle: 'line' } },
-            tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.y)}` } },
-          },
+          indexAxis: 'y',
           scales: {
-            x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } },
-            y: { position: 'left', title: { display: true, text: t('common.total') }, ticks: { ...ticks, maxTicksLimit: 6 }, grid: { color: COLORS.grid } },
-            y1: { position: 'right', title: { display: true, text: `${t('common.female')} / ${t('common.male')}` }, ticks: { ...ticks, maxTicksLimit: 6 }, grid: { display: false } },
+            // a linear axis does not skip overlapping labels: fewer on a phone
+            x: { stacked: true, ticks: { ...ticks, maxTicksLimit: window.innerWidth < 560 ? 3 : 6, maxRotation: 0 }, grid: { color: COLORS.grid } },
+            y: { stacked: true, ticks: { autoSkip: false }, grid: { display: false } },
           },
+          plugins: { tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.x)}` } } },
         },
       },
-      t('common.chart_note', { title: t('dynamics.chart_title') }),
+      t('common.chart_note', { title: t('stats.region_caption') }),
     );
+    const chartBox = document.getElementById('chart-region').parentElement;
+    chartBox.style.height = `${Math.max(160, 56 + byRegion.length * 34)}px`;
   }
+}
 
-  sel.addEventListener('change', load);
+function drawDynamics(data) {
+  const series = data.series.filter((p) => p && typeof p.month === 'string').sort((a, b) => (a.month < b.month ? -1 : 1));
+  const first = series[0];
+  const last = series[series.length - 1];
+  document.getElementById('dynamics-period').textContent = series.length
+    ? `${t('stats.for_area', { name: areaName(data.region) })}. ${t('dynamics.period', {
+        from: fmtMonth(first.month),
+        to: fmtMonth(last.month),
+        change: fmtSigned(num(last.total) - num(first.total)),
+      })}`
+    : t('stats.for_area', { name: areaName(data.region) });
 
-  return {
-    async shown() {
-      if (started) return;
-      started = true;
-      const list = regionList();
-      load();
-      regions = await list;
-      fillAreas(sel, regions);
+  clear(document.getElementById('table-dynamics')).append(
+    table({
+      caption: t('dynamics.caption'),
+      columns: [
+        { label: t('dynamics.month') },
+        { label: t('common.female'), num: true },
+        { label: t('common.male'), num: true },
+        { label: t('common.total'), num: true },
+        { label: t('dynamics.change'), num: true, opt: true },
+      ],
+      rows: series.map((p, i) => [
+        fmtMonth(p.month),
+        fmtInt(p.female),
+        fmtInt(p.male),
+        fmtInt(p.total),
+        i === 0 ? t('common.none') : fmtSigned(num(p.total) - num(series[i - 1].total)),
+      ]),
+    }),
+  );
+  drawChart(
+    document.getElementById('chart-dynamics'),
+    {
+      type: 'line',
+      data: {
+        labels: series.map((p) => fmtMonth(p.month, true)),
+        datasets: [
+          { label: t('common.total'), data: series.map((p) => num(p.total)), borderColor: COLORS.total, backgroundColor: COLORS.total, yAxisID: 'y', tension: 0.2, pointRadius: 2 },
+          { label: t('common.female'), data: series.map((p) => num(p.female)), borderColor: COLORS.female, backgroundColor: COLORS.female, yAxisID: 'y1', tension: 0.2, pointRadius: 2, borderDash: [6, 3] },
+          { label: t('common.male'), data: series.map((p) => num(p.male)), borderColor: COLORS.male, backgroundColor: COLORS.male, yAxisID: 'y1', tension: 0.2, pointRadius: 2, borderDash: [2, 3] },
+        ],
+      },
+      options: {
+        interaction: { mode: 'index', intersect: false },
+        plugins: {
+          legend: { labels: { usePointStyle: true, pointStyle: 'line' } },
+          tooltip: { callbacks: { label: (c) => ` ${c.dataset.label}: ${fmtInt(c.parsed.y)}` } },
+        },
+        scales: {
+          x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 8 } },
+          y: { position: 'left', title: { display: true, text: t('common.total') }, ticks: { ...ticks, maxTicksLimit: 6 }, grid: { color: COLORS.grid } },
+          y1: { position: 'right', title: { display: true, text: `${t('common.female')} / ${t('common.male')}` }, ticks: { ...ticks, maxTicksLimit: 6 }, grid: { display: false } },
+        },
+      },
     },
-    relabel() {
-      fillAreas(sel, regions);
-      if (started) showState();
-      render();
-    },
-  };
+    t('common.chart_note', { title: t('dynamics.chart_title') }),
+  );
 }
