@@ -1,0 +1,518 @@
+-- Election night (DOMAIN.md, "Voting, counting and results"): the signed
+-- reports of the ASU devices, the public hash-chained log of every accepted
+-- report, each station's figures and the aggregates of every area, kept up
+-- to date by the same transaction that accepts a report (never recomputed
+-- per request).
+--
+-- Areas of the results, as one smallint:
+--   0 the country; 1..9 a region; 10 the stations abroad; 100 + n district n.
+-- A station counts in the country, its region (or abroad) and its district
+-- for the list contest, and in its district for the district contest.
+
+-- The hours (local time) at which stations report turnout through the day.
+ALTER TABLE elections ADD COLUMN turnout_hours smallint[] NOT NULL DEFAULT '{10,12,14,16,18}'
+    CHECK (turnout_hours <@ '{8,9,10,11,12,13,14,15,16,17,18,19}'::smallint[]);
+
+CREATE FUNCTION int_array_add(a integer[], b integer[], sign integer DEFAULT 1) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(coalesce(x, 0) + sign * coalesce(y, 0) ORDER BY i), '{}')
+      FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
+$$;
+
+CREATE FUNCTION int_array_sum(a integer[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(sum(x), 0) FROM unnest(a) x $$;
+
+CREATE FUNCTION int_array_min(a integer[]) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(min(x), 0) FROM unnest(a) x $$;
+
+-- The areas a station counts in, for a contest of this kind.
+CREATE FUNCTION results_station_areas(st stations, contest_kind text) RETURNS smallint[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN contest_kind = 'district' THEN ARRAY[100 + st.district_number]::smallint[]
+                WHEN st.abroad THEN '{0,10}'::smallint[]
+                ELSE ARRAY[0, st.region_id, 100 + st.district_number]::smallint[] END
+$$;
+
+CREATE FUNCTION results_area_json(area smallint) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN area = 0 THEN json_build_object('kind', 'country', 'area', area)
+                WHEN area = 10 THEN json_build_object('kind', 'abroad', 'area', area,
+                    'name_ru', 'За рубежом', 'name_ky', 'Чет өлкөдө')
+                WHEN area < 10 THEN (SELECT json_build_object('kind', 'region', 'area', area,
+                    'id', r.id, 'code', r.code, 'name_ru', r.name_ru, 'name_ky', r.name_ky)
+                    FROM regions r WHERE r.id = area)
+                ELSE (SELECT json_build_object('kind', 'district', 'area', area,
+                    'number', d.number, 'region_id', d.region_id, 'name_ru', d.name_ru,
+                    'name_ky', d.name_ky) FROM districts d WHERE d.number = area - 100) END
+$$;
+
+-- The ballot of a contest as the reports must follow it: the number of
+-- entries, and for the list contest each party's list length (positions
+-- 1..n, withdrawn candidates included: numbers are never refilled).
+CREATE FUNCTION results_list_shape(contest integer) RETURNS integer[]
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(array_agg(coalesce((SELECT max(l.position) FROM list_candidates l
+                                         WHERE l.contest_id = x.contest_id AND l.party_id = x.party_id), 0)
+                              ORDER BY x.ballot_position), '{}')
+      FROM contest_entries x WHERE x.contest_id = contest
+$$;
+
+CREATE TABLE asu_reports (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    election_id    integer NOT NULL REFERENCES elections,
+    station_number integer NOT NULL REFERENCES stations,
+    device_id      text NOT NULL REFERENCES asu_devices,
+    seq            integer NOT NULL CHECK (seq BETWEEN 1 AND 1000000),
+    kind           text NOT NULL CHECK (kind IN ('opening', 'turnout', 'final')),
+    signed_at      timestamptz NOT NULL,        -- the device's clock, as signed
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    jws            text NOT NULL,
+    sha256         bytea NOT NULL UNIQUE CHECK (length(sha256) = 32),   -- of the JWS text
+    payload_sha256 bytea NOT NULL CHECK (length(payload_sha256) = 32),  -- of the signed payload
+    payload        jsonb NOT NULL,
+    applied        boolean NOT NULL,            -- false: a later report of the device had the same figures' place
+    UNIQUE (device_id, seq)
+);
+CREATE INDEX asu_reports_station ON asu_reports (election_id, station_number, seq);
+
+-- Reports refused for a reason the CEC must look into: a sequence number
+-- reused with other figures, control relations broken, a ballot that is not
+-- the contest's, a device reporting for another station.
+CREATE TABLE asu_incidents (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    received_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    election_id    integer NOT NULL REFERENCES elections,
+    station_number integer NOT NULL REFERENCES stations,
+    device_id      text NOT NULL REFERENCES asu_devices,
+    seq            integer,
+    kind           text NOT NULL CHECK (kind IN ('sequence_conflict', 'control_failed',
+                                                 'ballot_mismatch', 'wrong_station')),
+    code           text NOT NULL,
+    detail         text NOT NULL,
+    jws            text NOT NULL,
+    sha256         bytea NOT NULL CHECK (length(sha256) = 32),
+    UNIQUE (sha256, kind)                       -- the same bad report sent again is one incident
+);
+CREATE INDEX asu_incidents_election ON asu_incidents (election_id, id);
+
+-- The public log: every accepted report, in order, each entry chained to
+-- the one before.  hash = SHA-256 of the text
+--   seq|time|sha256|prev_hash
+-- (seq in decimal, time as YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC, the two
+-- hashes in lowercase hex; the first entry's prev_hash is 64 zeros).
+CREATE TABLE results_log (
+    election_id    integer NOT NULL REFERENCES elections,
+    seq            bigint NOT NULL CHECK (seq >= 1),
+    logged_at      timestamptz NOT NULL,
+    report_id      bigint NOT NULL UNIQUE REFERENCES asu_reports,
+    report_sha256  bytea NOT NULL CHECK (length(report_sha256) = 32),
+    prev_hash      bytea NOT NULL CHECK (length(prev_hash) = 32),
+    hash           bytea NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (election_id, seq)
+);
+CREATE TABLE results_log_head (
+    election_id integer PRIMARY KEY REFERENCES elections,
+    seq         bigint NOT NULL,
+    hash        bytea NOT NULL
+);
+
+CREATE FUNCTION results_log_time(t timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') $$;
+
+CREATE FUNCTION results_log_hash(seq bigint, t timestamptz, report_sha256 bytea, prev bytea)
+RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+    SELECT sha256(convert_to(seq || '|' || results_log_time(t) || '|' || encode(report_sha256, 'hex')
+                             || '|' || encode(prev, 'hex'), 'UTF8'))
+$$;
+
+-- A station's current figures in a contest: from its device's latest final
+-- report (report_id), or entered from the commission's protocol (NULL).
+CREATE TABLE station_results (
+    contest_id     integer NOT NULL REFERENCES contests,
+    station_number integer NOT NULL REFERENCES stations,
+    report_id      bigint REFERENCES asu_reports,
+    report_seq     integer,
+    voters         integer NOT NULL CHECK (voters >= 0),
+    received       integer NOT NULL CHECK (received >= 0),
+    issued         integer NOT NULL CHECK (issued >= 0),
+    cancelled      integer NOT NULL CHECK (cancelled >= 0),
+    in_boxes       integer NOT NULL CHECK (in_boxes >= 0),
+    invalid        integer NOT NULL CHECK (invalid >= 0),
+    valid          integer NOT NULL CHECK (valid >= 0),
+    against_all    integer NOT NULL CHECK (against_all >= 0),
+    votes          integer[] NOT NULL CHECK (int_array_min(votes) >= 0),   -- by ballot position
+    preferences    integer[] NOT NULL DEFAULT '{}'                         -- list contest: party by party
+                   CHECK (int_array_min(preferences) >= 0),
+    updated_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (contest_id, station_number),
+    -- The control relations (DOMAIN.md): bad figures cannot exist.
+    CHECK (received = issued + cancelled),
+    CHECK (in_boxes = valid + invalid),
+    CHECK (valid = against_all + int_array_sum(votes)),
+    CHECK (in_boxes <= issued AND issued <= voters)
+);
+
+-- The sums of an area's reported stations in a contest.
+CREATE TABLE area_results (
+    contest_id        integer NOT NULL REFERENCES contests,
+    area              smallint NOT NULL,
+    stations_total    integer NOT NULL CHECK (stations_total >= 0),
+    stations_reported integer NOT NULL DEFAULT 0,
+    voters            bigint NOT NULL DEFAULT 0,
+    received          bigint NOT NULL DEFAULT 0,
+    issued            bigint NOT NULL DEFAULT 0,
+    cancelled         bigint NOT NULL DEFAULT 0,
+    in_boxes          bigint NOT NULL DEFAULT 0,
+    invalid           bigint NOT NULL DEFAULT 0,
+    valid             bigint NOT NULL DEFAULT 0,
+    against_all       bigint NOT NULL DEFAULT 0,
+    votes             integer[] NOT NULL,
+    preferences       integer[] NOT NULL DEFAULT '{}',   -- list contest, country only
+    updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (contest_id, area),
+    CHECK (stations_reported BETWEEN 0 AND stations_total),
+    CHECK (valid = against_all + int_array_sum(votes))
+);
+
+-- Turnout through the day: each station's count at each hour (8: the
+-- opening's zero count, 20: the final's ballots issued), and their sums.
+CREATE TABLE station_turnout (
+    election_id    integer NOT NULL REFERENCES elections,
+    station_number integer NOT NULL REFERENCES stations,
+    hour           smallint NOT NULL CHECK (hour BETWEEN 8 AND 20),
+    voters         integer NOT NULL CHECK (voters >= 0),
+    voted          integer NOT NULL CHECK (voted BETWEEN 0 AND voters),
+    report_id      bigint REFERENCES asu_reports,
+    report_seq     integer,
+    PRIMARY KEY (election_id, station_number, hour)
+);
+CREATE TABLE area_turnout (
+    election_id       integer NOT NULL REFERENCES elections,
+    area              smallint NOT NULL,
+    hour              smallint NOT NULL CHECK (hour BETWEEN 8 AND 20),
+    stations_reported integer NOT NULL,
+    voters            bigint NOT NULL,
+    voted             bigint NOT NULL,
+    PRIMARY KEY (election_id, area, hour)
+);
+
+-- Zero rows for every area of every contest of an election (idempotent).
+CREATE FUNCTION results_prepare(e integer) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO area_results (contest_id, area, stations_total, votes, preferences)
+    SELECT k.id, a.area, count(*),
+           array_fill(0, ARRAY[(SELECT count(*)::integer FROM contest_entries x WHERE x.contest_id = k.id)]),
+           CASE WHEN k.kind = 'list' AND a.area = 0
+                THEN array_fill(0, ARRAY[int_array_sum(results_list_shape(k.id))::integer])
+                ELSE '{}' END
+      FROM contests k
+      JOIN stations s ON k.kind = 'list' OR s.district_number = k.district_number
+      CROSS JOIN LATERAL unnest(results_station_areas(s, k.kind)) AS a(area)
+     WHERE k.election_id = e
+     GROUP BY k.id, k.kind, a.area
+    ON CONFLICT DO NOTHING
+$$;
+
+-- Adds (sign 1) or takes away (sign -1) a station's figures in a contest
+-- from the sums of its areas.  Rows are locked in (contest, area) order, the
+-- same in every transaction, so that concurrent reports never deadlock.
+CREATE FUNCTION results_add(r station_results, sign integer, new_station boolean) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    st stations;
+    k contests;
+BEGIN
+    SELECT * INTO STRICT st FROM stations WHERE number = r.station_number;
+    SELECT * INTO STRICT k FROM contests WHERE id = r.contest_id;
+    UPDATE area_results a SET
+        stations_reported = a.stations_reported + CASE WHEN new_station THEN sign ELSE 0 END,
+        voters = a.voters + sign * r.voters, received = a.received + sign * r.received,
+        issued = a.issued + sign * r.issued, cancelled = a.cancelled + sign * r.cancelled,
+        in_boxes = a.in_boxes + sign * r.in_boxes, invalid = a.invalid + sign * r.invalid,
+        valid = a.valid + sign * r.valid, against_all = a.against_all + sign * r.against_all,
+        votes = int_array_add(a.votes, r.votes, sign),
+        preferences = CASE WHEN a.area = 0 AND k.kind = 'list'
+                           THEN int_array_add(a.preferences, r.preferences, sign) ELSE a.preferences END,
+        updated_at = clock_timestamp()
+     WHERE a.contest_id = r.contest_id AND a.area = ANY (results_station_areas(st, k.kind));
+END $$;
+
+-- Sets a station's turnout at an hour and keeps the areas' sums.
+CREATE FUNCTION results_set_turnout(e integer, st stations, h smallint, n_voters integer,
+                                    n_voted integer, rid bigint, rseq integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    old station_turnout;
+BEGIN
+    SELECT * INTO old FROM station_turnout
+     WHERE election_id = e AND station_number = st.number AND hour = h;
+    IF FOUND AND old.report_seq IS NOT NULL AND old.report_seq > rseq THEN
+        RETURN false;           -- a later report of the device counted this hour already
+    END IF;
+    INSERT INTO station_turnout AS t VALUES (e, st.number, h, n_voters, n_voted, rid, rseq)
+    ON CONFLICT (election_id, station_number, hour) DO UPDATE
+        SET voters = EXCLUDED.voters, voted = EXCLUDED.voted, report_id = EXCLUDED.report_id,
+            report_seq = EXCLUDED.report_seq;
+    INSERT INTO area_turnout AS a
+    SELECT e, area, h, CASE WHEN old.hour IS NULL THEN 1 ELSE 0 END,
+           n_voters - coalesce(old.voters, 0), n_voted - coalesce(old.voted, 0)
+      FROM unnest(results_station_areas(st, 'list')) AS area ORDER BY area
+    ON CONFLICT (election_id, area, hour) DO UPDATE
+        SET stations_reported = a.stations_reported + EXCLUDED.stations_reported,
+            voters = a.voters + EXCLUDED.voters, voted = a.voted + EXCLUDED.voted;
+    RETURN true;
+END $$;
+
+-- The station's figures of one contest of a final report, after the ballot's
+-- shape is checked: NULL and *why when the report does not fit the ballot.
+CREATE FUNCTION results_contest_row(k contests, st stations, c jsonb, rid bigint, rseq integer,
+                                    OUT r station_results, OUT why text)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    shape integer[] := results_list_shape(k.id);
+    prefs jsonb := c->'preferences';
+BEGIN
+    IF jsonb_array_length(c->'votes') <> coalesce(array_length(shape, 1), 0) THEN
+        why := format('the %s ballot has %s entries, the report gives %s votes',
+                      k.kind, coalesce(array_length(shape, 1), 0), jsonb_array_length(c->'votes'));
+        RETURN;
+    END IF;
+    IF k.kind = 'list' AND prefs IS NOT NULL THEN
+        IF EXISTS (SELECT 1 FROM jsonb_array_elements(prefs) WITH ORDINALITY p(arr, i)
+                    WHERE jsonb_array_length(arr) <> shape[i]) THEN
+            why := 'the preference votes do not follow the parties'' lists';
+            RETURN;
+        END IF;
+    END IF;
+    r.contest_id := k.id;
+    r.station_number := st.number;
+    r.report_id := rid;
+    r.report_seq := rseq;
+    r.voters := (c->>'voters')::integer;
+    r.received := (c->>'received')::integer;
+    r.issued := (c->>'issued')::integer;
+    r.cancelled := (c->>'cancelled')::integer;
+    r.in_boxes := (c->>'in_boxes')::integer;
+    r.invalid := (c->>'invalid')::integer;
+    r.valid := (c->>'valid')::integer;
+    r.against_all := (c->>'against_all')::integer;
+    r.votes := ARRAY(SELECT v::integer FROM jsonb_array_elements_text(c->'votes') WITH ORDINALITY t(v, i)
+                     ORDER BY i);
+    IF k.kind = 'list' THEN
+        IF prefs IS NULL THEN
+            r.preferences := array_fill(0, ARRAY[int_array_sum(shape)::integer]);
+        ELSE
+            r.preferences := ARRAY(SELECT v::integer
+                                     FROM jsonb_array_elements(prefs) WITH ORDINALITY p(arr, i),
+                                          jsonb_array_elements_text(arr) WITH ORDINALITY q(v, j)
+                                    ORDER BY i, j);
+        END IF;
+    ELSE
+        r.preferences := '{}';
+    END IF;
+    r.updated_at := clock_timestamp();
+END $$;
+
+CREATE FUNCTION asu_incident(d asu_devices, seq integer, kind text, code text, detail text,
+                             jws text) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO asu_incidents (election_id, station_number, device_id, seq, kind, code, detail, jws, sha256)
+    VALUES (d.election_id, d.station_number, d.device_id, seq, kind, code, detail, jws,
+            sha256(convert_to(jws, 'UTF8')))
+    ON CONFLICT (sha256, kind) DO NOTHING
+$$;
+
+-- Accepts one report whose signature the application has verified with the
+-- device's registered key and whose control relations it has checked: the
+-- report, its figures, the areas' sums and the log entry, in the caller's
+-- one transaction.  Answers {"status": ...}: accepted, duplicate (the same
+-- figures under the same sequence number: nothing counted twice), conflict
+-- (other figures under a used number: an incident), unknown_device,
+-- election_closed, ballot_mismatch or bad_hour (incidents too).
+CREATE FUNCTION asu_accept(p_device text, p_jws text, p_payload text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    d asu_devices;
+    e elections;
+    st stations;
+    p jsonb := p_payload::jsonb;
+    r_kind text := p->>'kind';
+    r_seq integer := (p->>'seq')::integer;
+    psha bytea := sha256(convert_to(p_payload, 'UTF8'));
+    jsha bytea := sha256(convert_to(p_jws, 'UTF8'));
+    prev asu_reports;
+    rid bigint;
+    applied boolean := true;
+    k contests;
+    c jsonb;
+    sr station_results;
+    old station_results;
+    res record;
+    why text;
+    srs station_results[] := '{}';
+    h smallint;
+    n bigint;
+    prev_hash bytea;
+    t timestamptz;
+    lh bytea;
+BEGIN
+    -- One report of a device at a time: its sequence numbers are checked in order.
+    SELECT * INTO d FROM asu_devices WHERE device_id = p_device AND revoked_at IS NULL
+       FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RETURN json_build_object('status', 'unknown_device');
+    END IF;
+    SELECT * INTO STRICT e FROM elections WHERE id = d.election_id;
+    SELECT * INTO STRICT st FROM stations WHERE number = d.station_number;
+    SELECT * INTO prev FROM asu_reports r WHERE r.device_id = d.device_id AND r.seq = r_seq;
+    IF FOUND THEN
+        IF prev.payload_sha256 = psha THEN
+            RETURN json_build_object('status', 'duplicate', 'report', asu_report_json(prev));
+        END IF;
+        PERFORM asu_incident(d, r_seq, 'sequence_conflict', 'sequence_conflict',
+                             format('sequence number %s was used by report %s with other figures',
+                                    r_seq, prev.id), p_jws);
+        RETURN json_build_object('status', 'conflict', 'report', asu_report_json(prev));
+    END IF;
+    IF e.status NOT IN ('scheduled', 'open', 'counting') THEN
+        RETURN json_build_object('status', 'election_closed');
+    END IF;
+
+    IF r_kind = 'turnout' THEN
+        h := (p->>'hour')::smallint;
+        IF NOT h = ANY (e.turnout_hours) THEN
+            PERFORM asu_incident(d, r_seq, 'ballot_mismatch', 'bad_hour',
+                                 format('turnout is reported at %s, not at %s', e.turnout_hours, h), p_jws);
+            RETURN json_build_object('status', 'bad_hour', 'hours', e.turnout_hours);
+        END IF;
+    ELSIF r_kind = 'final' THEN
+        PERFORM results_prepare(e.id)
+          WHERE NOT EXISTS (SELECT 1 FROM contests k2 JOIN area_results a ON a.contest_id = k2.id
+                             WHERE k2.election_id = e.id AND k2.kind = 'list' AND a.area = 0);
+        IF st.abroad AND jsonb_array_length(p->'contests') <> 1 THEN
+            why := 'a station abroad takes part in the list contest only';
+        ELSIF NOT st.abroad AND jsonb_array_length(p->'contests') <> 2 THEN
+            why := 'a station at home reports the list contest and its district''s contest';
+        END IF;
+        FOR c IN SELECT x FROM jsonb_array_elements(p->'contests') x LOOP
+            EXIT WHEN why IS NOT NULL;
+            IF c->>'kind' = 'list' THEN
+                SELECT * INTO k FROM contests WHERE election_id = e.id AND contests.kind = 'list';
+            ELSIF (c->>'district')::integer IS DISTINCT FROM st.district_number THEN
+                why := format('station %s is in district %s, not %s', st.number,
+                              coalesce(st.district_number::text, 'none (abroad)'), c->>'district');
+                EXIT;
+            ELSE
+                SELECT * INTO k FROM contests
+                 WHERE election_id = e.id AND contests.kind = 'district' AND district_number = st.district_number;
+            END IF;
+            IF k.id IS NULL THEN
+                why := format('the election has no %s contest here', c->>'kind');
+                EXIT;
+            END IF;
+            SELECT * INTO res FROM results_contest_row(k, st, c, NULL, r_seq);
+            why := res.why;
+            srs := srs || res.r;
+        END LOOP;
+        IF why IS NOT NULL THEN
+            PERFORM asu_incident(d, r_seq, 'ballot_mismatch', 'ballot_mismatch', why, p_jws);
+            RETURN json_build_object('status', 'ballot_mismatch', 'message', why);
+        END IF;
+    END IF;
+
+    INSERT INTO asu_reports (election_id, station_number, device_id, seq, kind, signed_at, jws,
+                             sha256, payload_sha256, payload, applied)
+    VALUES (e.id, st.number, d.device_id, r_seq, r_kind, (p->>'time')::timestamptz, p_jws, jsha, psha, p,
+            true)
+    RETURNING id INTO rid;
+
+    IF r_kind = 'opening' THEN
+        applied := results_set_turnout(e.id, st, 8::smallint, (p->>'voters')::integer, 0, rid, r_seq);
+    ELSIF r_kind = 'turnout' THEN
+        applied := results_set_turnout(e.id, st, h, (p->>'voters')::integer,
+                                       (p->>'voted')::integer, rid, r_seq);
+    ELSE
+        -- Contests in id order (the list contest first): the lock order of results_add.
+        FOR sr IN SELECT (x).* FROM unnest(srs) AS x ORDER BY (x).contest_id LOOP
+            sr.report_id := rid;
+            SELECT * INTO old FROM station_results
+             WHERE contest_id = sr.contest_id AND station_number = st.number FOR UPDATE;
+            IF FOUND AND old.report_seq IS NOT NULL AND old.report_seq > r_seq THEN
+                applied := false;       -- a later final of this device is in force
+                EXIT;
+            END IF;
+            IF FOUND THEN
+                PERFORM results_add(old, -1, false);
+                DELETE FROM station_results WHERE contest_id = sr.contest_id AND station_number = st.number;
+            END IF;
+            INSERT INTO station_results SELECT sr.*;
+            PERFORM results_add(sr, 1, old.contest_id IS NULL);
+            IF (SELECT contests.kind FROM contests WHERE id = sr.contest_id) = 'list' THEN
+                PERFORM results_set_turnout(e.id, st, 20::smallint, sr.voters, sr.issued, rid, r_seq);
+            END IF;
+            old := NULL;
+        END LOOP;
+    END IF;
+    IF NOT applied THEN
+        UPDATE asu_reports SET applied = false WHERE id = rid;
+    END IF;
+
+    -- The log: the head row serializes the chain of an election.
+    INSERT INTO results_log_head VALUES (e.id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
+    ON CONFLICT DO NOTHING;
+    UPDATE results_log_head SET seq = results_log_head.seq + 1 WHERE election_id = e.id
+    RETURNING results_log_head.seq, hash INTO n, prev_hash;
+    t := clock_timestamp();
+    lh := results_log_hash(n, t, jsha, prev_hash);
+    UPDATE results_log_head SET hash = lh WHERE election_id = e.id;
+    INSERT INTO results_log VALUES (e.id, n, t, rid, jsha, prev_hash, lh);
+    SELECT * INTO prev FROM asu_reports WHERE id = rid;
+    RETURN json_build_object('status', 'accepted', 'report', asu_report_json(prev),
+                             'log', json_build_object('seq', n, 'time', results_log_time(t),
+                                                      'hash', encode(lh, 'hex')));
+END $$;
+
+CREATE FUNCTION asu_report_json(r asu_reports) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', r.id, 'device_id', r.device_id, 'election_id', r.election_id,
+        'station_number', r.station_number, 'kind', r.kind, 'seq', r.seq, 'signed_at', r.signed_at,
+        'received_at', r.received_at, 'sha256', encode(r.sha256, 'hex'), 'applied', r.applied,
+        'log_seq', (SELECT l.seq FROM results_log l WHERE l.report_id = r.id))
+$$;
+
+-- Recomputes every sum of an election from its stations' figures: for
+-- results entered in bulk (the demo's past election), and to check the sums
+-- kept by the reports (they must come out the same).
+CREATE FUNCTION results_rebuild(e integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = e);
+    DELETE FROM area_turnout WHERE election_id = e;
+    PERFORM results_prepare(e);
+    UPDATE area_results a SET
+        stations_reported = s.n, voters = s.voters, received = s.received, issued = s.issued,
+        cancelled = s.cancelled, in_boxes = s.in_boxes, invalid = s.invalid, valid = s.valid,
+        against_all = s.against_all, votes = s.votes,
+        preferences = CASE WHEN a.area = 0 AND s.kind = 'list' THEN s.preferences ELSE a.preferences END,
+        updated_at = clock_timestamp()
+      FROM (SELECT r.contest_id, k.kind, x.area, count(*) AS n, sum(r.voters) AS voters,
+                   sum(r.received) AS received, sum(r.issued) AS issued, sum(r.cancelled) AS cancelled,
+                   sum(r.in_boxes) AS in_boxes, sum(r.invalid) AS invalid, sum(r.valid) AS valid,
+                   sum(r.against_all) AS against_all,
+                   (SELECT array_agg(v ORDER BY i) FROM (SELECT i, sum(r2.votes[i])::integer AS v
+                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number,
+                             generate_subscripts(r2.votes, 1) i
+                       WHERE r2.contest_id = r.contest_id AND x.area = ANY (results_station_areas(s2, k.kind))
+                       GROUP BY i) q) AS votes,
+                   (SELECT array_agg(v ORDER BY i) FROM (SELECT i, sum(r2.preferences[i])::integer AS v
+                        FROM station_results r2, generate_subscripts(r2.preferences, 1) i
+                       WHERE r2.contest_id = r.contest_id GROUP BY i) q) AS preferences
+              FROM station_results r JOIN contests k ON k.id = r.contest_id
+              JOIN stations st ON st.number = r.station_number
+              CROSS JOIN LATERAL unnest(results_station_areas(st, k.kind)) AS x(area)
+             WHERE k.election_id = e
+             GROUP BY r.contest_id, k.kind, x.area) s
+     WHERE a.contest_id = s.contest_id AND a.area = s.area;
+    INSERT INTO area_turnout
+    SELECT e, x.area, t.hour, count(*), sum(t.voters), sum(t.voted)
+      FROM station_turnout t JOIN stations st ON st.number = t.station_number
+      CROSS JOIN LATERAL unnest(results_station_areas(st, 'list')) AS x(area)
+     WHERE t.election_id = e
+     GROUP BY x.area, t.hour;
+END $$;
