@@ -45,7 +45,7 @@ build/demo-gen: sql/demo/gen.c
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
 
 # Seat allocation from JSON on stdin (tests/seats/README.md).
-SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/rules/seats.c cgi/core/json.c cgi/core/http.c cgi/core/pool.c
+SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/api/seats_json.c cgi/rules/seats.c cgi/core/json.c cgi/core/http.c cgi/core/pool.c
 bin/shailoo-seats: $(SEATS_CLI_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(SEATS_CLI_SRC) -ljson-c

@@ -1,0 +1,545 @@
+/*
+ * Seat allocation in JSON (seats_json.h): the input's JSON into the rules'
+ * structs in parse_...() functions, the rules decide, the result back into
+ * JSON.  This file only translates.
+ */
+#include "seats_json.h"
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/json.h"
+#include "../rules/seats.h"
+
+#define bad seats_json_error
+
+/*
+ * The parsed input.  Names are borrowed from the JSON tree, which outlives
+ * this struct (both die at the end of main).
+ */
+struct input {
+    bool is_district;
+    struct seats_list_contest list;
+    struct seats_district district;
+    struct seats_lot lot;
+    const char *party_names[SEATS_MAX_PARTIES];
+    const char *candidate_names[SEATS_MAX_PARTIES][SEATS_MAX_CANDIDATES];
+    const char *district_names[SEATS_MAX_DISTRICT_CANDIDATES];
+};
+
+__attribute__((format(printf, 4, 5)))
+static int refuse(struct bad *b, const char *code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    b->code = code;
+    snprintf(b->field, sizeof b->field, "%s", field);
+    va_start(ap, fmt);
+    vsnprintf(b->message, sizeof b->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static const char *type_name(enum json_type t)
+{
+    switch (t) {
+    case json_type_int: return "an integer";
+    case json_type_string: return "a string";
+    case json_type_boolean: return "true or false";
+    case json_type_array: return "an array";
+    case json_type_object: return "an object";
+    default: return "something else";
+    }
+}
+
+/*
+ * obj[key] of the given type into *val (borrowed from obj); *val is NULL
+ * when an optional member is absent.  path is where obj is ("" at the top).
+ */
+static int member(struct json_object *obj, const char *path, const char *key, enum json_type type,
+                  bool required, struct json_object **val, struct bad *b)
+{
+    char field[256];
+    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
+    *val = NULL;
+    if (!json_object_object_get_ex(obj, key, val)) {
+        if (required)
+            return refuse(b, "missing", field, "%s is required", key);
+        return 0;
+    }
+    if (!json_object_is_type(*val, type))
+        return refuse(b, "wrong_type", field, "%s must be %s", key, type_name(type));
+    return 0;
+}
+
+/* Refuses members not in allowed (NULL-terminated). */
+static int known_members(struct json_object *obj, const char *path, const char *const *allowed,
+                         struct bad *b)
+{
+    const char *unknown = json_unknown_member(obj, allowed);
+    char field[256];
+    if (unknown == NULL)
+        return 0;
+    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", unknown);
+    return refuse(b, "unknown_member", field, "unknown member \"%s\"", unknown);
+}
+
+/* A count: any integer (the rules refuse negatives and the too large). */
+static int get_count(struct json_object *obj, const char *path, const char *key, int64_t *out,
+                     struct bad *b)
+{
+    struct json_object *v;
+    if (member(obj, path, key, json_type_int, true, &v, b) < 0)
+        return -1;
+    *out = json_object_get_int64(v);
+    return 0;
+}
+
+/* A small integer (seats, cap, position, district, id of a region). */
+static int get_small(struct json_object *obj, const char *path, const char *key, bool required,
+                     int *out, struct bad *b)
+{
+    struct json_object *v;
+    if (member(obj, path, key, json_type_int, required, &v, b) < 0)
+        return -1;
+    if (v == NULL)
+        return 0;
+    int64_t n = json_object_get_int64(v);
+    if (n < INT_MIN || n > INT_MAX) {
+        char field[256];
+        snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
+        return refuse(b, "out_of_range", field, "%s is out of range", key);
+    }
+    *out = (int)n;
+    return 0;
+}
+
+/* An array of at most max elements, each of the given type. */
+static int get_array(struct json_object *obj, const char *path, const char *key, bool required,
+                     size_t max, enum json_type type, struct json_object **arr, size_t *n,
+                     struct bad *b)
+{
+    char field[256];
+    *n = 0;
+    if (member(obj, path, key, json_type_array, required, arr, b) < 0)
+        return -1;
+    if (*arr == NULL)
+        return 0;
+    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
+    *n = json_object_array_length(*arr);
+    if (*n > max)
+        return refuse(b, "too_many", field, "%s has more than %zu entries", key, max);
+    for (size_t i = 0; i < *n; i++)
+        if (!json_object_is_type(json_object_array_get_idx(*arr, i), type)) {
+            char item[320];
+            snprintf(item, sizeof item, "%s[%zu]", field, i);
+            return refuse(b, "wrong_type", item, "each entry must be %s", type_name(type));
+        }
+    return 0;
+}
+
+static int get_name(struct json_object *obj, const char *path, const char **out, struct bad *b)
+{
+    struct json_object *v;
+    if (member(obj, path, "name", json_type_string, true, &v, b) < 0)
+        return -1;
+    *out = json_object_get_string(v);
+    return 0;
+}
+
+static int parse_lot(struct json_object *root, struct seats_lot *lot, struct bad *b)
+{
+    struct json_object *arr;
+    size_t n;
+    if (get_array(root, "", "lot", false, SEATS_MAX_LOT, json_type_int, &arr, &n, b) < 0)
+        return -1;
+    lot->n = n;
+    for (size_t i = 0; i < n; i++)
+        lot->ids[i] = json_object_get_int64(json_object_array_get_idx(arr, i));
+    return 0;
+}
+
+static int parse_candidates(struct json_object *p, const char *path, struct seats_party *party,
+                            const char **names, struct bad *b)
+{
+    static const char *const allowed[] = {"position", "name", "sex", "preference_votes",
+                                          "withdrawn", NULL};
+    struct json_object *arr, *v;
+    char at[128], field[192];
+    size_t n;
+
+    if (get_array(p, path, "candidates", true, SEATS_MAX_CANDIDATES, json_type_object, &arr, &n,
+                  b) < 0)
+        return -1;
+    party->ncandidates = n;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *c = json_object_array_get_idx(arr, i);
+        struct seats_candidate *sc = &party->candidates[i];
+        snprintf(at, sizeof at, "%s.candidates[%zu]", path, i);
+        if (known_members(c, at, allowed, b) < 0 ||
+            get_small(c, at, "position", true, &sc->position, b) < 0 ||
+            get_name(c, at, &names[i], b) < 0 ||
+            get_count(c, at, "preference_votes", &sc->preference_votes, b) < 0 ||
+            member(c, at, "sex", json_type_string, true, &v, b) < 0)
+            return -1;
+        const char *sex = json_object_get_string(v);
+        if (strcmp(sex, "F") != 0 && strcmp(sex, "M") != 0) {
+            snprintf(field, sizeof field, "%s.sex", at);
+            return refuse(b, "bad_sex", field, "sex is \"F\" or \"M\"");
+        }
+        sc->sex = sex[0];
+        if (member(c, at, "withdrawn", json_type_boolean, false, &v, b) < 0)
+            return -1;
+        sc->withdrawn = v != NULL && json_object_get_boolean(v);
+    }
+    return 0;
+}
+
+static int parse_list(struct json_object *root, struct input *in, struct bad *b)
+{
+    static const char *const allowed[] = {"seats", "cap", "participants", "regions",
+                                          "against_all", "parties", "lot", NULL};
+    static const char *const region_allowed[] = {"id", "participants", NULL};
+    static const char *const party_allowed[] = {"id", "name", "votes", "region_votes",
+                                                "candidates", NULL};
+    struct seats_list_contest *c = &in->list;
+    struct json_object *arr, *votes;
+    char at[64];
+    size_t n;
+
+    c->seats = SEATS_LIST_SEATS;
+    c->cap = SEATS_LIST_CAP;
+    if (known_members(root, "", allowed, b) < 0 ||
+        get_small(root, "", "seats", true, &c->seats, b) < 0 ||
+        get_small(root, "", "cap", false, &c->cap, b) < 0 ||
+        get_count(root, "", "participants", &c->participants, b) < 0 ||
+        get_count(root, "", "against_all", &c->against_all, b) < 0)
+        return -1;
+
+    if (get_array(root, "", "regions", true, SEATS_REGIONS, json_type_object, &arr, &n, b) < 0)
+        return -1;
+    if (n != SEATS_REGIONS)
+        return refuse(b, "wrong_regions", "regions", "regions lists the %d regions", SEATS_REGIONS);
+    for (size_t r = 0; r < n; r++) {
+        struct json_object *g = json_object_array_get_idx(arr, r);
+        int id = 0;
+        snprintf(at, sizeof at, "regions[%zu]", r);
+        if (known_members(g, at, region_allowed, b) < 0 ||
+            get_small(g, at, "id", true, &id, b) < 0 ||
+            get_count(g, at, "participants", &c->region_participants[r], b) < 0)
+            return -1;
+        if (id != (int)r + 1) {
+            snprintf(at, sizeof at, "regions[%zu].id", r);
+            return refuse(b, "wrong_regions", at, "regions are listed in order, ids 1 to %d",
+                          SEATS_REGIONS);
+        }
+    }
+
+    if (get_array(root, "", "parties", true, SEATS_MAX_PARTIES, json_type_object, &arr, &n, b) < 0)
+        return -1;
+    c->nparties = n;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *p = json_object_array_get_idx(arr, i);
+        struct seats_party *sp = &c->parties[i];
+        size_t nr;
+        snprintf(at, sizeof at, "parties[%zu]", i);
+        if (known_members(p, at, party_allowed, b) < 0 || get_count(p, at, "id", &sp->id, b) < 0 ||
+            get_name(p, at, &in->party_names[i], b) < 0 ||
+            get_count(p, at, "votes", &sp->votes, b) < 0 ||
+            get_array(p, at, "region_votes", true, SEATS_REGIONS, json_type_int, &votes, &nr,
+                      b) < 0)
+            return -1;
+        if (nr != SEATS_REGIONS) {
+            char field[96];
+            snprintf(field, sizeof field, "%s.region_votes", at);
+            return refuse(b, "wrong_regions", field, "region_votes has one count per region, %d",
+                          SEATS_REGIONS);
+        }
+        for (size_t r = 0; r < nr; r++)
+            sp->region_votes[r] = json_object_get_int64(json_object_array_get_idx(votes, r));
+        if (parse_candidates(p, at, sp, in->candidate_names[i], b) < 0)
+            return -1;
+    }
+    return parse_lot(root, &in->lot, b);
+}
+
+static int parse_district(struct json_object *root, struct input *in, struct bad *b)
+{
+    static const char *const allowed[] = {"district", "against_all", "candidates", "lot", NULL};
+    static const char *const candidate_allowed[] = {"id", "name", "votes", NULL};
+    struct seats_district *d = &in->district;
+    struct json_object *arr;
+    char at[64];
+    size_t n;
+
+    if (known_members(root, "", allowed, b) < 0 ||
+        get_small(root, "", "district", true, &d->district, b) < 0 ||
+        get_count(root, "", "against_all", &d->against_all, b) < 0 ||
+        get_array(root, "", "candidates", true, SEATS_MAX_DISTRICT_CANDIDATES, json_type_object,
+                  &arr, &n, b) < 0)
+        return -1;
+    d->ncandidates = n;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *c = json_object_array_get_idx(arr, i);
+        snprintf(at, sizeof at, "candidates[%zu]", i);
+        if (known_members(c, at, candidate_allowed, b) < 0 ||
+            get_count(c, at, "id", &d->candidates[i].id, b) < 0 ||
+            get_name(c, at, &in->district_names[i], b) < 0 ||
+            get_count(c, at, "votes", &d->candidates[i].votes, b) < 0)
+            return -1;
+    }
+    return parse_lot(root, &in->lot, b);
+}
+
+/* ---- Output ------------------------------------------------------------- */
+
+static struct json_object *jint(int64_t v)
+{
+    return json_object_new_int64(v);
+}
+
+/* num / den as a decimal with 6 places, truncated toward zero (den > 0). */
+static struct json_object *jdecimal(int64_t num, int64_t den)
+{
+    char buf[48];
+    int64_t whole = num / den, rest = num % den;
+    if (rest < 0)
+        rest = -rest;
+    int64_t frac = 0;
+    for (int i = 0; i < 6; i++) {
+        rest *= 10;
+        frac = frac * 10 + rest / den;
+        rest %= den;
+    }
+    snprintf(buf, sizeof buf, "%s%" PRId64 ".%06" PRId64, num < 0 && whole == 0 ? "-" : "", whole,
+             frac);
+    return json_object_new_string(buf);
+}
+
+static void add(struct json_object *obj, const char *key, struct json_object *val)
+{
+    json_object_object_add(obj, key, val);
+}
+
+/* smallest v with v * 1000 >= base * permille */
+static int64_t min_votes(int64_t base, int permille)
+{
+    return (base * permille + 999) / 1000;
+}
+
+static struct json_object *draw_json(const struct seats_draw *d, const struct input *in,
+                                     bool drawn)
+{
+    struct json_object *o = json_object_new_object(), *tied = json_object_new_array(),
+                       *won = json_object_new_array();
+    for (size_t j = 0; j < d->ntied; j++) {
+        int64_t id = in->is_district ? in->district.candidates[d->tied[j]].id
+                                     : in->list.parties[d->tied[j]].id;
+        json_object_array_add(tied, jint(id));
+        if (drawn && (int)j < d->seats)
+            json_object_array_add(won, jint(id));
+    }
+    add(o, "stage", json_object_new_string(seats_stage_name(d->stage)));
+    add(o, "seats", jint(d->seats));
+    add(o, "at", jint(d->at));
+    add(o, drawn ? "drawn_order" : "tied", tied);
+    if (drawn)
+        add(o, "won", won);
+    else
+        json_object_put(won);
+    return o;
+}
+
+static const char *const list_messages[SEATS_LIST_OUTCOME__MAX] = {
+    [SEATS_LIST_ALLOCATED] = "seats allocated",
+    [SEATS_LIST_FAILED_AGAINST_ALL] =
+        "the list contest fails: the leading party has fewer votes than \"against all\"",
+    [SEATS_LIST_NO_PARTY_QUALIFIED] =
+        "no party has 5% of the participants nationwide and 0.5% in every region",
+    [SEATS_LIST_LOT_REQUIRED] =
+        ("equal remainders compete for fewer seats: draw lots among the tied parties and give "
+         "the order as \"lot\"; nothing is decided yet"),
+};
+
+static struct json_object *elected_json(const struct input *in, size_t i,
+                                        const struct seats_fill_result *f)
+{
+    const struct seats_party *p = &in->list.parties[i];
+    struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    add(o, "women_quota", jint(f->women_quota));
+    add(o, "women_elected", jint(f->women_elected));
+    add(o, "unfilled", jint(f->unfilled));
+    for (size_t k = 0; k < f->nelected; k++) {
+        const struct seats_elected *e = &f->elected[k];
+        const struct seats_candidate *c = &p->candidates[e->candidate];
+        struct json_object *x = json_object_new_object();
+        char sex[2] = {c->sex, '\0'};
+        add(x, "rank", jint(e->rank));
+        add(x, "position", jint(c->position));
+        add(x, "name", json_object_new_string(in->candidate_names[i][e->candidate]));
+        add(x, "sex", json_object_new_string(sex));
+        add(x, "preference_votes", jint(c->preference_votes));
+        add(x, "by", json_object_new_string(seats_elected_by_name(e->by)));
+        json_object_array_add(arr, x);
+    }
+    add(o, "elected", arr);
+    return o;
+}
+
+static struct json_object *list_json(const struct input *in, const struct seats_list_result *r)
+{
+    const struct seats_list_contest *c = &in->list;
+    struct json_object *o = json_object_new_object(), *th = json_object_new_object(),
+                       *mins = json_object_new_array(), *parties = json_object_new_array(),
+                       *lots = json_object_new_array(), *qualified = json_object_new_array();
+    bool computed = r->nqualified > 0 && r->outcome != SEATS_LIST_FAILED_AGAINST_ALL;
+    bool final = r->outcome == SEATS_LIST_ALLOCATED;
+
+    add(o, "contest", json_object_new_string("party_list"));
+    add(o, "outcome", json_object_new_string(seats_list_outcome_name(r->outcome)));
+    add(o, "message", json_object_new_string(list_messages[r->outcome]));
+    add(o, "seats", jint(c->seats));
+    add(o, "cap", jint(c->cap));
+    add(o, "participants", jint(c->participants));
+    add(o, "against_all", jint(c->against_all));
+    add(o, "leader_votes", jint(r->leader_votes));
+    add(th, "national_votes", jint(min_votes(c->participants, SEATS_NATIONAL_PERMILLE)));
+    for (int g = 0; g < SEATS_REGIONS; g++)
+        json_object_array_add(mins,
+                              jint(min_votes(c->region_participants[g], SEATS_REGION_PERMILLE)));
+    add(th, "region_votes", mins);
+    add(o, "thresholds", th);
+
+    for (size_t i = 0; i < c->nparties; i++) {
+        const struct seats_party_result *pr = &r->parties[i];
+        struct json_object *p = json_object_new_object();
+        add(p, "id", jint(c->parties[i].id));
+        add(p, "name", json_object_new_string(in->party_names[i]));
+        add(p, "votes", jint(c->parties[i].votes));
+        add(p, "qualified", json_object_new_boolean(pr->qualified));
+        if (pr->qualified) {
+            json_object_array_add(qualified, jint(c->parties[i].id));
+        } else {
+            struct json_object *why = json_object_new_object(), *regions = json_object_new_array();
+            for (int g = 0; g < SEATS_REGIONS; g++)
+                if (pr->regions_below & (1u << g))
+                    json_object_array_add(regions, jint(g + 1));
+            add(why, "national", json_object_new_boolean(!pr->national_ok));
+            add(why, "regions", regions);
+            add(p, "below_threshold", why);
+        }
+        if (computed && pr->qualified) {
+            add(p, "whole", jint(pr->whole));
+            add(p, "remainder", jint(pr->remainder));
+            add(p, "remainder_fraction", jdecimal(pr->remainder, r->qualifying_votes));
+            add(p, "remainder_seat", jint(pr->remainder_seats));
+            add(p, "cap_removed", jint(pr->cap_removed));
+            add(p, "cap_added", jint(pr->cap_added));
+        }
+        add(p, "seats", jint(final ? pr->seats : 0));
+        if (final && pr->seats > 0) {
+            struct seats_fill_result f;
+            /* The contest was validated as a whole, this party's list with it. */
+            if (seats_fill_list(&c->parties[i], pr->seats, &f) == 0)
+                add(p, "list", elected_json(in, i, &f));
+        }
+        json_object_array_add(parties, p);
+    }
+    add(o, "qualified", qualified);
+    if (computed) {
+        struct json_object *q = json_object_new_object();
+        add(q, "votes", jint(r->qualifying_votes));
+        add(q, "seats", jint(c->seats));
+        add(q, "value", jdecimal(r->qualifying_votes, c->seats));
+        add(o, "quota", q);
+        add(o, "leftover_seats", jint(r->leftover));
+        add(o, "cap_excess", jint(r->excess));
+        add(o, "unfilled_seats", jint(r->unfilled));
+    }
+    add(o, "parties", parties);
+    for (size_t k = 0; k < r->ndraws; k++)
+        json_object_array_add(lots, draw_json(&r->draws[k], in, true));
+    add(o, "lots", lots);
+    if (r->outcome == SEATS_LIST_LOT_REQUIRED)
+        add(o, "lot_required", draw_json(&r->lot_needed, in, false));
+    return o;
+}
+
+static const char *const district_messages[SEATS_DISTRICT_OUTCOME__MAX] = {
+    [SEATS_DISTRICT_ELECTED] = "elected",
+    [SEATS_DISTRICT_FAILED_AGAINST_ALL] =
+        "the election in this district fails: \"against all\" has more votes than the leader",
+    [SEATS_DISTRICT_FAILED_NO_VOTES] =
+        "the election in this district fails: no candidate got a vote",
+    [SEATS_DISTRICT_LOT_REQUIRED] =
+        ("candidates are level in first place: draw lots among them and give the order as "
+         "\"lot\"; nothing is decided yet"),
+};
+
+static struct json_object *district_json(const struct input *in,
+                                         const struct seats_district_result *r)
+{
+    const struct seats_district *d = &in->district;
+    struct json_object *o = json_object_new_object(), *lots = json_object_new_array();
+    add(o, "contest", json_object_new_string("district"));
+    add(o, "district", jint(d->district));
+    add(o, "outcome", json_object_new_string(seats_district_outcome_name(r->outcome)));
+    add(o, "message", json_object_new_string(district_messages[r->outcome]));
+    add(o, "against_all", jint(d->against_all));
+    add(o, "leader_votes", jint(r->leader_votes));
+    if (r->outcome == SEATS_DISTRICT_ELECTED) {
+        struct json_object *w = json_object_new_object();
+        add(w, "id", jint(d->candidates[r->winner].id));
+        add(w, "name", json_object_new_string(in->district_names[r->winner]));
+        add(w, "votes", jint(d->candidates[r->winner].votes));
+        add(o, "winner", w);
+    } else {
+        add(o, "winner", NULL);
+    }
+    if (r->lot_used)
+        json_object_array_add(lots, draw_json(&r->draw, in, true));
+    add(o, "lots", lots);
+    if (r->outcome == SEATS_DISTRICT_LOT_REQUIRED)
+        add(o, "lot_required", draw_json(&r->draw, in, false));
+    return o;
+}
+
+struct json_object *seats_json_allocate(struct json_object *root, struct seats_json_error *b)
+{
+    struct json_object *probe, *result = NULL;
+    struct seats_district_result dr;
+    int e;
+    memset(b, 0, sizeof(*b));
+    if (!json_object_is_type(root, json_type_object)) {
+        refuse(b, "wrong_type", "", "the input is a JSON object");
+        return NULL;
+    }
+    struct input *in = calloc(1, sizeof *in);
+    struct seats_list_result *lr = calloc(1, sizeof *lr);
+    if (in == NULL || lr == NULL) {
+        refuse(b, "out_of_memory", "", "out of memory");
+        b->ours = true;
+        goto out;
+    }
+    in->is_district = json_object_object_get_ex(root, "district", &probe);
+    if ((in->is_district ? parse_district(root, in, b) : parse_list(root, in, b)) < 0)
+        goto out;
+    if (in->is_district)
+        e = seats_district_winner(&in->district, &in->lot, &dr);
+    else
+        e = seats_allocate_lists(&in->list, &in->lot, lr);
+    if (e < 0) {
+        const struct seats_invalid *why = in->is_district ? &dr.invalid : &lr->invalid;
+        refuse(b, seats_error_code(e), why->field, "%s",
+               why->reason != NULL ? why->reason : seats_error_message(e));
+        goto out;
+    }
+    result = in->is_district ? district_json(in, &dr) : list_json(in, lr);
+out:
+    free(lr);
+    free(in);
+    return result;
+}

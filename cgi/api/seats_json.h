@@ -1,0 +1,30 @@
+#ifndef SHAILOO_SEATS_JSON_H
+#define SHAILOO_SEATS_JSON_H
+
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+/*
+ * Seat allocation in JSON: a contest's votes in the format of
+ * tests/seats/README.md become the plain structs of rules/seats.h, and the
+ * rules' result becomes JSON.  Shared by bin/shailoo-seats and the results
+ * API, so that the official allocation and anyone's check run the same code.
+ */
+
+/* What is wrong with the input. */
+struct seats_json_error {
+    const char *code;            /* snake_case */
+    char field[384];             /* "parties[1].votes", or "" */
+    char message[256];
+    bool ours;                   /* out of memory: our failure, not the input's */
+};
+
+/*
+ * Allocates the contest input describes (borrowed for the call): a list
+ * contest, or a district when it has a "district" member.  Returns a new
+ * result object the caller puts, or NULL with *err filled.
+ */
+struct json_object *seats_json_allocate(struct json_object *input, struct seats_json_error *err);
+
+#endif
