@@ -34,6 +34,7 @@ static void worker_init(void)
     db_register(cabinet_statements, cabinet_nstatements);
     db_register(biometrics_statements, biometrics_nstatements);
     db_register(asu_statements, asu_nstatements);
+    db_register(results_statements, results_nstatements);
 }
 
 static const char *env(const char *name, const char *fallback)
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
         return 0;
     }
     const struct route_table tables[] = {tizme_routes, places_routes, elections_routes,
-                                         auth_routes, cabinet_routes, biometrics_routes, asu_routes};
+                                         auth_routes, cabinet_routes, biometrics_routes, asu_routes,
+                                         results_routes};
     curl_global_init(CURL_GLOBAL_DEFAULT);
     route_set_guard(auth_guard);
     if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),

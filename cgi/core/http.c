@@ -436,10 +436,20 @@ void http_json(struct http_request *req, int status, const char *json, size_t le
     }
     http_etag(json, len, etag);
     snprintf(headers, sizeof(headers), "Cache-Control: public, max-age=%d\r\nETag: %s\r\n",
-             cache == CACHE_SHORT ? 30 : 300, etag);
+             cache == CACHE_LIVE ? 1 : cache == CACHE_SHORT ? 30 : 300, etag);
     if (etag_matches(http_header(req, "If-None-Match"), etag))
         status = 304;
     send_response(req, status, headers, json, len);
+}
+
+void http_send(struct http_request *req, int status, const char *type, const char *cache_control,
+               const char *body, size_t len)
+{
+    char headers[256];
+    if (strpbrk(type, "\r\n") != NULL || strpbrk(cache_control, "\r\n") != NULL)
+        return;
+    snprintf(headers, sizeof(headers), "Cache-Control: %s\r\n", cache_control);
+    send_typed(req, status, type, headers, body, len);
 }
 
 void http_error(struct http_request *req, int status, const char *code, const char *message,

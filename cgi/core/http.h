@@ -106,10 +106,14 @@ enum http_cache {
     CACHE_NONE,              /* personal data: no-store */
     CACHE_SHORT,             /* public, changes quickly (statistics): 30 s */
     CACHE_LONG,              /* public, rarely changes (stations, regions): 300 s */
+    CACHE_LIVE,              /* public, changes by the second (election night): 1 s */
 };
 /* Sends a JSON text with an ETag; answers 304 when If-None-Match matches. */
 void http_json(struct http_request *req, int status, const char *json, size_t len,
                enum http_cache cache);
+/* Sends any other body (CSV, an event stream) with this Content-Type and Cache-Control value. */
+void http_send(struct http_request *req, int status, const char *type, const char *cache_control,
+               const char *body, size_t len);
 /* The one error format: {"error":{"code":..., "message":..., "field":...}} */
 void http_error(struct http_request *req, int status, const char *code, const char *message,
                 const char *field);

@@ -388,3 +388,6 @@ DROP TABLE demo_names, demo_parties, demo_slots, demo_seats, demo_people;
 DROP FUNCTION pg_temp.demo_pick(text, text), pg_temp.demo_patronymic(text, boolean),
     pg_temp.demo_female_surname(text), pg_temp.demo_h(text);
 RESET client_min_messages;
+
+-- The results' sums start at zero for every area (sql/migrations/010_results.sql).
+SELECT results_prepare(202701);
