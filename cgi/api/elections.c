@@ -13,12 +13,18 @@
 #define CANDIDATE_NAME "concat_ws(' ', c.last_name, c.first_name, c.patronymic)"
 
 const struct db_statement elections_statements[] = {
+    /* Before the CEC's final figures exist, voters and turnout come from the night's count. */
     {"elections_list",
      "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-     "  'id', id, 'date', date, 'name_ru', name_ru, 'name_ky', name_ky, 'type', type,"
-     "  'status', status, 'voters', voters,"
-     "  'turnout', round(ballots * 100.0 / nullif(voters, 0), 2)) ORDER BY date DESC, id), '[]'))::text"
-     "  FROM elections"},
+     "  'id', e.id, 'date', e.date, 'name_ru', e.name_ru, 'name_ky', e.name_ky, 'type', e.type,"
+     "  'status', e.status, 'voters', coalesce(e.voters, nullif(a.voters, 0)),"
+     "  'turnout', coalesce(round(e.ballots * 100.0 / nullif(e.voters, 0), 2),"
+     "                      round(a.issued * 100.0 / nullif(a.voters, 0), 2)),"
+     "  'results', a.contest_id IS NOT NULL AND a.stations_reported > 0)"
+     "  ORDER BY e.date DESC, e.id), '[]'))::text"
+     "  FROM elections e LEFT JOIN LATERAL (SELECT r.* FROM contests k"
+     "    JOIN area_results r ON r.contest_id = k.id AND r.area = 0"
+     "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"},
     {"elections_one",
      "SELECT json_build_object('election', " ELECTION_JSON ","
      "  'contests', json_build_object("
