@@ -3,8 +3,10 @@
 #   make test    unit, API and browser tests on an instance of their own
 #   make stop    stop what `make run` started
 #   make bench   load figures on the full demo country (needs `make run`)
+#   make election-night   the demo's ASU devices send the night's reports (needs `make run`)
 
 PORT        ?= 8080
+VAR         ?= var
 TEST_PORT   ?= 18080
 DEMO_SCALE  ?= 1
 TEST_SCALE  ?= 0.01
@@ -26,11 +28,11 @@ APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people
+.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people election-night
 
 all: build
 
-build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats
+build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats bin/shailoo-asu
 
 build/shailoo: $(APP_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -49,6 +51,12 @@ SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/api/seats_json.c cgi/rules/seats.c cg
 bin/shailoo-seats: $(SEATS_CLI_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(SEATS_CLI_SRC) -ljson-c
+
+# The demo's ASU devices: their keys, and election night (usage: cgi/tools/asu_sim.c).
+ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_figures.c cgi/core/jws.c
+bin/shailoo-asu: $(ASU_SIM_SRC) cgi/tools/asu_sim.h cgi/core/jws.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(ASU_SIM_SRC) -lcurl -lcrypto -lm
 
 build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -82,6 +90,11 @@ test: deps build
 
 bench: deps build
 	@VAR=var PORT=$(PORT) tests/bench/bench.sh
+
+# Every demo station's device sends its day to the running instance (make run):
+# make election-night ARGS="--duration 30 --check-visibility"
+election-night: bin/shailoo-asu
+	@bin/shailoo-asu night --dir $(VAR)/asu --url http://127.0.0.1:$(PORT) $(ARGS)
 
 # libFuzzer harnesses of the parsers (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

@@ -22,6 +22,8 @@ PGBIN=/usr/lib/postgresql/15/bin
 ESIA_PORT=${ESIA_PORT:-$((PORT + 400))}
 TUNDUK_PORT=${TUNDUK_PORT:-$((PORT + 401))}
 KEYS=$VAR/keys
+ASU=$VAR/asu            # the demo's ASU devices: private keys and ballots (make election-night)
+ASU_ELECTION=202701     # the demo's scheduled election
 RUN=$VAR/run
 LOG=$VAR/log
 DB=shailoo
@@ -99,6 +101,8 @@ load_demo() {
         # Demo data added by later migrations, into a country loaded before them.
         q -f sql/demo/staff.sql >/dev/null
         [ ! -f sql/demo/contests.sql ] || q -f sql/demo/contests.sql >/dev/null
+        [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
+        ensure_asu_devices
         return
     fi
     say "instance: loading the demo country (scale $DEMO_SCALE)"
@@ -107,8 +111,109 @@ load_demo() {
     psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql \
         -f sql/demo/staff.sql -f sql/demo/finish.sql >/dev/null
     [ ! -f sql/demo/contests.sql ] || q -1 -f sql/demo/contests.sql >/dev/null
+    [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
+    ensure_asu_devices
     q -c "VACUUM ANALYZE"
     say "instance: demo country loaded in $((SECONDS - t0)) s: $(q -c "SELECT count(*) FROM voters") voters, $(q -c "SELECT count(*) FROM stations") stations"
+}
+
+# The demo election's ASU devices: every station gets one, device id = the
+# election's 6 digits and the station's number in 14, with its own EC P-256
+# key pair made by bin/shailoo-asu keys (one process, not one openssl each).
+# The public keys go into asu_devices (registered_by 'demo'); the private
+# ones stay in $ASU/keys.txt for the simulator.  $ASU/state records the
+# database's demo devices as they were when keys.txt was written: when they
+# differ (a new database, devices revoked or removed) the keys are made
+# again, so the keys under $VAR always match the database.  A device that
+# has sent reports keeps its key (and its line of keys.txt).
+asu_state() {
+    q -c "SELECT coalesce(md5(string_agg(device_id || ' ' || public_key, ',' ORDER BY device_id)), '-')
+                 || ' ' || (SELECT count(*) FROM stations s WHERE NOT EXISTS (SELECT 1 FROM asu_devices d
+                              WHERE d.election_id = $ASU_ELECTION AND d.station_number = s.number
+                                AND d.revoked_at IS NULL))
+            FROM asu_devices WHERE election_id = $ASU_ELECTION AND revoked_at IS NULL AND registered_by = 'demo'"
+}
+
+ensure_asu_devices() {
+    [ -n "$(q -c "SELECT 1 FROM contests WHERE election_id = $ASU_ELECTION AND kind = 'list'")" ] || return 0
+    if [ ! -x bin/shailoo-asu ]; then
+        say "instance: bin/shailoo-asu is not built (make build): no demo ASU devices"
+        return 0
+    fi
+    mkdir -p "$ASU"
+    chmod 700 "$ASU"
+    local state
+    state=$(asu_state)
+    if [ ! -s "$ASU/keys.txt" ] || [ "$(cat "$ASU/state" 2>/dev/null)" != "$state" ] || [ "${state##* }" != 0 ]; then
+        say "instance: the demo's ASU devices (election $ASU_ELECTION): generating their keys in $ASU"
+        # Every station without a working device, and every demo device that
+        # has sent nothing: new keys.  Other devices are left as they are.
+        q -c "SELECT s.number FROM stations s WHERE NOT EXISTS (
+                SELECT 1 FROM asu_devices d WHERE d.election_id = $ASU_ELECTION AND d.station_number = s.number
+                   AND d.revoked_at IS NULL AND (d.registered_by <> 'demo'
+                       OR EXISTS (SELECT 1 FROM asu_reports r WHERE r.device_id = d.device_id)
+                       OR EXISTS (SELECT 1 FROM asu_incidents i WHERE i.device_id = d.device_id)))
+              ORDER BY 1" >"$ASU/stations.tmp"
+        local keep=()
+        [ ! -f "$ASU/keys.txt" ] || keep=(--keep "$ASU/keys.txt")
+        bin/shailoo-asu keys --election "$ASU_ELECTION" --keys "$ASU/keys.pending" "${keep[@]}" <"$ASU/stations.tmp" |
+            psql -X -q -v ON_ERROR_STOP=1 -1 \
+                -c "CREATE TEMP TABLE demo_devices (LIKE asu_devices INCLUDING DEFAULTS)" \
+                -c "\\copy demo_devices (device_id, election_id, station_number, public_key, registered_by) FROM pstdin" \
+                -c "DELETE FROM asu_devices d USING demo_devices n
+                     WHERE d.device_id = n.device_id AND d.registered_by = 'demo'
+                       AND NOT EXISTS (SELECT 1 FROM asu_reports r WHERE r.device_id = d.device_id)
+                       AND NOT EXISTS (SELECT 1 FROM asu_incidents i WHERE i.device_id = d.device_id)" \
+                -c "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)
+                    SELECT device_id, election_id, station_number, public_key, registered_by FROM demo_devices
+                    ON CONFLICT DO NOTHING" >/dev/null
+        mv "$ASU/keys.pending" "$ASU/keys.txt"
+        rm -f "$ASU/stations.tmp" "$ASU/ballots.txt"
+        state=$(asu_state)
+        echo "$state" >"$ASU/state"
+        [ "${state##* }" = 0 ] || say "instance: warning: ${state##* } stations have no working ASU device"
+    fi
+    asu_ballots
+    chown -R "$USER_NAME:" "$ASU"
+    chmod 600 "$ASU"/*
+}
+
+# $ASU/ballots.txt: what the simulator needs of each device's ballot (the
+# format: cgi/tools/asu_figures.c).  Rewritten when the ballots or the
+# devices change; the voters of a station stay those of the first night, so
+# a second night signs the same figures.
+asu_ballots() {
+    local e=$ASU_ELECTION
+    {
+        q -c "SELECT 'election ' || id || ' ' || date || ' +06:00 ' || array_to_string(turnout_hours, ',')
+                FROM elections WHERE id = $e"
+        q -c "SELECT 'party ' || x.ballot_position || ' ' || x.withdrawn::int || ' ' || shape[x.ballot_position]
+                     || ' ' || coalesce((SELECT string_agg(g::text, ',' ORDER BY g)
+                                           FROM generate_series(1, shape[x.ballot_position]) g
+                                          WHERE NOT EXISTS (SELECT 1 FROM list_candidates l
+                                                 WHERE l.contest_id = k.id AND l.party_id = x.party_id
+                                                   AND l.position = g AND NOT l.withdrawn)), '-')
+                FROM contests k JOIN contest_entries x ON x.contest_id = k.id,
+                     LATERAL results_list_shape(k.id) shape
+               WHERE k.election_id = $e AND k.kind = 'list' ORDER BY x.ballot_position"
+        q -c "SELECT 'district ' || k.district_number || ' ' || count(*) || ' '
+                     || coalesce(string_agg(x.ballot_position::text, ',' ORDER BY x.ballot_position)
+                                 FILTER (WHERE x.withdrawn), '-')
+                FROM contests k JOIN contest_entries x ON x.contest_id = k.id
+               WHERE k.election_id = $e AND k.kind = 'district' GROUP BY k.district_number ORDER BY k.district_number"
+        q -c "SELECT 'station ' || s.number || ' ' || d.device_id || ' ' || coalesce(s.region_id, 0) || ' '
+                     || coalesce(s.district_number, 0) || ' ' || s.voters
+                FROM asu_devices d JOIN stations s ON s.number = d.station_number
+               WHERE d.election_id = $e AND d.revoked_at IS NULL AND d.registered_by = 'demo'
+               ORDER BY s.number"
+    } >"$ASU/ballots.new"
+    if [ -f "$ASU/ballots.txt" ] &&
+       [ "$(grep -v '^station' "$ASU/ballots.new"; awk '$1 == "station" {print $2, $3}' "$ASU/ballots.new")" = \
+         "$(grep -v '^station' "$ASU/ballots.txt"; awk '$1 == "station" {print $2, $3}' "$ASU/ballots.txt")" ]; then
+        rm "$ASU/ballots.new"
+    else
+        mv "$ASU/ballots.new" "$ASU/ballots.txt"
+    fi
 }
 
 # Secrets are made here, at setup, never kept in the repository.
