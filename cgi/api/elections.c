@@ -23,7 +23,7 @@ const struct db_statement elections_statements[] = {
      "  'results', a.contest_id IS NOT NULL AND a.stations_reported > 0)"
      "  ORDER BY e.date DESC, e.id), '[]'))::text"
      "  FROM elections e LEFT JOIN LATERAL (SELECT r.* FROM contests k"
-     "    JOIN area_results r ON r.contest_id = k.id AND r.area = 0"
+     "    JOIN area_results_all r ON r.contest_id = k.id AND r.area = 0"
      "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"},
     {"elections_one",
      "SELECT json_build_object('election', " ELECTION_JSON ","

@@ -6,8 +6,12 @@
 --
 -- Areas of the results, as one smallint:
 --   0 the country; 1..9 a region; 10 the stations abroad; 100 + n district n.
--- A station counts in the country, its region (or abroad) and its district
--- for the list contest, and in its district for the district contest.
+-- A station counts in its region (or abroad) and its district for the list
+-- contest, and in its district for the district contest.  The country is
+-- not a row of its own: it is the sum of the ten rows 1..10 (the views
+-- area_results_all, area_turnout_all), so that no single row is locked by
+-- every report of the night (one such row made every report wait for the
+-- one before, and deadlocks were possible).
 
 -- The hours (local time) at which stations report turnout through the day.
 ALTER TABLE elections ADD COLUMN turnout_hours smallint[] NOT NULL DEFAULT '{10,12,14,16,18}'
@@ -19,6 +23,12 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
 $$;
 
+CREATE FUNCTION int_array_plus(a integer[], b integer[]) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT int_array_add(a, b, 1) $$;
+
+-- Element by element sum of arrays (of any lengths: missing elements are 0).
+CREATE AGGREGATE int_array_sum_agg(integer[]) (SFUNC = int_array_plus, STYPE = integer[], INITCOND = '{}');
+
 CREATE FUNCTION int_array_sum(a integer[]) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(sum(x), 0) FROM unnest(a) x $$;
 
@@ -29,8 +39,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(min(x), 0) FROM unnes
 CREATE FUNCTION results_station_areas(st stations, contest_kind text) RETURNS smallint[]
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN contest_kind = 'district' THEN ARRAY[100 + st.district_number]::smallint[]
-                WHEN st.abroad THEN '{0,10}'::smallint[]
-                ELSE ARRAY[0, st.region_id, 100 + st.district_number]::smallint[] END
+                WHEN st.abroad THEN '{10}'::smallint[]
+                ELSE ARRAY[st.region_id, 100 + st.district_number]::smallint[] END
 $$;
 
 CREATE FUNCTION results_area_json(area smallint) RETURNS json
@@ -197,11 +207,12 @@ CREATE TABLE area_turnout (
 );
 
 -- Zero rows for every area of every contest of an election (idempotent).
+-- The list contest's preference votes are summed by region (and abroad).
 CREATE FUNCTION results_prepare(e integer) RETURNS void LANGUAGE sql AS $$
     INSERT INTO area_results (contest_id, area, stations_total, votes, preferences)
     SELECT k.id, a.area, count(*),
            array_fill(0, ARRAY[(SELECT count(*)::integer FROM contest_entries x WHERE x.contest_id = k.id)]),
-           CASE WHEN k.kind = 'list' AND a.area = 0
+           CASE WHEN k.kind = 'list' AND a.area <= 10
                 THEN array_fill(0, ARRAY[int_array_sum(results_list_shape(k.id))::integer])
                 ELSE '{}' END
       FROM contests k
@@ -214,52 +225,76 @@ $$;
 
 -- Adds (sign 1) or takes away (sign -1) a station's figures in a contest
 -- from the sums of its areas.  Rows are locked in (contest, area) order, the
--- same in every transaction, so that concurrent reports never deadlock.
+-- same in every transaction, so that concurrent reports never deadlock
+-- (asu_accept calls this for its contests in id order, after every other
+-- write of the report: the rows others wait for are held the least time).
 CREATE FUNCTION results_add(r station_results, sign integer, new_station boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     st stations;
     k contests;
+    x smallint;
 BEGIN
     SELECT * INTO STRICT st FROM stations WHERE number = r.station_number;
     SELECT * INTO STRICT k FROM contests WHERE id = r.contest_id;
-    UPDATE area_results a SET
-        stations_reported = a.stations_reported + CASE WHEN new_station THEN sign ELSE 0 END,
-        voters = a.voters + sign * r.voters, received = a.received + sign * r.received,
-        issued = a.issued + sign * r.issued, cancelled = a.cancelled + sign * r.cancelled,
-        in_boxes = a.in_boxes + sign * r.in_boxes, invalid = a.invalid + sign * r.invalid,
-        valid = a.valid + sign * r.valid, against_all = a.against_all + sign * r.against_all,
-        votes = int_array_add(a.votes, r.votes, sign),
-        preferences = CASE WHEN a.area = 0 AND k.kind = 'list'
-                           THEN int_array_add(a.preferences, r.preferences, sign) ELSE a.preferences END,
-        updated_at = clock_timestamp()
-     WHERE a.contest_id = r.contest_id AND a.area = ANY (results_station_areas(st, k.kind));
+    -- One row at a time in ascending area order (an UPDATE of several rows
+    -- locks them in the order it finds them, which changes as rows move).
+    FOREACH x IN ARRAY results_station_areas(st, k.kind) LOOP
+        UPDATE area_results a SET
+            stations_reported = a.stations_reported + CASE WHEN new_station THEN sign ELSE 0 END,
+            voters = a.voters + sign * r.voters, received = a.received + sign * r.received,
+            issued = a.issued + sign * r.issued, cancelled = a.cancelled + sign * r.cancelled,
+            in_boxes = a.in_boxes + sign * r.in_boxes, invalid = a.invalid + sign * r.invalid,
+            valid = a.valid + sign * r.valid, against_all = a.against_all + sign * r.against_all,
+            votes = int_array_add(a.votes, r.votes, sign),
+            preferences = CASE WHEN a.area <= 10 AND k.kind = 'list'
+                               THEN int_array_add(a.preferences, r.preferences, sign) ELSE a.preferences END,
+            updated_at = clock_timestamp()
+         WHERE a.contest_id = r.contest_id AND a.area = x;
+    END LOOP;
 END $$;
 
--- Sets a station's turnout at an hour and keeps the areas' sums.
+-- Sets a station's turnout at an hour: the row it replaces (the hour still
+-- NULL when there was none), or NULL when a later report of the device
+-- counted this hour already.  The areas follow with results_add_turnout.
 CREATE FUNCTION results_set_turnout(e integer, st stations, h smallint, n_voters integer,
-                                    n_voted integer, rid bigint, rseq integer) RETURNS boolean
+                                    n_voted integer, rid bigint, rseq integer) RETURNS station_turnout
 LANGUAGE plpgsql AS $$
 DECLARE
     old station_turnout;
 BEGIN
     SELECT * INTO old FROM station_turnout
-     WHERE election_id = e AND station_number = st.number AND hour = h;
+     WHERE election_id = e AND station_number = st.number AND hour = h FOR UPDATE;
     IF FOUND AND old.report_seq IS NOT NULL AND old.report_seq > rseq THEN
-        RETURN false;           -- a later report of the device counted this hour already
+        RETURN NULL;
     END IF;
     INSERT INTO station_turnout AS t VALUES (e, st.number, h, n_voters, n_voted, rid, rseq)
     ON CONFLICT (election_id, station_number, hour) DO UPDATE
         SET voters = EXCLUDED.voters, voted = EXCLUDED.voted, report_id = EXCLUDED.report_id,
             report_seq = EXCLUDED.report_seq;
-    INSERT INTO area_turnout AS a
-    SELECT e, area, h, CASE WHEN old.hour IS NULL THEN 1 ELSE 0 END,
-           n_voters - coalesce(old.voters, 0), n_voted - coalesce(old.voted, 0)
-      FROM unnest(results_station_areas(st, 'list')) AS area ORDER BY area
-    ON CONFLICT (election_id, area, hour) DO UPDATE
-        SET stations_reported = a.stations_reported + EXCLUDED.stations_reported,
-            voters = a.voters + EXCLUDED.voters, voted = a.voted + EXCLUDED.voted;
-    RETURN true;
+    IF old.hour IS NULL THEN
+        old.election_id := e;
+        old.station_number := st.number;
+    END IF;
+    RETURN old;
+END $$;
+
+-- The areas' turnout sums follow a station's new figures at an hour (old: what
+-- results_set_turnout replaced).  Ascending area order: the lock order.
+CREATE FUNCTION results_add_turnout(st stations, h smallint, old station_turnout, n_voters integer,
+                                    n_voted integer) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    x smallint;
+BEGIN
+    FOREACH x IN ARRAY results_station_areas(st, 'list') LOOP
+        INSERT INTO area_turnout AS a
+        VALUES (old.election_id, x, h, CASE WHEN old.hour IS NULL THEN 1 ELSE 0 END,
+                n_voters - coalesce(old.voters, 0), n_voted - coalesce(old.voted, 0))
+        ON CONFLICT (election_id, area, hour) DO UPDATE
+            SET stations_reported = a.stations_reported + EXCLUDED.stations_reported,
+                voters = a.voters + EXCLUDED.voters, voted = a.voted + EXCLUDED.voted;
+    END LOOP;
 END $$;
 
 -- The station's figures of one contest of a final report, after the ballot's
@@ -348,6 +383,12 @@ DECLARE
     res record;
     why text;
     srs station_results[] := '{}';
+    olds station_results[] := '{}';
+    news station_results[] := '{}';
+    oldt station_turnout;
+    rj jsonb;
+    tv integer;
+    ti integer;
     h smallint;
     n bigint;
     prev_hash bytea;
@@ -386,7 +427,7 @@ BEGIN
     ELSIF r_kind = 'final' THEN
         PERFORM results_prepare(e.id)
           WHERE NOT EXISTS (SELECT 1 FROM contests k2 JOIN area_results a ON a.contest_id = k2.id
-                             WHERE k2.election_id = e.id AND k2.kind = 'list' AND a.area = 0);
+                             WHERE k2.election_id = e.id AND k2.kind = 'list');
         IF st.abroad AND jsonb_array_length(p->'contests') <> 1 THEN
             why := 'a station abroad takes part in the list contest only';
         ELSIF NOT st.abroad AND jsonb_array_length(p->'contests') <> 2 THEN
@@ -424,48 +465,74 @@ BEGIN
             true)
     RETURNING id INTO rid;
 
-    IF r_kind = 'opening' THEN
-        applied := results_set_turnout(e.id, st, 8::smallint, (p->>'voters')::integer, 0, rid, r_seq);
-    ELSIF r_kind = 'turnout' THEN
-        applied := results_set_turnout(e.id, st, h, (p->>'voters')::integer,
-                                       (p->>'voted')::integer, rid, r_seq);
+    -- First the station's own rows (nobody else waits for them), then the
+    -- areas' sums, then the log: the rows every report needs are held last
+    -- and least.
+    IF r_kind IN ('opening', 'turnout') THEN
+        h := CASE WHEN r_kind = 'opening' THEN 8 ELSE (p->>'hour')::smallint END;
+        oldt := results_set_turnout(e.id, st, h, (p->>'voters')::integer,
+                                    coalesce((p->>'voted')::integer, 0), rid, r_seq);
+        applied := oldt IS NOT NULL;
+        IF applied THEN
+            PERFORM results_add_turnout(st, h, oldt, (p->>'voters')::integer,
+                                        coalesce((p->>'voted')::integer, 0));
+        END IF;
     ELSE
-        -- Contests in id order (the list contest first): the lock order of results_add.
-        FOR sr IN SELECT (x).* FROM unnest(srs) AS x ORDER BY (x).contest_id LOOP
-            sr.report_id := rid;
-            SELECT * INTO old FROM station_results
-             WHERE contest_id = sr.contest_id AND station_number = st.number FOR UPDATE;
-            IF FOUND AND old.report_seq IS NOT NULL AND old.report_seq > r_seq THEN
-                applied := false;       -- a later final of this device is in force
-                EXIT;
+        -- A later final of the device in force wins over this one.
+        applied := NOT EXISTS (SELECT 1 FROM station_results x, unnest(srs) y
+                                WHERE x.contest_id = y.contest_id AND x.station_number = st.number
+                                  AND x.report_seq > r_seq);
+        IF applied THEN
+            -- Contests in id order (the list contest first): the lock order of results_add.
+            FOR sr IN SELECT (x).* FROM unnest(srs) AS x ORDER BY (x).contest_id LOOP
+                sr.report_id := rid;
+                SELECT * INTO old FROM station_results
+                 WHERE contest_id = sr.contest_id AND station_number = st.number FOR UPDATE;
+                IF FOUND THEN
+                    olds := olds || old;
+                    DELETE FROM station_results WHERE contest_id = sr.contest_id AND station_number = st.number;
+                END IF;
+                INSERT INTO station_results SELECT sr.*;
+                news := news || sr;
+                IF (SELECT contests.kind FROM contests WHERE id = sr.contest_id) = 'list' THEN
+                    oldt := results_set_turnout(e.id, st, 20::smallint, sr.voters, sr.issued, rid, r_seq);
+                    tv := sr.voters;
+                    ti := sr.issued;
+                END IF;
+            END LOOP;
+            FOR i IN 1 .. coalesce(array_length(news, 1), 0) LOOP
+                old := (SELECT o FROM unnest(olds) o WHERE (o).contest_id = news[i].contest_id);
+                IF old.contest_id IS NOT NULL THEN
+                    PERFORM results_add(old, -1, false);
+                END IF;
+                PERFORM results_add(news[i], 1, old.contest_id IS NULL);
+            END LOOP;
+            IF oldt IS NOT NULL THEN
+                PERFORM results_add_turnout(st, 20::smallint, oldt, tv, ti);
             END IF;
-            IF FOUND THEN
-                PERFORM results_add(old, -1, false);
-                DELETE FROM station_results WHERE contest_id = sr.contest_id AND station_number = st.number;
-            END IF;
-            INSERT INTO station_results SELECT sr.*;
-            PERFORM results_add(sr, 1, old.contest_id IS NULL);
-            IF (SELECT contests.kind FROM contests WHERE id = sr.contest_id) = 'list' THEN
-                PERFORM results_set_turnout(e.id, st, 20::smallint, sr.voters, sr.issued, rid, r_seq);
-            END IF;
-            old := NULL;
-        END LOOP;
+        END IF;
     END IF;
     IF NOT applied THEN
         UPDATE asu_reports SET applied = false WHERE id = rid;
     END IF;
 
-    -- The log: the head row serializes the chain of an election.
-    INSERT INTO results_log_head VALUES (e.id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
-    ON CONFLICT DO NOTHING;
+    SELECT * INTO prev FROM asu_reports WHERE id = rid;
+    rj := asu_report_json(prev)::jsonb;
+    -- The log: the head row serializes the chain of an election; held from
+    -- here to the commit, so nothing else is done after it.
     UPDATE results_log_head SET seq = results_log_head.seq + 1 WHERE election_id = e.id
     RETURNING results_log_head.seq, hash INTO n, prev_hash;
+    IF NOT FOUND THEN
+        INSERT INTO results_log_head VALUES (e.id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
+        ON CONFLICT DO NOTHING;
+        UPDATE results_log_head SET seq = results_log_head.seq + 1 WHERE election_id = e.id
+        RETURNING results_log_head.seq, hash INTO n, prev_hash;
+    END IF;
     t := clock_timestamp();
     lh := results_log_hash(n, t, jsha, prev_hash);
     UPDATE results_log_head SET hash = lh WHERE election_id = e.id;
     INSERT INTO results_log VALUES (e.id, n, t, rid, jsha, prev_hash, lh);
-    SELECT * INTO prev FROM asu_reports WHERE id = rid;
-    RETURN json_build_object('status', 'accepted', 'report', asu_report_json(prev),
+    RETURN json_build_object('status', 'accepted', 'report', rj || jsonb_build_object('log_seq', n),
                              'log', json_build_object('seq', n, 'time', results_log_time(t),
                                                       'hash', encode(lh, 'hex')));
 END $$;
@@ -489,20 +556,20 @@ BEGIN
         stations_reported = s.n, voters = s.voters, received = s.received, issued = s.issued,
         cancelled = s.cancelled, in_boxes = s.in_boxes, invalid = s.invalid, valid = s.valid,
         against_all = s.against_all, votes = s.votes,
-        preferences = CASE WHEN a.area = 0 AND s.kind = 'list' THEN s.preferences ELSE a.preferences END,
+        preferences = CASE WHEN a.area <= 10 AND s.kind = 'list' THEN s.preferences ELSE a.preferences END,
         updated_at = clock_timestamp()
       FROM (SELECT r.contest_id, k.kind, x.area, count(*) AS n, sum(r.voters) AS voters,
                    sum(r.received) AS received, sum(r.issued) AS issued, sum(r.cancelled) AS cancelled,
                    sum(r.in_boxes) AS in_boxes, sum(r.invalid) AS invalid, sum(r.valid) AS valid,
                    sum(r.against_all) AS against_all,
-                   (SELECT array_agg(v ORDER BY i) FROM (SELECT i, sum(r2.votes[i])::integer AS v
-                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number,
-                             generate_subscripts(r2.votes, 1) i
-                       WHERE r2.contest_id = r.contest_id AND x.area = ANY (results_station_areas(s2, k.kind))
-                       GROUP BY i) q) AS votes,
-                   (SELECT array_agg(v ORDER BY i) FROM (SELECT i, sum(r2.preferences[i])::integer AS v
-                        FROM station_results r2, generate_subscripts(r2.preferences, 1) i
-                       WHERE r2.contest_id = r.contest_id GROUP BY i) q) AS preferences
+                   (SELECT int_array_sum_agg(r2.votes)
+                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number
+                       WHERE r2.contest_id = r.contest_id
+                         AND x.area = ANY (results_station_areas(s2, k.kind))) AS votes,
+                   (SELECT int_array_sum_agg(r2.preferences)
+                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number
+                       WHERE r2.contest_id = r.contest_id
+                         AND x.area = ANY (results_station_areas(s2, k.kind))) AS preferences
               FROM station_results r JOIN contests k ON k.id = r.contest_id
               JOIN stations st ON st.number = r.station_number
               CROSS JOIN LATERAL unnest(results_station_areas(st, k.kind)) AS x(area)
@@ -516,3 +583,22 @@ BEGIN
      WHERE t.election_id = e
      GROUP BY x.area, t.hour;
 END $$;
+
+-- The country (area 0): the sum of the regions and abroad, read, never kept.
+CREATE VIEW area_results_all AS
+    SELECT * FROM area_results
+    UNION ALL
+    SELECT contest_id, 0::smallint, sum(stations_total)::integer, sum(stations_reported)::integer,
+           sum(voters)::bigint, sum(received)::bigint, sum(issued)::bigint, sum(cancelled)::bigint,
+           sum(in_boxes)::bigint, sum(invalid)::bigint, sum(valid)::bigint, sum(against_all)::bigint,
+           int_array_sum_agg(votes), int_array_sum_agg(preferences), max(updated_at)
+      FROM area_results WHERE area BETWEEN 1 AND 10
+     GROUP BY contest_id;
+
+CREATE VIEW area_turnout_all AS
+    SELECT * FROM area_turnout
+    UNION ALL
+    SELECT election_id, 0::smallint, hour, sum(stations_reported)::integer, sum(voters)::bigint,
+           sum(voted)::bigint
+      FROM area_turnout WHERE area BETWEEN 1 AND 10
+     GROUP BY election_id, hour;

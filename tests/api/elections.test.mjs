@@ -23,7 +23,7 @@ describe('GET /api/v1/elections', () => {
         coalesce(a.stations_reported, 0)
       FROM elections e
       LEFT JOIN contests k ON k.election_id = e.id AND k.kind = 'list'
-      LEFT JOIN area_results a ON a.contest_id = k.id AND a.area = 0
+      LEFT JOIN area_results_all a ON a.contest_id = k.id AND a.area = 0
       WHERE e.id < 990000 ORDER BY e.date DESC, e.id`);
     assert.ok(db.length > 0, 'the demo has elections');
     assert.equal(items.length, db.length);
