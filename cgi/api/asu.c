@@ -39,6 +39,20 @@ const struct db_statement asu_statements[] = {
      "  ORDER BY d.station_number, d.registered_at), '[]'))::text"
      "  FROM asu_devices d WHERE d.election_id = $1::integer"
      "   AND ($2::integer IS NULL OR d.station_number = $2::integer)"},
+    {"asu_device_revoke",
+     "UPDATE asu_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
+     " RETURNING json_build_object('device', json_build_object('device_id', device_id,"
+     "   'election_id', election_id, 'station_number', station_number, 'public_key', public_key,"
+     "   'registered_at', registered_at, 'revoked_at', revoked_at))::text"},
+    {"asu_device_exists", "SELECT 1 FROM asu_devices WHERE device_id = $1"},
+    {"asu_incidents",
+     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+     "  'id', i.id, 'received_at', i.received_at, 'station_number', i.station_number,"
+     "  'device_id', i.device_id, 'seq', i.seq, 'kind', i.kind, 'code', i.code, 'detail', i.detail,"
+     "  'sha256', encode(i.sha256, 'hex'), 'jws', i.jws) ORDER BY i.id), '[]'),"
+     "  'next_after', CASE WHEN count(*) = $3::integer THEN max(i.id) END)::text"
+     "  FROM (SELECT * FROM asu_incidents WHERE election_id = $1::integer AND id > $2::bigint"
+     "         ORDER BY id LIMIT $3::integer) i"},
     {"asu_device_key",
      "SELECT public_key, election_id, station_number FROM asu_devices"
      " WHERE device_id = $1 AND revoked_at IS NULL"},
@@ -502,8 +516,63 @@ out:
     jws_free(&j);
 }
 
+/* A CEC administrator takes a broken or lost device out of service; its station may get another. */
+static void device_revoke_post(struct http_request *req)
+{
+    static const struct field device_field = {"device", FIELD_DIGITS, 20, 20};
+    struct field_value v;
+    const char *device = api_path_field(req, &device_field, &v);
+    if (device == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    PGresult *res = NULL;
+    enum db_status st = db_exec("asu_device_revoke", 1, (const char *const[]){device}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return;
+    }
+    if (PQntuples(res) == 1) {
+        const char *json = PQgetvalue(res, 0, 0);
+        http_json(req, 200, json, strlen(json), CACHE_NONE);
+        PQclear(res);
+        return;
+    }
+    PQclear(res);
+    res = NULL;
+    if ((st = db_exec("asu_device_exists", 1, (const char *const[]){device}, &res)) != DB_OK)
+        api_db_failure(req, st);
+    else if (PQntuples(res) == 1)
+        http_error(req, 409, "already_revoked", "this device is out of service already", NULL);
+    else
+        http_error(req, 404, "device_not_found", "there is no such device", NULL);
+    PQclear(res);
+}
+
+enum { I_ELECTION, I_AFTER, I_LIMIT, I__MAX };
+static const struct field incident_fields[I__MAX] = {
+    [I_ELECTION] = {"election", FIELD_INT, 1, 2147483647L},
+    [I_AFTER] = {"after", FIELD_INT, 0, 2147483647L},
+    [I_LIMIT] = {"limit", FIELD_INT, 1, 1000},
+};
+
+/* The reports refused for the CEC to look into, a page at a time (CEC administrators). */
+static void incidents_get(struct http_request *req)
+{
+    struct field_value v[I__MAX];
+    if (http_fields_parse(req, incident_fields, I__MAX, v) < 0)
+        return;
+    if (!v[I_ELECTION].present) {
+        http_error(req, 400, "missing_parameter", "give the election", "election");
+        return;
+    }
+    const char *params[] = {v[I_ELECTION].s, v[I_AFTER].present ? v[I_AFTER].s : "0",
+                            v[I_LIMIT].present ? v[I_LIMIT].s : "100"};
+    api_send_query(req, "asu_incidents", 3, params, CACHE_NONE, "not_found", "no incidents");
+}
+
 static const struct route routes[] = {
     {"POST", "/api/v1/asu/reports", report_post, 0},
+    {"POST", "/api/v1/asu/devices/{device}/revoke", device_revoke_post, ACCESS_CEC_ADMIN},
+    {"GET", "/api/v1/asu/incidents", incidents_get, ACCESS_CEC_ADMIN},
     {"POST", "/api/v1/asu/devices", device_post, ACCESS_CEC_ADMIN},
     {"GET", "/api/v1/asu/devices", devices_get, 0},
 };
