@@ -477,6 +477,13 @@ static double percentile(struct samples *s, double p)
     return 1000 * s->v[rank == 0 ? 0 : rank - 1];
 }
 
+/* Phase 0: the day (openings, turnouts); 1: the finals. */
+struct phase_stats {
+    double start, last_answer, last_seen;
+    long planned, accepted, answered;  /* first sends (not resends) answered 201, 201 or 200 */
+    struct samples lag;                /* answered - due on the arrival curve */
+};
+
 struct stats {
     long planned;                      /* reports of the night */
     long posts;                        /* POSTs sent, resends and retries included */
@@ -485,10 +492,11 @@ struct stats {
     long retries, resends, given_up;
     long unexpected;                   /* answers other than 201/200 where they belong */
     long double_counted;               /* a resend answered 201 */
-    long accepted, finals_accepted, finals_answered;
+    long accepted;
     long seen, never_seen;
     struct samples post, visible;
-    double start, finals_start, last_final, last_seen, end;
+    struct phase_stats phase[2];
+    double start, end;
 };
 
 /* ---- night: HTTP ---------------------------------------------------------- */
@@ -625,8 +633,6 @@ static int dispatch_report(struct night *n, struct job *j)
         }
         n->s.resends++;
     }
-    if (j->day[j->next].kind == ASU_FINAL && n->s.finals_start == 0)
-        n->s.finals_start = now();
     if (start_xfer(n, x) < 0) {
         free_xfer(x);
         return -1;
@@ -733,10 +739,17 @@ static void report_done(struct night *n, struct xfer *x, CURLcode cc, long statu
         s->unexpected++;
         show(n, x, status, "answer");
     }
+    struct phase_stats *ph = &s->phase[final];
+    if (!x->resend && (status == 201 || status == 200)) {
+        ph->answered++;
+        ph->last_answer = t;
+        sample(&ph->lag, t - report_due(j, x->report, phase_start, n->o));
+    }
     if (status == 201) {
         s->accepted++;
+        if (!x->resend)
+            ph->accepted++;
         if (final && !x->resend) {
-            s->finals_accepted++;
             if (n->o->check_visibility) {
                 j->poll_seq = j->day[x->report].seq;
                 j->poll_sent = x->started;
@@ -745,10 +758,6 @@ static void report_done(struct night *n, struct xfer *x, CURLcode cc, long statu
                     n->failed = true;
             }
         }
-    }
-    if (final && !x->resend) {
-        s->finals_answered++;
-        s->last_final = t;
     }
     /* Like a modem that did not hear the answer: the same report once more, soon. */
     if (!x->resend && (status == 201 || status == 200) && !j->resent &&
@@ -772,7 +781,7 @@ static void poll_done(struct night *n, struct xfer *x, CURLcode cc, long status)
     if (cc == CURLE_OK && status == 200 && lists_seq(x->resp, j->poll_seq)) {
         n->s.seen++;
         sample(&n->s.visible, t - j->poll_sent);
-        n->s.last_seen = t;
+        n->s.phase[1].last_seen = t;
         return;
     }
     if (t - j->poll_sent > VISIBILITY_GIVE_UP) {
@@ -791,6 +800,7 @@ static void poll_done(struct night *n, struct xfer *x, CURLcode cc, long status)
 static void run_phase(struct night *n, struct job *jobs, size_t njobs, int phase)
 {
     double phase_start = now();
+    n->s.phase[phase].start = phase_start;
     for (size_t i = 0; i < njobs; i++)
         if (job_phase(&jobs[i], phase, n->o)) {
             jobs[i].due = report_due(&jobs[i], jobs[i].next, phase_start, n->o);
@@ -866,14 +876,19 @@ static void print_figures(struct night *n, size_t nstations)
 {
     struct stats *s = &n->s;
     const struct options *o = n->o;
+    const struct phase_stats *day = &s->phase[0], *fin = &s->phase[1];
     double night = s->end - s->start;
-    double finals = s->finals_start > 0 && s->last_final > 0 ? s->last_final - s->finals_start : 0;
-    double published = s->finals_start > 0 && s->last_seen > 0 ? s->last_seen - s->finals_start : 0;
+    double day_s = day->answered > 0 ? day->last_answer - day->start : 0;
+    double fin_s = fin->answered > 0 ? fin->last_answer - fin->start : 0;
+    double published = fin->last_seen > 0 ? fin->last_seen - fin->start : 0;
     double post50 = percentile(&s->post, 50), post99 = percentile(&s->post, 99);
     double vis50 = percentile(&s->visible, 50), vis99 = percentile(&s->visible, 99);
     double vismax = s->visible.n > 0 ? 1000 * s->visible.v[s->visible.n - 1] : 0;
+    double lag50 = percentile(&s->phase[1].lag, 50), lag99 = percentile(&s->phase[1].lag, 99);
     double rate = night > 0 ? (double)s->accepted / night : 0;
-    double frate = finals > 0 ? (double)s->finals_accepted / finals : 0;
+    double day_rate = day_s > 0 ? (double)day->accepted / day_s : 0;
+    long other = s->posts - s->no_answer - s->status[201] - s->status[200] - count_4xx(s, false) -
+                 count_range(s, 500, 600);
     if (o->json) {
         printf("{\"election\":%ld,\"stations\":%zu,\"seed\":%ld,\"concurrency\":%ld,\"duration\":%g,"
                "\"reports\":%ld,\"posts\":%ld,\"resends\":%ld,\"retries\":%ld,\"given_up\":%ld,"
@@ -887,12 +902,16 @@ static void print_figures(struct night *n, size_t nstations)
                 first = false;
             }
         printf("},\"no_answer\":%ld,\"unexpected\":%ld,\"double_counted\":%ld,\"accepted\":%ld,"
-               "\"finals_accepted\":%ld,\"finals_answered\":%ld,\"accepted_per_s\":%.1f,"
-               "\"finals_per_s\":%.1f,\"night_s\":%.3f,\"finals_s\":%.3f,\"published_s\":%.3f,"
+               "\"accepted_per_s\":%.1f,\"night_s\":%.3f,"
+               "\"day\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"accepted_per_s\":%.1f},"
+               "\"finals\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,"
+               "\"published_s\":%.3f,\"lag_ms\":{\"p50\":%.2f,\"p99\":%.2f}},"
                "\"post_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"n\":%zu},"
                "\"visibility_ms\":{\"checked\":%s,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"seen\":%ld,\"never\":%ld}}\n",
-               s->no_answer, s->unexpected, s->double_counted, s->accepted, s->finals_accepted,
-               s->finals_answered, rate, frate, night, finals, published, post50, post99, s->post.n,
+               s->no_answer, s->unexpected, s->double_counted, s->accepted, rate, night,
+               day->planned, day->answered, day->accepted, day_s, day_rate,
+               fin->planned, fin->answered, fin->accepted, fin_s, published, lag50, lag99,
+               post50, post99, s->post.n,
                o->check_visibility ? "true" : "false", vis50, vis99, vismax, s->seen, s->never_seen);
         return;
     }
@@ -902,17 +921,19 @@ static void print_figures(struct night *n, size_t nstations)
            s->planned, s->posts, s->resends, s->retries, s->given_up);
     printf("answers: 201 %ld, 200 %ld, 409 %ld, other 4xx %ld, 5xx %ld, other %ld, no answer %ld\n",
            s->status[201], s->status[200], s->status[409], count_4xx(s, true), count_range(s, 500, 600),
-           s->posts - s->no_answer - s->status[201] - s->status[200] - count_4xx(s, false) -
-               count_range(s, 500, 600),
-           s->no_answer);
-    printf("accepted: %ld reports in %.2f s: %.1f reports/s\n", s->accepted, night, rate);
-    if (s->finals_answered > 0)
-        printf("finals: %ld accepted (%ld answered) in %.2f s from the first sent: %.1f finals/s\n",
-               s->finals_accepted, s->finals_answered, finals, frate);
+           other, s->no_answer);
+    if (day->planned > 0)
+        printf("day: %ld openings and turnouts answered in %.2f s, as fast as %ld in flight allow:"
+               " %ld accepted, %.1f/s\n", day->answered, day_s, o->concurrency, day->accepted, day_rate);
+    if (fin->planned > 0)
+        printf("finals: %ld answered, %ld accepted, the last %.2f s after the curve began (over %g s);"
+               " answered behind the curve p50 %.2f ms, p99 %.2f ms\n",
+               fin->answered, fin->accepted, fin_s, o->duration, lag50, lag99);
+    printf("accepted: %ld reports in %.2f s: %.1f reports/s over the night\n", s->accepted, night, rate);
     printf("POST latency: p50 %.2f ms, p99 %.2f ms (%zu answers)\n", post50, post99, s->post.n);
     if (o->check_visibility)
         printf("visibility (POST sent -> listed by GET .../stations/N): p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
-               " %ld seen, %ld never; every final published %.2f s after the first was sent\n",
+               " %ld seen, %ld never; the last final published %.2f s after the curve began\n",
                vis50, vis99, vismax, s->seen, s->never_seen, published);
     printf("night: %.2f s\n", night);
 }
@@ -992,7 +1013,10 @@ static int cmd_night(int argc, char **argv)
             j->st = &d.stations[i];
             j->nday = asu_day(&d.election, j->st, (uint64_t)o.seed, j->day);
             for (size_t r = 0; r < j->nday; r++)
-                n.s.planned += o.only < 0 || (int)j->day[r].kind == o.only;
+                if (o.only < 0 || (int)j->day[r].kind == o.only) {
+                    n.s.planned++;
+                    n.s.phase[j->day[r].kind == ASU_FINAL].planned++;
+                }
         }
     }
     if (njobs == 0) {
@@ -1031,6 +1055,8 @@ out:
     free(n.polls.v);
     free(n.s.post.v);
     free(n.s.visible.v);
+    free(n.s.phase[0].lag.v);
+    free(n.s.phase[1].lag.v);
     while (n.inflight != NULL) {
         struct xfer *x = n.inflight;
         end_xfer(&n, x);

@@ -95,3 +95,8 @@ for pid in $master $(pgrep -P "$master"); do
     [ "$pid" = "$master" ] && role=master
     printf '  %-7s pid %-7s RSS %7s  PSS %7s\n' "$role" "$pid" "$rss" "$pss"
 done
+
+# Election night: every demo device's reports, the finals within 10 s (tests/bench/night.sh).
+VAR=$VAR PORT=$PORT scripts/instance.sh start >/dev/null
+echo
+VAR=$VAR PORT=$PORT tests/bench/night.sh || echo "bench: the election night missed (above)"
