@@ -71,6 +71,15 @@ void api_send_query(struct http_request *req, const char *stmt, int nparams,
                     const char *const *params, enum http_cache cache, const char *not_found_code,
                     const char *not_found_message);
 
+/*
+ * api_send_query through this worker's cache (core/cache.h): an answer at
+ * most max_age_ms old is sent again without asking the database.  For public
+ * answers that many ask for and that may be a fraction of a second old.
+ */
+void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt, int nparams,
+                     const char *const *params, enum http_cache cache, const char *not_found_code,
+                     const char *not_found_message);
+
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/cache.h"
 #include "../core/json.h"
 #include "../rules/calendar.h"
 #include "../core/log.h"
@@ -35,6 +36,39 @@ void api_send_query(struct http_request *req, const char *stmt, int nparams,
         http_error(req, 404, not_found_code, not_found_message, NULL);
     else
         http_json(req, 200, json, strlen(json), cache);
+    PQclear(res);
+}
+
+void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt, int nparams,
+                     const char *const *params, enum http_cache cache, const char *not_found_code,
+                     const char *not_found_message)
+{
+    char key[CACHE_MAX_KEY];
+    size_t n = (size_t)snprintf(key, sizeof(key), "%s", stmt), len;
+    for (int i = 0; i < nparams && n < sizeof(key); i++)
+        n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s", params[i] != NULL ? params[i] : "\\N");
+    if (n >= sizeof(key)) {
+        api_send_query(req, stmt, nparams, params, cache, not_found_code, not_found_message);
+        return;
+    }
+    const char *body = cache_get(key, max_age_ms, &len);
+    if (body != NULL) {
+        http_json(req, 200, body, len, cache);
+        return;
+    }
+    PGresult *res = NULL;
+    enum db_status st = db_exec(stmt, nparams, params, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return;
+    }
+    const char *json = db_value(res);
+    if (json == NULL) {
+        http_error(req, 404, not_found_code, not_found_message, NULL);
+    } else {
+        cache_put(key, json, strlen(json));
+        http_json(req, 200, json, strlen(json), cache);
+    }
     PQclear(res);
 }
 

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/cache.h"
 #include "../core/json.h"
+#include "../core/pool.h"
 #include "../core/log.h"
 #include "api.h"
 #include "seats_json.h"
@@ -18,6 +20,12 @@
 #define RESULTS_LOG_PAGE_MAX 1000
 #define RESULTS_EVENTS_MAX 500       /* events in one answer of the stream */
 #define RESULTS_RETRY_MS 1000        /* the browser asks again after this */
+/*
+ * How old an answer of the busy aggregates may be when a worker sends it
+ * again (its own cache): at the night's peak a summary is built at most four
+ * times a second per worker, and a report shows everywhere within this time.
+ */
+#define RESULTS_FRESH_MS 250
 
 const struct db_statement results_statements[] = {
     {"results_summary", "SELECT results_summary($1::integer)::text"},
@@ -29,7 +37,11 @@ const struct db_statement results_statements[] = {
     {"results_log", "SELECT results_log_page($1::integer, $2::bigint, $3::integer)::text"},
     {"results_export", "SELECT results_export($1::integer)::text"},
     {"results_csv", "SELECT results_csv($1::integer, $2) FROM elections WHERE id = $1::integer"},
-    {"results_seats_input", "SELECT results_seats_input($1::integer)::text FROM elections WHERE id = $1::integer"},
+    {"results_seats_input",
+     "SELECT results_seats_input_with_lots($1::integer)::text FROM elections WHERE id = $1::integer"},
+    {"results_lots", "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
+    {"results_lot_new",
+     "SELECT results_record_lot($1::integer, $2::smallint, $3::integer[], $4, $5)::text"},
     {"results_events",
      "SELECT seq, data FROM results_events($1::integer, $2::bigint, $3::integer)"},
     {"results_head",
@@ -59,7 +71,7 @@ static void summary_get(struct http_request *req)
 {
     const char *id = election_id(req);
     if (id != NULL)
-        api_send_query(req, "results_summary", 1, (const char *const[]){id}, CACHE_LIVE,
+        api_send_cached(req, RESULTS_FRESH_MS, "results_summary", 1, (const char *const[]){id}, CACHE_LIVE,
                        "election_not_found", no_election);
 }
 
@@ -67,7 +79,7 @@ static void regions_get(struct http_request *req)
 {
     const char *id = election_id(req);
     if (id != NULL)
-        api_send_query(req, "results_regions", 1, (const char *const[]){id}, CACHE_LIVE,
+        api_send_cached(req, RESULTS_FRESH_MS, "results_regions", 1, (const char *const[]){id}, CACHE_LIVE,
                        "election_not_found", no_election);
 }
 
@@ -75,36 +87,41 @@ static void turnout_get(struct http_request *req)
 {
     const char *id = election_id(req);
     if (id != NULL)
-        api_send_query(req, "results_turnout", 1, (const char *const[]){id}, CACHE_LIVE,
+        api_send_cached(req, RESULTS_FRESH_MS, "results_turnout", 1, (const char *const[]){id}, CACHE_LIVE,
                        "election_not_found", no_election);
 }
 
 /* An area of the election named by the path's second parameter. */
 static void area_get(struct http_request *req, const struct field *f, const char *stmt,
-                     const char *message)
+                     const char *message, bool cached)
 {
     struct field_value v, w;
     const char *id = api_path_field(req, &election_field, &v);
     const char *n = id != NULL ? api_path_field(req, f, &w) : NULL;
     if (n == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
         return;
-    api_send_query(req, stmt, 2, (const char *const[]){id, n}, CACHE_LIVE, "not_found", message);
+    if (cached)
+        api_send_cached(req, RESULTS_FRESH_MS, stmt, 2, (const char *const[]){id, n}, CACHE_LIVE,
+                        "not_found", message);
+    else
+        api_send_query(req, stmt, 2, (const char *const[]){id, n}, CACHE_LIVE, "not_found", message);
 }
 
 static void region_get(struct http_request *req)
 {
     area_get(req, &region_field, "results_region",
-             "no results for this election and region (1..9, 10: abroad)");
+             "no results for this election and region (1..9, 10: abroad)", true);
 }
 
 static void district_get(struct http_request *req)
 {
-    area_get(req, &district_field, "results_district", "no such election or district");
+    area_get(req, &district_field, "results_district", "no such election or district", true);
 }
 
 static void station_get(struct http_request *req)
 {
-    area_get(req, &station_field, "results_station", "no such election or station");
+    /* 2,500 stations, each read rarely: not worth a place in the worker's cache. */
+    area_get(req, &station_field, "results_station", "no such election or station", false);
 }
 
 enum { L_AFTER, L_LIMIT, L__MAX };
@@ -130,7 +147,7 @@ static void export_json_get(struct http_request *req)
 {
     const char *id = election_id(req);
     if (id != NULL)
-        api_send_query(req, "results_export", 1, (const char *const[]){id}, CACHE_LIVE,
+        api_send_cached(req, RESULTS_FRESH_MS, "results_export", 1, (const char *const[]){id}, CACHE_LIVE,
                        "election_not_found", no_election);
 }
 
@@ -192,6 +209,14 @@ static void seats_answer(struct http_request *req, bool input_only)
         return;
     PGresult *res = NULL;
     struct json_object *in = NULL, *out = NULL, *v = NULL, *list, *districts;
+    char key[64];
+    size_t clen;
+    snprintf(key, sizeof(key), "seats|%d|%s", input_only, id);
+    const char *cached = cache_get(key, RESULTS_FRESH_MS, &clen);
+    if (cached != NULL) {
+        http_json(req, 200, cached, clen, CACHE_LIVE);
+        return;
+    }
     enum db_status st = db_exec("results_seats_input", 1, (const char *const[]){id}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
@@ -203,6 +228,7 @@ static void seats_answer(struct http_request *req, bool input_only)
         goto out;
     }
     if (input_only) {
+        cache_put(key, text, strlen(text));
         http_json(req, 200, text, strlen(text), CACHE_LIVE);
         goto out;
     }
@@ -246,6 +272,7 @@ static void seats_answer(struct http_request *req, bool input_only)
     size_t len;
     const char *s = json_object_to_json_string_length(
         out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    cache_put(key, s, len);
     http_json(req, 200, s, len, CACHE_LIVE);
 out:
     json_object_put(out);
@@ -255,6 +282,90 @@ out:
 
 static void seats_get(struct http_request *req) { seats_answer(req, false); }
 static void seats_input_get(struct http_request *req) { seats_answer(req, true); }
+
+/* ---- Drawings of lots -------------------------------------------------------- */
+
+static void lots_get(struct http_request *req)
+{
+    const char *id = election_id(req);
+    if (id != NULL)
+        api_send_query(req, "results_lots", 1, (const char *const[]){id}, CACHE_LIVE,
+                       "election_not_found", no_election);
+}
+
+#define LOT_MAX 64
+
+/*
+ * A CEC administrator records a drawing: {"district": n or null, "drawn_order":
+ * [ids of the tied parties or candidates, first drawn first], "note": "..."}.
+ */
+static void lot_post(struct http_request *req)
+{
+    static const char *const members[] = {"district", "drawn_order", "note", NULL};
+    const char *id = election_id(req);
+    if (id == NULL)
+        return;
+    struct json_object *o = api_json_body(req, members), *v;
+    if (o == NULL)
+        return;
+    const struct user *u = req->user;
+    PGresult *res = NULL;
+    char district[8] = "", *ids = NULL;
+    long long x;
+    if (json_object_object_get_ex(o, "district", &v) && !json_object_is_type(v, json_type_null)) {
+        if (!api_json_int(o, "district", 1, 36, &x)) {
+            http_error(req, 400, "invalid_field", "district is 1..36, or null for the party lists",
+                       "district");
+            goto out;
+        }
+        snprintf(district, sizeof(district), "%lld", x);
+    }
+    struct json_object *arr = json_object_object_get_ex(o, "drawn_order", &v) ? v : NULL;
+    size_t n = arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+    if (n < 2 || n > LOT_MAX) {
+        http_error(req, 400, "invalid_field", "drawn_order lists 2 to 64 ids, first drawn first",
+                   "drawn_order");
+        goto out;
+    }
+    ids = pool_alloc(req->pool, n * 12 + 3);
+    size_t len = 0;
+    ids[len++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        int64_t idv = json_object_is_type(e, json_type_int) ? json_object_get_int64(e) : 0;
+        if (idv < 1 || idv > 2147483647) {
+            http_error(req, 400, "invalid_field", "drawn_order holds party or candidate ids",
+                       "drawn_order");
+            goto out;
+        }
+        len += (size_t)snprintf(ids + len, 13, "%s%lld", i > 0 ? "," : "", (long long)idv);
+    }
+    ids[len++] = '}';
+    ids[len] = '\0';
+    const char *note = json_object_object_get_ex(o, "note", &v) && json_object_is_type(v, json_type_string)
+                           ? json_object_get_string(v) : "";
+    if (*note == '\0' || !http_utf8_valid(note, strlen(note)) || http_utf8_length(note) > 500) {
+        http_error(req, 400, "invalid_field", "note says where and how the lots were drawn (1-500 characters)",
+                   "note");
+        goto out;
+    }
+    const char *params[] = {id, district[0] != '\0' ? district : NULL, ids, note, u->pin};
+    enum db_status st = db_exec("results_lot_new", 5, params, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        goto out;
+    }
+    const char *json = db_value(res);
+    if (json == NULL)
+        http_error(req, 422, "lot_mismatch",
+                   "the ids are not all different entries of that contest of this election",
+                   "drawn_order");
+    else
+        http_json(req, 201, json, strlen(json), CACHE_NONE);
+out:
+    PQclear(res);
+    json_object_put(o);
+}
 
 /* ---- Live updates ----------------------------------------------------------- */
 
@@ -346,6 +457,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/results/elections/{id}/seats", seats_get, 0},
     {"GET", "/api/v1/results/elections/{id}/seats/input", seats_input_get, 0},
     {"GET", "/api/v1/results/elections/{id}/log", log_get, 0},
+    {"GET", "/api/v1/results/elections/{id}/lots", lots_get, 0},
+    {"POST", "/api/v1/results/elections/{id}/lots", lot_post, ACCESS_CEC_ADMIN},
     {"GET", "/api/v1/results/elections/{id}/events", events_get, 0},
     {"GET", "/api/v1/results/elections/{id}/export/stations.json", export_json_get, 0},
     {"GET", "/api/v1/results/elections/{id}/export/list.csv", export_list_csv_get, 0},
