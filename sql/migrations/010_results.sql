@@ -425,9 +425,12 @@ BEGIN
             RETURN json_build_object('status', 'bad_hour', 'hours', e.turnout_hours);
         END IF;
     ELSIF r_kind = 'final' THEN
+        -- The areas' rows of the station's contests, made at the first final that needs them.
         PERFORM results_prepare(e.id)
-          WHERE NOT EXISTS (SELECT 1 FROM contests k2 JOIN area_results a ON a.contest_id = k2.id
-                             WHERE k2.election_id = e.id AND k2.kind = 'list');
+          WHERE EXISTS (SELECT 1 FROM contests k2
+                         WHERE k2.election_id = e.id
+                           AND (k2.kind = 'list' OR k2.district_number = st.district_number)
+                           AND NOT EXISTS (SELECT 1 FROM area_results a WHERE a.contest_id = k2.id));
         IF st.abroad AND jsonb_array_length(p->'contests') <> 1 THEN
             why := 'a station abroad takes part in the list contest only';
         ELSIF NOT st.abroad AND jsonb_array_length(p->'contests') <> 2 THEN
@@ -552,29 +555,23 @@ BEGIN
     DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = e);
     DELETE FROM area_turnout WHERE election_id = e;
     PERFORM results_prepare(e);
+    -- One pass over the stations' rows, each counted in each of its areas.
     UPDATE area_results a SET
         stations_reported = s.n, voters = s.voters, received = s.received, issued = s.issued,
         cancelled = s.cancelled, in_boxes = s.in_boxes, invalid = s.invalid, valid = s.valid,
         against_all = s.against_all, votes = s.votes,
-        preferences = CASE WHEN a.area <= 10 AND s.kind = 'list' THEN s.preferences ELSE a.preferences END,
-        updated_at = clock_timestamp()
-      FROM (SELECT r.contest_id, k.kind, x.area, count(*) AS n, sum(r.voters) AS voters,
+        preferences = coalesce(s.preferences, a.preferences), updated_at = clock_timestamp()
+      FROM (SELECT r.contest_id, x.area, count(*) AS n, sum(r.voters) AS voters,
                    sum(r.received) AS received, sum(r.issued) AS issued, sum(r.cancelled) AS cancelled,
                    sum(r.in_boxes) AS in_boxes, sum(r.invalid) AS invalid, sum(r.valid) AS valid,
-                   sum(r.against_all) AS against_all,
-                   (SELECT int_array_sum_agg(r2.votes)
-                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number
-                       WHERE r2.contest_id = r.contest_id
-                         AND x.area = ANY (results_station_areas(s2, k.kind))) AS votes,
-                   (SELECT int_array_sum_agg(r2.preferences)
-                        FROM station_results r2 JOIN stations s2 ON s2.number = r2.station_number
-                       WHERE r2.contest_id = r.contest_id
-                         AND x.area = ANY (results_station_areas(s2, k.kind))) AS preferences
+                   sum(r.against_all) AS against_all, int_array_sum_agg(r.votes) AS votes,
+                   int_array_sum_agg(r.preferences) FILTER (WHERE k.kind = 'list' AND x.area <= 10)
+                       AS preferences
               FROM station_results r JOIN contests k ON k.id = r.contest_id
               JOIN stations st ON st.number = r.station_number
               CROSS JOIN LATERAL unnest(results_station_areas(st, k.kind)) AS x(area)
              WHERE k.election_id = e
-             GROUP BY r.contest_id, k.kind, x.area) s
+             GROUP BY r.contest_id, x.area) s
      WHERE a.contest_id = s.contest_id AND a.area = s.area;
     INSERT INTO area_turnout
     SELECT e, x.area, t.hour, count(*), sum(t.voters), sum(t.voted)
