@@ -179,7 +179,7 @@ ensure_asu_devices() {
 }
 
 # $ASU/ballots.txt: what the simulator needs of each device's ballot (the
-# format: cgi/tools/asu_figures.c).  Rewritten when the ballots or the
+# format: cgi/tools/asu_sim.h).  Rewritten when the ballots or the
 # devices change; the voters of a station stay those of the first night, so
 # a second night signs the same figures.
 asu_ballots() {

@@ -27,7 +27,8 @@
  *
  *       --dir DIR            $VAR/asu: ballots.txt and keys.txt (default var/asu)
  *       --url URL            nginx (default http://127.0.0.1:8080)
- *       --duration SECONDS   the finals' three hours, compressed (default 60)
+ *       --duration SECONDS   the finals' three hours, compressed (default 60;
+ *                            0: every final at once, the server's capacity)
  *       --concurrency N      reports in flight at once (default 32)
  *       --stations N         N stations spread over the list (default all)
  *       --only KIND          opening, turnout or final
@@ -41,11 +42,15 @@
  *                            line in the order of the night, instead of sending
  *       --json               the figures as one JSON object
  *
- *       Prints reports sent, answers by status, accepted reports per second,
- *       POST latency p50/p99, acceptance-to-visibility p50/p99 and the
- *       night's duration.  Exit 0; 1 on any 5xx, any answer other than 201
- *       (accepted) or 200 (duplicate), a resend counted twice, or a report
- *       given up; 2 on bad usage or unreadable files.
+ *       Prints reports sent, answers by status (201/200/409/4xx/5xx), the
+ *       day's reports per second (sent as fast as they go), the finals: when
+ *       the last was accepted and how far behind the curve (p50/p99), POST
+ *       latency p50/p99, acceptance-to-visibility p50/p99 (POST sent to the
+ *       station's page listing it; nginx's 1 s microcache included) and the
+ *       night's duration.  Exit 0; 1 on any 5xx (even if a retry then got
+ *       through), any answer other than 201 (accepted) or 200 (duplicate), a
+ *       resend counted again, a report given up after 8 tries or a final never
+ *       shown; 2 on bad usage or unreadable files.
  *
  *   make election-night ARGS="--duration 30"   against the `make run` instance
  */
@@ -480,6 +485,7 @@ static double percentile(struct samples *s, double p)
 /* Phase 0: the day (openings, turnouts); 1: the finals. */
 struct phase_stats {
     double start, last_answer, last_seen;
+    double last_due;                   /* the last report's due time, after start */
     long planned, accepted, answered;  /* first sends (not resends) answered 201, 201 or 200 */
     struct samples lag;                /* answered - due on the arrival curve */
 };
@@ -743,7 +749,10 @@ static void report_done(struct night *n, struct xfer *x, CURLcode cc, long statu
     if (!x->resend && (status == 201 || status == 200)) {
         ph->answered++;
         ph->last_answer = t;
-        sample(&ph->lag, t - report_due(j, x->report, phase_start, n->o));
+        double due = report_due(j, x->report, phase_start, n->o);
+        sample(&ph->lag, t - due);
+        if (due - phase_start > ph->last_due)
+            ph->last_due = due - phase_start;
     }
     if (status == 201) {
         s->accepted++;
@@ -904,13 +913,13 @@ static void print_figures(struct night *n, size_t nstations)
         printf("},\"no_answer\":%ld,\"unexpected\":%ld,\"double_counted\":%ld,\"accepted\":%ld,"
                "\"accepted_per_s\":%.1f,\"night_s\":%.3f,"
                "\"day\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"accepted_per_s\":%.1f},"
-               "\"finals\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,"
+               "\"finals\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"last_due_s\":%.3f,"
                "\"published_s\":%.3f,\"lag_ms\":{\"p50\":%.2f,\"p99\":%.2f}},"
                "\"post_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"n\":%zu},"
                "\"visibility_ms\":{\"checked\":%s,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"seen\":%ld,\"never\":%ld}}\n",
                s->no_answer, s->unexpected, s->double_counted, s->accepted, rate, night,
                day->planned, day->answered, day->accepted, day_s, day_rate,
-               fin->planned, fin->answered, fin->accepted, fin_s, published, lag50, lag99,
+               fin->planned, fin->answered, fin->accepted, fin_s, fin->last_due, published, lag50, lag99,
                post50, post99, s->post.n,
                o->check_visibility ? "true" : "false", vis50, vis99, vismax, s->seen, s->never_seen);
         return;
@@ -926,9 +935,9 @@ static void print_figures(struct night *n, size_t nstations)
         printf("day: %ld openings and turnouts answered in %.2f s, as fast as %ld in flight allow:"
                " %ld accepted, %.1f/s\n", day->answered, day_s, o->concurrency, day->accepted, day_rate);
     if (fin->planned > 0)
-        printf("finals: %ld answered, %ld accepted, the last %.2f s after the curve began (over %g s);"
-               " answered behind the curve p50 %.2f ms, p99 %.2f ms\n",
-               fin->answered, fin->accepted, fin_s, o->duration, lag50, lag99);
+        printf("finals: %ld answered, %ld accepted, the last %.2f s after the curve began (over %g s,"
+               " the last due at %.2f s); answered behind the curve p50 %.2f ms, p99 %.2f ms\n",
+               fin->answered, fin->accepted, fin_s, o->duration, fin->last_due, lag50, lag99);
     printf("accepted: %ld reports in %.2f s: %.1f reports/s over the night\n", s->accepted, night, rate);
     printf("POST latency: p50 %.2f ms, p99 %.2f ms (%zu answers)\n", post50, post99, s->post.n);
     if (o->check_visibility)
@@ -1044,9 +1053,14 @@ static int cmd_night(int argc, char **argv)
         goto out;
     }
     print_figures(&n, njobs);
-    rc = count_range(&n.s, 500, 600) == 0 && n.s.unexpected == 0 && n.s.double_counted == 0 &&
-                 n.s.given_up == 0 && n.s.never_seen == 0
+    long errors = count_range(&n.s, 500, 600);
+    rc = errors == 0 && n.s.unexpected == 0 && n.s.double_counted == 0 && n.s.given_up == 0 &&
+                 n.s.never_seen == 0
              ? EXIT_OK : EXIT_NIGHT_FAILED;
+    if (rc != EXIT_OK)
+        fprintf(stderr, "shailoo-asu: the night failed: %ld 5xx answers, %ld unexpected answers, "
+                        "%ld resends counted again, %ld reports given up, %ld finals never shown\n",
+                errors, n.s.unexpected, n.s.double_counted, n.s.given_up, n.s.never_seen);
 out:
     for (size_t i = 0; jobs != NULL && i < njobs; i++)
         free(jobs[i].jws);

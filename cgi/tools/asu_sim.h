@@ -7,6 +7,13 @@
  * setup by scripts/instance.sh and `shailoo-asu keys`), and each device's
  * reports of the day with figures that are a pure function of the seed and
  * the station (asu_figures.c).  No I/O besides reading those two files.
+ *
+ * ballots.txt, one fact a line (what the simulator needs of the database):
+ *   election <id> <YYYY-MM-DD> <+HH:MM> <turnout hours, e.g. 10,12,14,16,18>
+ *   party <ballot position> <withdrawn 0|1> <list length> <list numbers without a candidate, e.g. 3,17, or ->
+ *   district <number> <entries on the ballot> <withdrawn ballot positions, or ->
+ *   station <number> <device id> <region, 0 abroad> <district, 0 abroad> <voters>
+ * keys.txt: <device id> <station> <the body of the device's PKCS#8 PEM, one line>
  */
 
 #include <stdbool.h>

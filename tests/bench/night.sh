@@ -49,7 +49,7 @@ const f = r.finals, d = r.day, v = r.visibility_ms, p = r.post_ms;
 const ok = (c) => (c ? "ok" : "MISSED");
 console.log(`night: ${r.stations} stations, ${r.reports} reports (${r.posts} POSTs with ${r.resends} resent on purpose), ${r.concurrency} in flight; answers ${JSON.stringify(r.status)}, no answer ${r.no_answer}`);
 console.log(`  openings and turnouts, as fast as they go: ${d.accepted} accepted in ${d.seconds.toFixed(2)} s: ${d.accepted_per_s.toFixed(0)} reports/s`);
-console.log(`  finals on the arrival curve over ${r.duration} s: ${f.accepted} of ${f.reports} accepted, the last ${f.seconds.toFixed(2)} s after the first was due, published ${f.published_s.toFixed(2)} s (target 10 s: ${ok(f.accepted === f.reports && f.published_s <= 10)})`);
+console.log(`  finals on the arrival curve over ${r.duration} s: ${f.accepted} of ${f.reports} accepted, the last ${f.seconds.toFixed(2)} s after the curve began (the last due at ${f.last_due_s.toFixed(2)} s), all published at ${f.published_s.toFixed(2)} s (target 10 s: ${ok(f.accepted === f.reports && f.published_s <= 10)})`);
 console.log(`  finals behind the curve: p50 ${f.lag_ms.p50.toFixed(1)} ms, p99 ${f.lag_ms.p99.toFixed(1)} ms`);
 console.log(`  POST /api/v1/asu/reports: p50 ${p.p50.toFixed(2)} ms, p99 ${p.p99.toFixed(2)} ms`);
 console.log(`  acceptance to visibility: p50 ${v.p50.toFixed(1)} ms, p99 ${v.p99.toFixed(1)} ms, max ${v.max.toFixed(1)} ms, ${v.never} never (target p99 < 1 s: ${ok(v.p99 < 1000 && v.never === 0)})`);
