@@ -5,7 +5,7 @@
 // answers), and the public log verifies from its first entry to its head:
 // the hash chain, the SHA-256 of each JWS and each ES256 signature with the
 // device's published key.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -84,6 +84,9 @@ const ints = (pgArray) => (pgArray === '{}' ? [] : pgArray.slice(1, -1).split(',
 
 let devices;
 let first;
+after(() => {
+  if (devices) fs.rmSync(devices.dir, { recursive: true, force: true });   // a copy of the private keys
+});
 
 // A public answer as it is now: nginx keeps each for a second and may answer
 // once more from an expired copy while it fetches the new one.
@@ -296,5 +299,4 @@ test('the public log verifies from its first entry to its head', async () => {
     prev = e.hash;
   });
   assert.deepEqual(head, { seq: entries.length, hash: prev }, 'the head is the last entry');
-  fs.rmSync(devices.dir, { recursive: true, force: true });
 });
