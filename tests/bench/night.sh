@@ -7,13 +7,13 @@
 # the station's results page is polled until it lists the report.
 # Targets: every final accepted and published within 10 s; visibility p99 < 1 s.
 # The night's results of the demo election are deleted first (one transaction).
-#   VAR=var PORT=8080 NIGHT_SECONDS=10 NIGHT_CONCURRENCY=64 tests/bench/night.sh
+#   VAR=var PORT=8080 NIGHT_SECONDS=10 NIGHT_CONCURRENCY=32 tests/bench/night.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
 PORT=${PORT:-8080}
 NIGHT_SECONDS=${NIGHT_SECONDS:-10}
-NIGHT_CONCURRENCY=${NIGHT_CONCURRENCY:-64}
+NIGHT_CONCURRENCY=${NIGHT_CONCURRENCY:-32}
 ELECTION=202701
 BASE=http://127.0.0.1:$PORT
 export PGHOST=$PWD/$VAR/run PGUSER=shailoo PGDATABASE=shailoo
