@@ -475,7 +475,7 @@ BEGIN
         h := CASE WHEN r_kind = 'opening' THEN 8 ELSE (p->>'hour')::smallint END;
         oldt := results_set_turnout(e.id, st, h, (p->>'voters')::integer,
                                     coalesce((p->>'voted')::integer, 0), rid, r_seq);
-        applied := oldt IS NOT NULL;
+        applied := oldt.election_id IS NOT NULL;   -- (a row IS NOT NULL only if every field is)
         IF applied THEN
             PERFORM results_add_turnout(st, h, oldt, (p->>'voters')::integer,
                                         coalesce((p->>'voted')::integer, 0));
@@ -510,7 +510,7 @@ BEGIN
                 END IF;
                 PERFORM results_add(news[i], 1, old.contest_id IS NULL);
             END LOOP;
-            IF oldt IS NOT NULL THEN
+            IF oldt.election_id IS NOT NULL THEN
                 PERFORM results_add_turnout(st, 20::smallint, oldt, tv, ti);
             END IF;
         END IF;

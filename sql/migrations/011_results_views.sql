@@ -200,10 +200,10 @@ CREATE FUNCTION results_log_page(e integer, after bigint, n integer) RETURNS jso
                      FROM (SELECT * FROM results_log l WHERE l.election_id = el.id AND l.seq > after
                             ORDER BY l.seq LIMIT n) l
                      JOIN asu_reports r ON r.id = l.report_id), '[]'),
-        'next_after', (SELECT max(seq) FROM (SELECT l.seq FROM results_log l WHERE l.election_id = el.id
-                         AND l.seq > after ORDER BY l.seq LIMIT n) q
+        'next_after', (SELECT last FROM (SELECT max(seq) AS last FROM (SELECT l.seq FROM results_log l
+                                WHERE l.election_id = el.id AND l.seq > after ORDER BY l.seq LIMIT n) q) m
                         WHERE EXISTS (SELECT 1 FROM results_log l2 WHERE l2.election_id = el.id
-                                        AND l2.seq > q.seq)))
+                                        AND l2.seq > m.last)))
       FROM elections el WHERE el.id = e
 $$;
 
