@@ -6,7 +6,9 @@
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
 # RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
-# MICROCACHE=off, SHAILOO_USER (the unprivileged user, default shailoo),
+# MICROCACHE=off, RESULTS_MICROCACHE=on (nginx keeps results a second: faster,
+# but up to 2 s old), RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
+# SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
 # TEST_HOOKS=1 (the stand-ins accept the tests' fault injection).
 set -euo pipefail
@@ -273,15 +275,19 @@ alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 start_app() {
     local bin=build/shailoo pid
     [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
+    # The settings read from the environment at start; others restart the app.
+    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250}"
     pid=$(app_pid)
     if alive "$pid"; then
-        # A rebuilt binary replaces the running one.
+        # A rebuilt binary, or other settings, replace the running one.
         if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$ROOT/$bin" ] &&
-           [ ! "$ROOT/$bin" -nt "$RUN/shailoo.pid" ]; then
+           [ ! "$ROOT/$bin" -nt "$RUN/shailoo.pid" ] &&
+           [ "$(cat "$RUN/shailoo.settings" 2>/dev/null)" = "$settings" ]; then
             return
         fi
         stop_app
     fi
+    echo "$settings" >"$RUN/shailoo.settings"
     SHAILOO_SOCKET=$RUN/shailoo.sock SHAILOO_DB="host=$RUN dbname=$DB user=$USER_NAME" \
     SHAILOO_WORKERS=${WORKERS:-} \
     SHAILOO_SESSION_KEY=$KEYS/session.pem SHAILOO_SESSION_PUBKEY=$KEYS/session.pub.pem \
@@ -292,6 +298,7 @@ start_app() {
     SHAILOO_ESIA_REDIRECT_URI=http://127.0.0.1:$PORT/auth/esia/callback \
     SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
     SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
+    SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
@@ -321,6 +328,7 @@ nginx_conf() {
         -e "s|@USER@|$USER_NAME|g" \
         -e "s|@LOOKUP_RATE@|${LOOKUP_RATE:-10r/s}|g" -e "s|@LOOKUP_BURST@|${LOOKUP_BURST:-20}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
+        -e "s|@RESULTS_NOCACHE@|$([ "${RESULTS_MICROCACHE:-off}" = on ] && echo 0 || echo 1)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
 }
 

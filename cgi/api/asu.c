@@ -218,7 +218,7 @@ static const char *const contest_lines[] = {"voters", "received", "issued", "can
 static int parse_contest(struct json_object *o, size_t i, struct protocol_contest *c,
                          struct bad_payload *b)
 {
-    char path[32], field[64];
+    char path[32], field[96];
     snprintf(path, sizeof(path), "contests[%zu].", i);
     if (!json_object_is_type(o, json_type_object))
         return refuse(b, "contests", "contests[%zu] must be an object", i);

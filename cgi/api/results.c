@@ -25,7 +25,20 @@
  * again (its own cache): at the night's peak a summary is built at most four
  * times a second per worker, and a report shows everywhere within this time.
  */
-#define RESULTS_FRESH_MS 250
+#define RESULTS_FRESH_MS results_fresh_ms()
+
+/* 250 ms, or SHAILOO_RESULTS_CACHE_MS (0: no cache, to measure without it). */
+static long results_fresh_ms(void)
+{
+    static long ms = -1;
+    if (ms < 0) {
+        const char *v = getenv("SHAILOO_RESULTS_CACHE_MS");
+        ms = v != NULL && *v != '\0' ? atol(v) : 250;
+        if (ms < 0 || ms > 60000)
+            ms = 250;
+    }
+    return ms;
+}
 
 const struct db_statement results_statements[] = {
     {"results_summary", "SELECT results_summary($1::integer)::text"},

@@ -31,7 +31,7 @@ static struct slot *find(const char *key)
 const char *cache_get(const char *key, long max_age_ms, size_t *len)
 {
     struct slot *s = find(key);
-    if (s == NULL || cache_now_ms() - s->at > max_age_ms)
+    if (max_age_ms <= 0 || s == NULL || cache_now_ms() - s->at > max_age_ms)
         return NULL;
     *len = s->len;
     return s->body;

@@ -38,7 +38,7 @@ static int fail(struct protocol_failure *f, const char *code, const char *field,
 static int check_contest(const struct protocol_contest *c, size_t i, struct protocol_failure *f)
 {
     char field[64];
-#define AT(member) (snprintf(field, sizeof(field), "contests[%zu].%s", i, member), field)
+#define AT(member) (snprintf(field, sizeof(field), "contests[%u].%s", (unsigned)i, member), field)
     if (c->received != c->issued + c->cancelled)
         return fail(f, "received_mismatch", AT("received"),
                     "ballots received (%lld) must equal issued + cancelled (%lld)",
@@ -74,7 +74,7 @@ static int check_contest(const struct protocol_contest *c, size_t i, struct prot
         for (size_t k = 0; k < c->preference_len[p]; k++)
             pref += c->preferences[p][k];
         if (pref > c->votes[p]) {
-            snprintf(field, sizeof(field), "contests[%zu].preferences[%zu]", i, p);
+            snprintf(field, sizeof(field), "contests[%u].preferences[%u]", (unsigned)i, (unsigned)p);
             return fail(f, "preferences_above_votes", field,
                         "preference votes (%lld) cannot exceed the party's votes (%lld)",
                         (long long)pref, (long long)c->votes[p]);

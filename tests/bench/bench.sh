@@ -39,6 +39,7 @@ psql -X -qAt -c "SELECT DISTINCT settlement FROM stations" |
         s.split("\n").filter(Boolean).forEach((x) => console.log("/api/v1/stations?q=" + encodeURIComponent(x))))' \
     >"$tmp/search"
 psql -X -qAt -c "SELECT '/api/v1/stations/' || number FROM stations" >"$tmp/stations"
+psql -X -qAt -c "SELECT '/api/v1/results/elections/202701/stations/' || number FROM stations" >"$tmp/results_stations"
 
 # wrk's figures: requests/s, p50, p99, non-2xx count.
 figures() {
@@ -100,3 +101,15 @@ done
 VAR=$VAR PORT=$PORT scripts/instance.sh start >/dev/null
 echo
 VAR=$VAR PORT=$PORT tests/bench/night.sh || echo "bench: the election night missed (above)"
+
+# The night's results under readers: the summary as deployed (the workers
+# keep it 250 ms), with nothing cached, and with nginx's 1 s microcache.
+echo
+printf '%-34s %10s %9s %9s %10s %7s %8s\n' endpoint req/s p50 p99 static/s ratio non-2xx
+SUMMARY=$BASE/api/v1/results/elections/202701/summary
+run_pair "results summary (workers' cache)" "$SUMMARY"
+PATHS_FILE=$tmp/results_stations run_pair "results of a station (random)" -s tests/bench/random_path.lua "$BASE/"
+VAR=$VAR PORT=$PORT RESULTS_CACHE_MS=0 scripts/instance.sh start >/dev/null
+run_pair "results summary (no cache)" "$SUMMARY"
+VAR=$VAR PORT=$PORT RESULTS_MICROCACHE=on scripts/instance.sh start >/dev/null
+run_pair "results summary (nginx microcache)" "$SUMMARY"
