@@ -1,0 +1,225 @@
+// What the views of the results site share: a kit that keeps the charts and
+// maps of a view alive across live refreshes (and rebuilds only the parts
+// whose data changed, so focus and scroll stay put), and the parts drawn
+// the same way in several views.
+import { t, nameOf, getLang, fmtInt, fmtDate, fmtPct } from '/js/i18n.js';
+import { el, table } from '/js/dom.js';
+import { createMap, fitTo } from '/js/map.js';
+import { chartBox, drawBallotChart, ballotTable, drawTurnoutChart, turnoutTable, kpis, entryName, entryColor, paintSwatches, NONE_COLOR } from '/js/results-ui.js';
+import { navLink, go } from './nav.js';
+
+export function viewKit() {
+  const kept = new Map();
+  const parts = new Map();
+  let queue = [];
+  return {
+    /* The same node for the life of the view (a chart's box, a map). */
+    keep(key, make) {
+      if (!kept.has(key)) kept.set(key, make());
+      return kept.get(key);
+    },
+    /* A part of the page, built again only when sig (its data) changes. */
+    part(key, sig, build) {
+      const s = `${getLang()}|${JSON.stringify(sig)}`;
+      const c = parts.get(key);
+      if (c && c.sig === s) return c.node;
+      const node = build();
+      parts.set(key, { sig: s, node });
+      return node;
+    },
+    /* Runs fn once the view's nodes are in the document (Leaflet needs a size). */
+    after(fn) {
+      queue.push(fn);
+    },
+    mount(root, nodes) {
+      // move only what changed, so a focused link or a map stays where it is
+      const want = nodes.filter(Boolean);
+      want.forEach((n, i) => {
+        if (root.children[i] !== n) root.insertBefore(n, root.children[i] || null);
+      });
+      while (root.children.length > want.length) root.lastElementChild.remove();
+      const q = queue;
+      queue = [];
+      for (const fn of q) fn();
+    },
+  };
+}
+
+// ---- names ----
+
+export function areaName(area) {
+  if (!area) return '';
+  if (area.kind === 'country') return t('results.country');
+  if (area.kind === 'abroad') return t('common.abroad');
+  return nameOf(area);
+}
+
+/* "Одномандатный избирательный округ №7 (Ленинский район)" -> "Ленинский район". */
+export function districtPlace(d) {
+  const name = nameOf(d) || '';
+  const m = /\(([^()]*)\)\s*$/.exec(name);
+  return m ? m[1] : name;
+}
+
+export const entriesOf = (f) => (f && Array.isArray(f.entries) ? f.entries : []);
+
+// ---- the head of a view ----
+
+export function electionLine(e) {
+  if (!e) return null;
+  const type = t(`election_type.${e.type}`);
+  const status = t(`election_status.${e.status}`);
+  return el('p', { class: 'eyebrow' }, el('span', { class: 'nowrap', text: fmtDate(e.date) }), ' · ', type.startsWith('election_type.') ? e.type : type, ' · ', status.startsWith('election_status.') ? e.status : status);
+}
+
+/* The notice that the night's figures are not the legal result. */
+export function preliminaryNotice(e) {
+  if (!e || e.status === 'completed') return null;
+  return el('p', { class: 'notice notice--info' }, t('results.preliminary_notice'));
+}
+
+/* The head of a view: the election, the title, the live indicator and the
+ * notice that the night's figures are preliminary. */
+export function headNodes(kit, { election, title, sub, live }) {
+  return [
+    kit.part('head', [election && [election.date, election.type, election.status], title, sub], () => el('header', { class: 'results-head' }, electionLine(election), el('h1', { text: title }), sub ? el('p', { class: 'lead', text: sub }) : null)),
+    live,
+    kit.part('prelim', [election && election.status], () => preliminaryNotice(election) || el('span', { hidden: true })),
+  ];
+}
+
+export function updatedLine(f) {
+  return f && f.updated_at && f.stations && f.stations.reported ? el('p', { class: 'as-of', text: t('results.figures_at', { time: fmtStampShort(f.updated_at) }) }) : null;
+}
+
+function fmtStampShort(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  try {
+    return new Intl.DateTimeFormat('ru-RU', { timeZone: 'Asia/Bishkek', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d).replace(',', '');
+  } catch {
+    return d.toISOString();
+  }
+}
+
+// ---- parts ----
+
+export function figuresPart(kit, key, f, opts) {
+  return kit.part(key, [f.stations, f.turnout, f.voters, f.in_boxes, f.invalid, opts && opts.opened], () => kpis(f, opts || {}));
+}
+
+/* A ballot: heading, bars (Chart.js) and the table. */
+export function ballotPart(kit, key, { heading, intro, figures, list, threshold = false, note }) {
+  const { box, canvas } = kit.keep(`${key}-chart`, () => chartBox('chart--ballot'));
+  const entries = entriesOf(figures);
+  const section = kit.part(key, [entries, figures.against_all, figures.in_boxes, note], () => {
+    const s = el('section', { class: 'block results-ballot', id: key, 'aria-labelledby': `${key}-h` });
+    s.append(el('h2', { id: `${key}-h`, text: heading }));
+    if (intro) s.append(el('p', { class: 'hint', text: intro }));
+    if (!figures.in_boxes) {
+      s.append(el('p', { class: 'empty', text: t('results.no_votes_yet') }));
+    }
+    s.append(box);
+    s.append(el('div', { class: 'table-wrap' }, ballotTable(entries, figures.against_all, { caption: heading, list, threshold, participants: figures.in_boxes })));
+    if (note) s.append(el('p', { class: 'hint', text: note }));
+    kit.after(() => {
+      box.hidden = !figures.in_boxes;
+      if (figures.in_boxes) drawBallotChart(canvas, entries, figures.against_all, { threshold, title: heading });
+    });
+    return s;
+  });
+  return section;
+}
+
+/* Turnout through the day: chart and table. lines: [{label, series, color, width, hidden}]. */
+export function turnoutPart(kit, key, { heading, hours, lines, series, stations = true }) {
+  const { box, canvas } = kit.keep(`${key}-chart`, () => chartBox());
+  return kit.part(key, [hours, lines.map((l) => [l.label, l.series]), series], () => {
+    const s = el('section', { class: 'block results-turnout', id: key, 'aria-labelledby': `${key}-h` });
+    s.append(el('h2', { id: `${key}-h`, text: heading }));
+    if (!series.length) {
+      s.append(el('p', { class: 'empty', text: t('results.no_turnout_yet') }));
+      return s;
+    }
+    s.append(box, el('div', { class: 'table-wrap' }, turnoutTable(series, { caption: heading, stations })));
+    kit.after(() => drawTurnoutChart(canvas, hours, lines, heading));
+    return s;
+  });
+}
+
+/* Stations of an area: a map of their places and a table with links. */
+export function stationsPart(kit, key, { heading, election, stations }) {
+  const mapBox = kit.keep(`${key}-map`, () => el('div', { class: 'map map--results', role: 'region', 'aria-label': t('results.stations_map') }));
+  const withCoords = stations.filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon));
+  const section = kit.part(key, [stations], () => {
+    const s = el('section', { class: 'block results-stations', id: key, 'aria-labelledby': `${key}-h` });
+    const reported = stations.filter((x) => x.reported).length;
+    s.append(el('h2', { id: `${key}-h`, text: heading }));
+    s.append(el('p', { class: 'hint', text: t('results.stations_reported', { n: fmtInt(reported), total: fmtInt(stations.length) }) }));
+    if (withCoords.length) s.append(mapBox, el('p', { class: 'hint map-legend' }, el('span', { class: 'dot dot--reported', 'aria-hidden': 'true' }), t('results.legend_reported'), ' ', el('span', { class: 'dot dot--waiting', 'aria-hidden': 'true' }), t('results.legend_waiting')));
+    const tbl = table({
+      caption: heading,
+      columns: [
+        { label: t('results.col_station') },
+        { label: t('results.col_station_name'), opt: true },
+        { label: t('results.col_settlement') },
+        { label: t('results.col_reported') },
+        { label: t('results.col_voters'), num: true, opt: true },
+        { label: t('results.col_turnout'), num: true },
+      ],
+      rows: stations.map((x) => [
+        navLink({ election, station: x.number }, String(x.number), { 'aria-label': t('station.number', { number: x.number }) }),
+        x.name,
+        x.settlement,
+        x.reported ? el('span', { class: 'yes', text: t('results.yes_reported') }) : el('span', { class: 'muted', text: t('results.not_reported') }),
+        x.voters == null ? t('common.none') : fmtInt(x.voters),
+        x.turnout == null ? t('common.none') : fmtPct(x.turnout, 2),
+      ]),
+    });
+    [...tbl.tBodies[0].rows].forEach((tr, i) => {
+      tr.dataset.station = String(stations[i].number);
+    });
+    s.append(el('div', { class: 'table-wrap table-wrap--tall' }, tbl));
+    if (withCoords.length) {
+      kit.after(() => {
+        const m = kit.keep(`${key}-leaflet`, () => ({ map: createMap(mapBox), layer: null }));
+        if (!m.map) return;
+        m.map.invalidateSize();
+        if (m.layer) m.layer.remove();
+        const L = window.L;
+        const markers = withCoords.map((x) =>
+          L.circleMarker([x.lat, x.lon], {
+            radius: 8,
+            color: '#fff',
+            weight: 2,
+            fillColor: x.reported ? '#1f5fa8' : NONE_COLOR,
+            fillOpacity: 0.95,
+          })
+            .bindTooltip(`${t('station.number', { number: x.number })}${x.turnout != null ? ` · ${fmtPct(x.turnout, 1)}` : ''}`)
+            .on('click', () => go({ election, station: x.number })),
+        );
+        m.layer = L.featureGroup(markers).addTo(m.map);
+        if (!m.fitted) {
+          fitTo(m.map, [m.layer], 13);
+          m.fitted = true;
+        }
+      });
+    }
+    return s;
+  });
+  return section;
+}
+
+/* The leading entry of an area as "● name 21,7 %". */
+export function leaderCell(f) {
+  const l = f && f.leader;
+  if (!l) return el('span', { class: 'muted', text: t('common.none') });
+  return paintSwatches(
+    el(
+      'span',
+      { class: 'entry' },
+      el('span', { class: 'swatch', 'aria-hidden': 'true', dataset: { color: entryColor(l) } }),
+      el('span', { class: 'entry__text' }, el('span', { class: 'entry__name', text: entryName(l) }), l.party ? el('span', { class: 'entry__party', text: l.party.short_name }) : typeof l.name === 'string' ? el('span', { class: 'entry__party', text: t('results.self_nominated') }) : null),
+    ),
+  );
+}
