@@ -411,7 +411,8 @@ export function drawSeatsChart(canvas, comp, listSeats, districtSeats, title) {
         circumference: 180,
         cutout: '48%',
         plugins: {
-          legend: { position: 'bottom' },
+          // on a phone the table below carries the colours; the legend would crowd the arc out
+          legend: { position: 'bottom', display: !narrow() },
           tooltip: { callbacks: { label: (c) => ` ${c.label}: ${fmtInt(c.parsed)}` } },
         },
       },

@@ -4,7 +4,7 @@
 import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { isFigures } from '/js/results-ui.js';
-import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, stationsPart, updatedLine, areaName, districtPlace, leaderCell } from './view.js';
+import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, stationsPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey } from './view.js';
 import { navLink } from './nav.js';
 
 function hoursOf(election) {
@@ -94,7 +94,7 @@ export function districtView(route) {
     return kit.part('outcome', [o], () => {
       if (!o) return el('span', { hidden: true });
       const box = el('div', { class: `outcome-box outcome-box--${o.outcome}`, id: 'district-outcome' });
-      box.append(el('p', { class: 'outcome-box__title', text: t(`results.district_${o.outcome}`) }));
+      box.append(el('p', { class: 'outcome-box__title', text: t(districtOutcomeKey(o)) }));
       if (o.outcome === 'elected' && o.winner) box.append(el('p', {}, el('strong', { class: 'winner', text: o.winner.name }), ' · ', t('results.votes_n', { n: fmtInt(o.winner.votes) })));
       if (a.seats.preliminary && o.outcome !== 'awaiting_results') box.append(el('p', { class: 'hint', text: t('results.outcome_preliminary') }));
       return box;

@@ -6,7 +6,7 @@ import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { createMap, COUNTRY_BOUNDS } from '/js/map.js';
 import { chartBox, drawSeatsChart, parliament, entryColor, entryName, paintSwatches, isFigures, THRESHOLD, NONE_COLOR } from '/js/results-ui.js';
-import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, updatedLine, areaName, districtPlace, leaderCell } from './view.js';
+import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey } from './view.js';
 import { navLink, go } from './nav.js';
 
 const REGION_LINE_COLORS = ['#1f5fa8', '#c0392b', '#2e7d32', '#8e44ad', '#d35400', '#00838f', '#6d4c41', '#ad1457', '#9e7c00', '#546e7a'];
@@ -220,7 +220,7 @@ export function nationalView(route) {
             leaderCell(f),
             f.leader ? fmtPct(f.leader.percent, 2) : t('common.none'),
             f.against_all && f.against_all.percent != null ? fmtPct(f.against_all.percent, 2) : t('common.none'),
-            o ? el('span', { class: `outcome-tag outcome-tag--${o.outcome}`, text: t(`results.district_${o.outcome}`) }) : t('common.none'),
+            o ? el('span', { class: `outcome-tag outcome-tag--${o.outcome}`, text: t(districtOutcomeKey(o)) }) : t('common.none'),
           ];
         }),
       });

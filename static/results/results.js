@@ -190,9 +190,11 @@ function render() {
   renderElections();
   renderCrumbs();
   if (failure && !answers) {
-    const notFound = failure.status === 404;
+    const notFound = failure.status === 404 || failure.status === 400; // a place that does not exist
     setStatus(status, notFound ? t(view ? view.notFound : 'results.election_not_found') : errorText(failure, t), 'error');
     clear(root);
+    // a place that is not there: the way back to its election (or to the list)
+    if (route && view && view.kind !== 'national') root.append(el('p', {}, navLink({ election: route.election }, t('results.back_to_election'))));
     delete root.dataset.view;
     document.title = t('results.title');
     return;

@@ -61,6 +61,15 @@ export function districtPlace(d) {
   return m ? m[1] : name;
 }
 
+/* The seat tool's outcome of a district as the page says it: while stations
+ * are still to report, an "elected" winner is only leading. */
+export function districtOutcomeKey(o) {
+  const partial = o.stations && o.stations.reported < o.stations.total;
+  if (partial && o.outcome === 'elected') return 'results.district_leading';
+  if (partial && o.outcome === 'failed_against_all') return 'results.district_against_leading';
+  return `results.district_${o.outcome}`;
+}
+
 export const entriesOf = (f) => (f && Array.isArray(f.entries) ? f.entries : []);
 
 // ---- the head of a view ----
