@@ -28,7 +28,7 @@ export function regionView(route) {
         caption: t('results.region_districts'),
         columns: [
           { label: t('results.col_district') },
-          { label: t('results.col_reported'), num: true },
+          { label: t('results.col_reported'), num: true, opt: true },
           { label: t('results.col_list_leader') },
           { label: t('results.col_district_leader') },
           { label: t('results.col_percent'), num: true },

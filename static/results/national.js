@@ -205,7 +205,7 @@ export function nationalView(route) {
         caption: t('results.districts'),
         columns: [
           { label: t('results.col_district') },
-          { label: t('results.col_reported'), num: true },
+          { label: t('results.col_reported'), num: true, opt: true },
           { label: t('results.col_leader') },
           { label: t('results.col_percent'), num: true, opt: true },
           { label: t('results.against_all'), num: true, opt: true },
