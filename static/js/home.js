@@ -42,7 +42,9 @@ function render() {
       ],
       rows: elections.map((e) => [
         el('span', { class: 'nowrap', text: fmtDate(e.date) }),
-        el('span', { class: 'election-name', text: nameOf(e) }),
+        e.results || e.status === 'completed' || e.status === 'counting'
+          ? el('a', { class: 'election-name', href: `/results/?election=${e.id}`, text: nameOf(e) })
+          : el('span', { class: 'election-name', text: nameOf(e) }),
         label('election_type', e.type),
         label('election_status', e.status),
         e.voters == null ? t('common.none') : fmtInt(e.voters),
