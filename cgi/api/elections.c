@@ -6,25 +6,27 @@
 
 #include "api.h"
 
+/*
+ * An election as the CEC lists it.  Before the CEC's final figures exist,
+ * voters and turnout come from the night's count (a, joined by ELECTION_COUNT).
+ */
 #define ELECTION_JSON                                                                          \
     "json_build_object('id', e.id, 'date', e.date, 'name_ru', e.name_ru, 'name_ky', e.name_ky," \
-    " 'type', e.type, 'status', e.status, 'voters', e.voters,"                                \
-    " 'turnout', round(e.ballots * 100.0 / nullif(e.voters, 0), 2))"
+    " 'type', e.type, 'status', e.status, 'voters', coalesce(e.voters, nullif(a.voters, 0)),"  \
+    " 'turnout', coalesce(round(e.ballots * 100.0 / nullif(e.voters, 0), 2),"                 \
+    "                     round(a.issued * 100.0 / nullif(a.voters, 0), 2)),"                  \
+    " 'results', a.contest_id IS NOT NULL AND a.stations_reported > 0)"
+#define ELECTION_COUNT                                                                         \
+    " LEFT JOIN LATERAL (SELECT r.* FROM contests k"                                           \
+    "    JOIN area_results_all r ON r.contest_id = k.id AND r.area = 0"                        \
+    "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"
 #define CANDIDATE_NAME "concat_ws(' ', c.last_name, c.first_name, c.patronymic)"
 
 const struct db_statement elections_statements[] = {
-    /* Before the CEC's final figures exist, voters and turnout come from the night's count. */
     {"elections_list",
-     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-     "  'id', e.id, 'date', e.date, 'name_ru', e.name_ru, 'name_ky', e.name_ky, 'type', e.type,"
-     "  'status', e.status, 'voters', coalesce(e.voters, nullif(a.voters, 0)),"
-     "  'turnout', coalesce(round(e.ballots * 100.0 / nullif(e.voters, 0), 2),"
-     "                      round(a.issued * 100.0 / nullif(a.voters, 0), 2)),"
-     "  'results', a.contest_id IS NOT NULL AND a.stations_reported > 0)"
+     "SELECT json_build_object('items', coalesce(json_agg(" ELECTION_JSON
      "  ORDER BY e.date DESC, e.id), '[]'))::text"
-     "  FROM elections e LEFT JOIN LATERAL (SELECT r.* FROM contests k"
-     "    JOIN area_results_all r ON r.contest_id = k.id AND r.area = 0"
-     "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"},
+     "  FROM elections e" ELECTION_COUNT},
     {"elections_one",
      "SELECT json_build_object('election', " ELECTION_JSON ","
      "  'contests', json_build_object("
@@ -35,7 +37,7 @@ const struct db_statement elections_statements[] = {
      "                     'candidates', (SELECT count(*) FROM contest_entries x WHERE x.contest_id = k.id))"
      "                     ORDER BY k.district_number), '[]')"
      "               FROM contests k WHERE k.election_id = e.id AND k.kind = 'district')))::text"
-     "  FROM elections e WHERE e.id = $1::integer"},
+     "  FROM elections e" ELECTION_COUNT " WHERE e.id = $1::integer"},
     {"elections_list_contest",
      "SELECT json_build_object('contest', json_build_object('id', k.id, 'seats', k.seats),"
      "  'parties', (SELECT coalesce(json_agg(json_build_object("

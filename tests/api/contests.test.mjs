@@ -12,7 +12,7 @@ const LIST = 20270100;
 const E = `/api/v1/elections/${ELECTION}`;
 const CONTEST_SQL = new URL('../../sql/demo/contests.sql', import.meta.url).pathname;
 
-const ELECTION_KEYS = ['id', 'date', 'name_ru', 'name_ky', 'type', 'status', 'voters', 'turnout'];
+const ELECTION_KEYS = ['id', 'date', 'name_ru', 'name_ky', 'type', 'status', 'voters', 'turnout', 'results'];
 const PARTY_KEYS = ['ballot_position', 'id', 'name_ru', 'name_ky', 'short_name', 'withdrawn', 'candidates'];
 const LIST_CANDIDATE_KEYS = ['position', 'name', 'sex', 'birth_date', 'withdrawn'];
 const DISTRICT_CANDIDATE_KEYS = ['ballot_position', 'name', 'sex', 'birth_date', 'party', 'withdrawn'];

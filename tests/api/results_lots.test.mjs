@@ -9,7 +9,7 @@ import { signIn } from './cabinet_lib.mjs';
 const CEC = '21111197000066';
 const VOTER = '21505199000011';
 const E = 990201;
-const DEVICE = '99020100000000001003';
+const DEVICE = '99020100000000000001';
 const b64 = (x) => Buffer.from(x).toString('base64url');
 
 function teardown() {
@@ -30,6 +30,7 @@ function teardown() {
 }
 
 let key;
+let station;   // a station of district 1 (which one depends on the demo's scale)
 before(() => {
   teardown();
   // An election of this test's own: the demo's list contest and district 1, copied.
@@ -44,10 +45,11 @@ before(() => {
         INSERT INTO list_candidates SELECT ${E}00, party_id, position, candidate_id, withdrawn
           FROM list_candidates WHERE contest_id = 20270100;
         SELECT results_prepare(${E});`);
+  station = Number(psql(`SELECT min(number) FROM stations WHERE district_number = 1`)[0][0]);
   const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   key = keys.privateKey;
   psql(`INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)
-        VALUES (:'d', ${E}, 1003, :'k', 'test')`, { d: DEVICE, k: keys.publicKey.export({ type: 'spki', format: 'pem' }) });
+        VALUES (:'d', ${E}, ${station}, :'k', 'test')`, { d: DEVICE, k: keys.publicKey.export({ type: 'spki', format: 'pem' }) });
 });
 after(teardown);
 
@@ -72,7 +74,7 @@ test('a tie for first place in a district waits for the recorded drawing of lots
   listVotes[0] = valid - 3;
   const res = await request('/api/v1/asu/reports', {
     method: 'POST', headers: { 'Content-Type': 'application/jose' },
-    body: sign({ kind: 'final', device_id: DEVICE, election_id: E, station: 1003, seq: 1,
+    body: sign({ kind: 'final', device_id: DEVICE, election_id: E, station, seq: 1,
       time: '2027-06-01T20:01:00+06:00', contests: [
         line({ kind: 'list', votes: listVotes, preferences: shape.map((n) => new Array(n).fill(0)) }),
         line({ kind: 'district', district: 1, votes })] }),
