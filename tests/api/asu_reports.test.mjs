@@ -312,6 +312,10 @@ describe('POST /api/v1/asu/reports', () => {
     // The revoked device's key does not speak for the new one.
     await refused(sign(turnoutPayload(d2, 2, 12, st.get(1004).voters, 6), d.privateKey, HEADER(d2.id)), 401,
       'bad_signature', undefined, { what: 'the old key under the new kid' });
+    // Revoked in the database (as an operator would by hand): unknown at once.
+    psql(`UPDATE asu_devices SET revoked_at = now() WHERE device_id = :'d'`, { d: d2.id });
+    await refused(signAs(d2, turnoutPayload(d2, 2, 12, st.get(1004).voters, 6)), 401, 'unknown_device', undefined,
+      { what: 'revoked in the database' });
   });
 
   test('alg none, HS256 and other algorithms are refused, even over a valid ES256 signature', async () => {
