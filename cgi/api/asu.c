@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../core/json.h"
 #include "../core/jws.h"
@@ -252,10 +253,9 @@ static int parse_contest(struct json_object *o, size_t i, struct protocol_contes
                    PROTOCOL_MAX_ENTRIES, &c->nvotes, b) < 0)
         return -1;
     c->npreferences = 0;
-    if (!json_object_object_get_ex(o, "preferences", &v))
-        return c->list ? refuse(b, "preferences", "%spreferences is required in the list contest",
-                                path) : 0;
     snprintf(field, sizeof(field), "%spreferences", path);
+    if (!json_object_object_get_ex(o, "preferences", &v))
+        return c->list ? refuse(b, field, "%s is required in the list contest", field) : 0;
     if (!c->list)
         return refuse(b, field, "only the list contest has preference votes");
     if (!json_object_is_type(v, json_type_array) ||
@@ -410,7 +410,7 @@ static void answer(struct http_request *req, const char *json)
 static bool is_jose(const char *type)
 {
     size_t n = strlen("application/jose");
-    return type != NULL && strncmp(type, "application/jose", n) == 0 &&
+    return type != NULL && strncasecmp(type, "application/jose", n) == 0 &&
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 

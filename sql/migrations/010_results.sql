@@ -17,22 +17,24 @@
 ALTER TABLE elections ADD COLUMN turnout_hours smallint[] NOT NULL DEFAULT '{10,12,14,16,18}'
     CHECK (turnout_hours <@ '{8,9,10,11,12,13,14,15,16,17,18,19}'::smallint[]);
 
-CREATE FUNCTION int_array_add(a integer[], b integer[], sign integer DEFAULT 1) RETURNS integer[]
+-- Counts in arrays (votes by ballot position): bigint, so that no sum of
+-- stations can overflow; a station's own arrays (integer[]) convert implicitly.
+CREATE FUNCTION int_array_add(a bigint[], b bigint[], sign integer DEFAULT 1) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(coalesce(x, 0) + sign * coalesce(y, 0) ORDER BY i), '{}')
       FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
 $$;
 
-CREATE FUNCTION int_array_plus(a integer[], b integer[]) RETURNS integer[]
+CREATE FUNCTION int_array_plus(a bigint[], b bigint[]) RETURNS bigint[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT int_array_add(a, b, 1) $$;
 
 -- Element by element sum of arrays (of any lengths: missing elements are 0).
-CREATE AGGREGATE int_array_sum_agg(integer[]) (SFUNC = int_array_plus, STYPE = integer[], INITCOND = '{}');
+CREATE AGGREGATE int_array_sum_agg(bigint[]) (SFUNC = int_array_plus, STYPE = bigint[], INITCOND = '{}');
 
-CREATE FUNCTION int_array_sum(a integer[]) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(sum(x), 0) FROM unnest(a) x $$;
+CREATE FUNCTION int_array_sum(a bigint[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(sum(x), 0)::bigint FROM unnest(a) x $$;
 
-CREATE FUNCTION int_array_min(a integer[]) RETURNS integer
+CREATE FUNCTION int_array_min(a bigint[]) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(min(x), 0) FROM unnest(a) x $$;
 
 -- The areas a station counts in, for a contest of this kind.
@@ -176,8 +178,8 @@ CREATE TABLE area_results (
     invalid           bigint NOT NULL DEFAULT 0,
     valid             bigint NOT NULL DEFAULT 0,
     against_all       bigint NOT NULL DEFAULT 0,
-    votes             integer[] NOT NULL,
-    preferences       integer[] NOT NULL DEFAULT '{}',   -- list contest, country only
+    votes             bigint[] NOT NULL,
+    preferences       bigint[] NOT NULL DEFAULT '{}',    -- list contest: regions and abroad
     updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (contest_id, area),
     CHECK (stations_reported BETWEEN 0 AND stations_total),
@@ -255,7 +257,7 @@ BEGIN
 END $$;
 
 -- Sets a station's turnout at an hour: the row it replaces (the hour still
--- NULL when there was none), or NULL when a later report of the device
+-- NULL when there was none), or NULL when a later report of the same device
 -- counted this hour already.  The areas follow with results_add_turnout.
 CREATE FUNCTION results_set_turnout(e integer, st stations, h smallint, n_voters integer,
                                     n_voted integer, rid bigint, rseq integer) RETURNS station_turnout
@@ -265,8 +267,10 @@ DECLARE
 BEGIN
     SELECT * INTO old FROM station_turnout
      WHERE election_id = e AND station_number = st.number AND hour = h FOR UPDATE;
-    IF FOUND AND old.report_seq IS NOT NULL AND old.report_seq > rseq THEN
-        RETURN NULL;
+    IF FOUND AND old.report_seq > rseq
+       AND (SELECT device_id FROM asu_reports WHERE id = old.report_id)
+           = (SELECT device_id FROM asu_reports WHERE id = rid) THEN
+        RETURN NULL;            -- a later report of the same device counted this hour
     END IF;
     INSERT INTO station_turnout AS t VALUES (e, st.number, h, n_voters, n_voted, rid, rseq)
     ON CONFLICT (election_id, station_number, hour) DO UPDATE
@@ -481,10 +485,12 @@ BEGIN
                                         coalesce((p->>'voted')::integer, 0));
         END IF;
     ELSE
-        -- A later final of the device in force wins over this one.
-        applied := NOT EXISTS (SELECT 1 FROM station_results x, unnest(srs) y
+        -- A later final of this device in force wins over this one (a
+        -- replacement device starts its numbers again: its reports replace).
+        applied := NOT EXISTS (SELECT 1 FROM station_results x JOIN asu_reports ar ON ar.id = x.report_id,
+                                      unnest(srs) y
                                 WHERE x.contest_id = y.contest_id AND x.station_number = st.number
-                                  AND x.report_seq > r_seq);
+                                  AND ar.device_id = d.device_id AND x.report_seq > r_seq);
         IF applied THEN
             -- Contests in id order (the list contest first): the lock order of results_add.
             FOR sr IN SELECT (x).* FROM unnest(srs) AS x ORDER BY (x).contest_id LOOP

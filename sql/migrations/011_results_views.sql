@@ -25,7 +25,7 @@ CREATE FUNCTION results_entry_json(x contest_entries) RETURNS json LANGUAGE sql 
 $$;
 
 -- The entries of a contest with their votes (by ballot position) and shares.
-CREATE FUNCTION results_entries_json(contest integer, votes integer[], base bigint) RETURNS json
+CREATE FUNCTION results_entries_json(contest integer, votes bigint[], base bigint) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(json_agg(
                (results_entry_json(x)::jsonb
@@ -227,6 +227,9 @@ $$;
 -- then one column per entry of the ballot (the list: the parties by short
 -- name; districts: entry_1..entry_n in ballot order, see the contests API).
 CREATE FUNCTION results_csv(e integer, kind text) RETURNS text LANGUAGE sql STABLE AS $$
+    WITH n AS (SELECT coalesce(max(c), 0)::integer AS entries
+                 FROM (SELECT count(*) AS c FROM contest_entries x JOIN contests k ON k.id = x.contest_id
+                        WHERE k.election_id = e AND k.kind = results_csv.kind GROUP BY k.id) q)
     SELECT 'station,region_id,district,abroad,reported,voters,received,issued,cancelled,in_boxes,invalid,valid,against_all'
         || CASE WHEN kind = 'list' THEN
                (SELECT coalesce(string_agg(',' || results_csv_field(p.short_name), '' ORDER BY x.ballot_position), '')
@@ -234,15 +237,13 @@ CREATE FUNCTION results_csv(e integer, kind text) RETURNS text LANGUAGE sql STAB
                  WHERE x.contest_id = (results_contest(e, 'list')).id)
            ELSE
                (SELECT coalesce(string_agg(',entry_' || i, '' ORDER BY i), '')
-                  FROM generate_series(1, (SELECT max(n) FROM (SELECT count(*) AS n FROM contest_entries x
-                         JOIN contests k ON k.id = x.contest_id WHERE k.election_id = e AND k.kind = 'district'
-                         GROUP BY k.id) q)::integer) i)
+                  FROM generate_series(1, (SELECT entries FROM n)) i)
            END || E'\n'
         || coalesce((SELECT string_agg(array_to_string(ARRAY[s.number, s.region_id, s.district_number,
                          s.abroad::int, (r.station_number IS NOT NULL)::int, r.voters, r.received, r.issued,
-                         r.cancelled, r.in_boxes, r.invalid, r.valid, r.against_all]::bigint[], ',', '')
-                         || coalesce(',' || array_to_string(r.votes, ','), '')
-                         || E'\n', '' ORDER BY s.number)
+                         r.cancelled, r.in_boxes, r.invalid, r.valid, r.against_all]::bigint[]
+                         || ARRAY(SELECT r.votes[i] FROM generate_series(1, (SELECT entries FROM n)) i)::bigint[],
+                         ',', '') || E'\n', '' ORDER BY s.number)
                        FROM contests k JOIN stations s ON k.kind = 'list' OR s.district_number = k.district_number
                        LEFT JOIN station_results r ON r.contest_id = k.id AND r.station_number = s.number
                       WHERE k.election_id = e AND k.kind = results_csv.kind), '')
@@ -276,7 +277,10 @@ $$;
 -- that anyone can run the tool and compare.
 CREATE FUNCTION results_seats_input(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     WITH k AS (SELECT * FROM contests WHERE election_id = e AND kind = 'list'),
-         a AS (SELECT a.* FROM area_results_all a, k WHERE a.contest_id = k.id AND a.area = 0),
+         -- A constant contest id, so that only its regional rows are summed.
+         a AS (SELECT a.* FROM area_results_all a
+                WHERE a.contest_id = (SELECT id FROM contests WHERE election_id = e AND kind = 'list')
+                  AND a.area = 0),
          shape AS (SELECT results_list_shape(k.id) AS s FROM k)
     SELECT json_build_object(
         'completed', (SELECT status = 'completed' FROM elections WHERE id = e),

@@ -732,9 +732,7 @@ describe('POST /api/v1/asu/reports', () => {
   // station_results.report_seq is compared across devices.  A station's
   // replacement device numbers its reports from 1 again, so its final is
   // taken for an older one of the revoked device and never applied.
-  test('a replacement device\'s final replaces the revoked device\'s figures', {
-    todo: 'BUG: asu_accept compares report_seq of another (revoked) device: the replacement\'s final is applied=false',
-  }, async () => {
+  test('a replacement device\'s final replaces the revoked device\'s figures', async () => {
     const old = dev.replaced;   // 1006, district 3
     const s = st.get(1006);
     const f1 = stationContests(b, s, 15);
@@ -751,19 +749,11 @@ describe('POST /api/v1/asu/reports', () => {
   });
 
   // Figures the rules allow (each at most 100,000,000 at a station) whose sum
-  // over the country does not fit an integer (area_results.votes is integer[],
-  // and so is the country's sum in the view area_results_all): every report
-  // must be answered (accepted, or refused with a 4xx), and the results API
-  // must still answer for the election.
-  //
-  // Opt-in (ASU_OVERFLOW_TEST=1): while the overflowing sums exist, the seats
-  // of EVERY election answer 500 (results_seats_input sums the view
-  // area_results_all over all contests before it picks its own), which
-  // would break other test files running at the same time.
+  // over the country does not fit an integer: every report must be answered
+  // (accepted, or refused with a 4xx), and the results API must still answer
+  // for the election (the sums are bigint; once they were integer and the
+  // seats of every election answered 500).
   test('figures whose country sum overflows an integer: no 500 on the reports or the results',
-    process.env.ASU_OVERFLOW_TEST === '1'
-      ? { todo: 'BUG: votes are integer[] in area_results/area_results_all: 22 stations x 100,000,000 votes for one party make the seats of every election answer 500' }
-      : { skip: 'opt-in (ASU_OVERFLOW_TEST=1): while it runs, the seats of every election answer 500 (a known bug)' },
     async () => {
     setupElection(O);
     try {
@@ -826,9 +816,7 @@ describe('POST /api/v1/asu/reports', () => {
   });
 
   // The field of every other refusal inside a contest is "contests[i].member".
-  test('a list contest without preferences names contests[0].preferences', {
-    todo: 'cgi/api/asu.c parse_contest: the missing list preferences are reported with field "preferences"',
-  }, async () => {
+  test('a list contest without preferences names contests[0].preferences', async () => {
     const d = dev.malformed;
     const c = stationContests(b, st.get(1005), 17);
     delete c[0].preferences;

@@ -546,9 +546,7 @@ describe('the results API after a night of our own', () => {
   });
 
   // RFC 4180: "Each line should contain the same number of fields throughout the file."
-  test('export CSVs: every row has as many fields as the header', {
-    todo: 'results_csv (011_results_views.sql): a station without results has no vote columns at all, and a district with fewer candidates than the widest ballot has fewer entry_n columns than the header',
-  }, async () => {
+  test('export CSVs: every row has as many fields as the header', async () => {
     const bad = [];
     for (const kind of ['list', 'districts']) {
       const rows = parseCsv((await request(`${R}/export/${kind}.csv`)).text);
