@@ -4,7 +4,7 @@
  * signature, the strict payload, protocol_check; asu_accept's verdict
  * turned into the answer), plus base64url and protocol_valid_time alone.
  *
- *   make build/fuzz/report && build/fuzz/report -max_total_time=30 -max_len=4096
+ *   make build/fuzz/fuzz_report && build/fuzz/fuzz_report -max_total_time=30 -max_len=4096
  *
  * The first byte of an input picks what the rest is:
  *   0  the request body as sent (any text: most is refused before the key lookup);
