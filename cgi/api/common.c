@@ -21,9 +21,10 @@ void api_db_failure(struct http_request *req, enum db_status st)
     }
 }
 
-void api_send_query(struct http_request *req, const char *stmt, int nparams,
-                    const char *const *params, enum http_cache cache, const char *not_found_code,
-                    const char *not_found_message)
+/* Runs stmt and answers with its JSON (stored under key when key is not NULL). */
+static void send_query(struct http_request *req, const char *key, const char *stmt, int nparams,
+                       const char *const *params, enum http_cache cache, const char *not_found_code,
+                       const char *not_found_message)
 {
     PGresult *res = NULL;
     enum db_status st = db_exec(stmt, nparams, params, &res);
@@ -32,11 +33,21 @@ void api_send_query(struct http_request *req, const char *stmt, int nparams,
         return;
     }
     const char *json = db_value(res);
-    if (json == NULL)
+    if (json == NULL) {
         http_error(req, 404, not_found_code, not_found_message, NULL);
-    else
+    } else {
+        if (key != NULL)
+            cache_put(key, json, strlen(json));
         http_json(req, 200, json, strlen(json), cache);
+    }
     PQclear(res);
+}
+
+void api_send_query(struct http_request *req, const char *stmt, int nparams,
+                    const char *const *params, enum http_cache cache, const char *not_found_code,
+                    const char *not_found_message)
+{
+    send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
 }
 
 void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt, int nparams,
@@ -48,28 +59,14 @@ void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt
     for (int i = 0; i < nparams && n < sizeof(key); i++)
         n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s", params[i] != NULL ? params[i] : "\\N");
     if (n >= sizeof(key)) {
-        api_send_query(req, stmt, nparams, params, cache, not_found_code, not_found_message);
+        send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
         return;
     }
     const char *body = cache_get(key, max_age_ms, &len);
-    if (body != NULL) {
+    if (body != NULL)
         http_json(req, 200, body, len, cache);
-        return;
-    }
-    PGresult *res = NULL;
-    enum db_status st = db_exec(stmt, nparams, params, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return;
-    }
-    const char *json = db_value(res);
-    if (json == NULL) {
-        http_error(req, 404, not_found_code, not_found_message, NULL);
-    } else {
-        cache_put(key, json, strlen(json));
-        http_json(req, 200, json, strlen(json), cache);
-    }
-    PQclear(res);
+    else
+        send_query(req, key, stmt, nparams, params, cache, not_found_code, not_found_message);
 }
 
 const char *api_path_field(struct http_request *req, const struct field *f,

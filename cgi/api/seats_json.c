@@ -32,7 +32,7 @@ struct input {
 };
 
 __attribute__((format(printf, 4, 5)))
-static int refuse(struct bad *b, const char *code, const char *field, const char *fmt, ...)
+int seats_json_refuse(struct bad *b, const char *code, const char *field, const char *fmt, ...)
 {
     va_list ap;
     b->code = code;
@@ -42,6 +42,8 @@ static int refuse(struct bad *b, const char *code, const char *field, const char
     va_end(ap);
     return -1;
 }
+
+#define refuse seats_json_refuse
 
 static const char *type_name(enum json_type t)
 {

@@ -20,6 +20,11 @@ struct seats_json_error {
     bool ours;                   /* out of memory: our failure, not the input's */
 };
 
+/* Fills *err (code, field, message) and returns -1. */
+__attribute__((format(printf, 4, 5)))
+int seats_json_refuse(struct seats_json_error *err, const char *code, const char *field,
+                      const char *fmt, ...);
+
 /*
  * Allocates the contest input describes (borrowed for the call): a list
  * contest, or a district when it has a "district" member.  Returns a new

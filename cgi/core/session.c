@@ -1,4 +1,6 @@
 #include "session.h"
+
+#include "jws.h"
 #include "keys.h"
 
 #include <errno.h>
@@ -35,22 +37,7 @@ bool session_ready(void)
 
 void session_base64url(const unsigned char *data, size_t len, char *out)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        unsigned v = (unsigned)data[i] << 16;
-        if (i + 1 < len)
-            v |= (unsigned)data[i + 1] << 8;
-        if (i + 2 < len)
-            v |= data[i + 2];
-        out[o++] = tab[(v >> 18) & 63];
-        out[o++] = tab[(v >> 12) & 63];
-        if (i + 1 < len)
-            out[o++] = tab[(v >> 6) & 63];
-        if (i + 2 < len)
-            out[o++] = tab[v & 63];
-    }
-    out[o] = '\0';
+    jws_base64url_encode(data, len, out);
 }
 
 int session_random(char *out, size_t out_size, size_t n)

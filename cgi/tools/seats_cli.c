@@ -26,17 +26,7 @@ enum { EXIT_RESULT = 0, EXIT_OURS = 1, EXIT_BAD_INPUT = 2 };
 
 #define bad seats_json_error
 
-__attribute__((format(printf, 4, 5)))
-static int refuse(struct bad *b, const char *code, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-    b->code = code;
-    snprintf(b->field, sizeof b->field, "%s", field);
-    va_start(ap, fmt);
-    vsnprintf(b->message, sizeof b->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define refuse seats_json_refuse
 
 static void add(struct json_object *obj, const char *key, struct json_object *val)
 {

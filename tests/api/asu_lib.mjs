@@ -31,6 +31,7 @@ export const sha256hex = (x) => crypto.createHash('sha256').update(x).digest('he
 export function dropElection(id) {
   assert.ok(id >= 990700, `only test elections are dropped (${id})`);
   psql(`BEGIN;
+    DELETE FROM results_lots WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM results_log WHERE election_id = :'e'::integer;
     DELETE FROM results_log_head WHERE election_id = :'e'::integer;
     DELETE FROM station_turnout WHERE election_id = :'e'::integer;

@@ -5,53 +5,25 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { request, psql, assertError } from './lib.mjs';
 import { signIn } from './cabinet_lib.mjs';
+import { setupElection, dropElection } from './asu_lib.mjs';
 
 const CEC = '21111197000066';
 const VOTER = '21505199000011';
-const E = 990201;
-const DEVICE = '99020100000000000001';
+const E = 990790;   // this file's election (tests/api/asu_lib.mjs: ids from 990700)
+const DEVICE = '99079000000000000001';
 const b64 = (x) => Buffer.from(x).toString('base64url');
-
-function teardown() {
-  psql(`DELETE FROM results_lots WHERE contest_id IN (SELECT id FROM contests WHERE election_id = ${E});
-        DELETE FROM results_log WHERE election_id = ${E};
-        DELETE FROM results_log_head WHERE election_id = ${E};
-        DELETE FROM station_turnout WHERE election_id = ${E};
-        DELETE FROM area_turnout WHERE election_id = ${E};
-        DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = ${E});
-        DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = ${E});
-        DELETE FROM asu_incidents WHERE election_id = ${E};
-        DELETE FROM asu_reports WHERE election_id = ${E};
-        DELETE FROM asu_devices WHERE election_id = ${E};
-        DELETE FROM list_candidates WHERE contest_id IN (SELECT id FROM contests WHERE election_id = ${E});
-        DELETE FROM contest_entries WHERE contest_id IN (SELECT id FROM contests WHERE election_id = ${E});
-        DELETE FROM contests WHERE election_id = ${E};
-        DELETE FROM elections WHERE id = ${E}`);
-}
 
 let key;
 let station;   // a station of district 1 (which one depends on the demo's scale)
 before(() => {
-  teardown();
-  // An election of this test's own: the demo's list contest and district 1, copied.
-  psql(`INSERT INTO elections (id, date, name_ru, name_ky, type, status)
-          VALUES (${E}, '2027-06-01', 'Тест жеребьёвки', 'Чүчүкулак сыноосу', 'parliamentary', 'scheduled');
-        INSERT INTO contests SELECT ${E}00 + coalesce(district_number, 0), ${E}, kind, district_number, seats
-          FROM contests WHERE election_id = 202701 AND (kind = 'list' OR district_number = 1);
-        INSERT INTO contest_entries SELECT ${E}00 + coalesce(k.district_number, 0), x.ballot_position, x.party_id,
-               x.candidate_id, x.withdrawn
-          FROM contest_entries x JOIN contests k ON k.id = x.contest_id
-         WHERE k.election_id = 202701 AND (k.kind = 'list' OR k.district_number = 1);
-        INSERT INTO list_candidates SELECT ${E}00, party_id, position, candidate_id, withdrawn
-          FROM list_candidates WHERE contest_id = 20270100;
-        SELECT results_prepare(${E});`);
+  setupElection(E);
   station = Number(psql(`SELECT min(number) FROM stations WHERE district_number = 1`)[0][0]);
   const keys = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   key = keys.privateKey;
   psql(`INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)
         VALUES (:'d', ${E}, ${station}, :'k', 'test')`, { d: DEVICE, k: keys.publicKey.export({ type: 'spki', format: 'pem' }) });
 });
-after(teardown);
+after(() => dropElection(E));
 
 function sign(payload) {
   const si = `${b64(JSON.stringify({ alg: 'ES256', kid: DEVICE }))}.${b64(JSON.stringify(payload))}`;

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { psql } from '../api/lib.mjs';
+import { dropElection, setupElection } from '../api/asu_lib.mjs';
 
 const BASE = (process.env.SHAILOO_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -25,7 +26,6 @@ const SHOTS = process.env.SHAILOO_SHOTS || os.tmpdir();
 const TILE = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//i;
 
 const PAST = 202104; // completed, with every station's protocol (demo)
-const SOURCE = 202701; // the demo ballot the test election copies (read only)
 const LIVE = 990900; // this file's test election
 const R = (e) => `/api/v1/results/elections/${e}`;
 
@@ -115,44 +115,6 @@ async function pastSummary(t) {
 }
 
 // ---- the test election: a copy of the demo ballot, a device, signed reports ----
-
-function dropElection(id) {
-  psql(`BEGIN;
-    DELETE FROM results_log WHERE election_id = :'e'::integer;
-    DELETE FROM results_log_head WHERE election_id = :'e'::integer;
-    DELETE FROM station_turnout WHERE election_id = :'e'::integer;
-    DELETE FROM area_turnout WHERE election_id = :'e'::integer;
-    DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM asu_incidents WHERE election_id = :'e'::integer;
-    DELETE FROM asu_reports WHERE election_id = :'e'::integer;
-    DELETE FROM asu_devices WHERE election_id = :'e'::integer;
-    DELETE FROM list_candidates WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM contest_entries WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM contests WHERE election_id = :'e'::integer;
-    DELETE FROM elections WHERE id = :'e'::integer;
-    COMMIT;`, { e: id });
-}
-
-/* Election night of a test election with the demo's ballot (status 'counting'). */
-function setupElection(id) {
-  dropElection(id);
-  psql(`BEGIN;
-    INSERT INTO elections (id, date, name_ru, name_ky, type, status, voters)
-    VALUES (:'e'::integer, current_date, 'Тест страницы результатов ' || :'e', 'Жыйынтыктар барагынын тести ' || :'e',
-            'parliamentary', 'counting', (SELECT sum(voters) FROM stations));
-    INSERT INTO contests (id, election_id, kind, district_number, seats)
-    SELECT :'e'::integer * 100 + (k.id - :'src'::integer * 100), :'e'::integer, k.kind, k.district_number, k.seats
-      FROM contests k WHERE k.election_id = :'src'::integer;
-    INSERT INTO contest_entries (contest_id, ballot_position, party_id, candidate_id, withdrawn)
-    SELECT :'e'::integer * 100 + (x.contest_id - :'src'::integer * 100), x.ballot_position, x.party_id, x.candidate_id, x.withdrawn
-      FROM contest_entries x JOIN contests k ON k.id = x.contest_id WHERE k.election_id = :'src'::integer;
-    INSERT INTO list_candidates (contest_id, party_id, position, candidate_id, withdrawn)
-    SELECT :'e'::integer * 100 + (l.contest_id - :'src'::integer * 100), l.party_id, l.position, l.candidate_id, l.withdrawn
-      FROM list_candidates l JOIN contests k ON k.id = l.contest_id WHERE k.election_id = :'src'::integer;
-    SELECT results_prepare(:'e'::integer);
-    COMMIT;`, { e: id, src: SOURCE });
-}
 
 /* A device for station (a fresh P-256 key), registered as the CEC would. */
 function registerDevice(election, station) {
