@@ -38,6 +38,7 @@
  *       --check-visibility   after each accepted final, poll
  *                            GET /api/v1/results/elections/{id}/stations/{n}
  *                            until it lists the report's seq
+ *       --visibility-share X the share of finals so watched (default 1)
  *       --out FILE           write the signed reports (compact JWS), one a
  *                            line in the order of the night, instead of sending
  *       --json               the figures as one JSON object
@@ -72,7 +73,7 @@
 #include "core/jws.h"
 
 enum { EXIT_OK = 0, EXIT_NIGHT_FAILED = 1, EXIT_USAGE = 2 };
-enum { T_RESEND = 101, T_RESEND_SAME, T_RESEND_DELAY, T_BACKOFF };
+enum { T_RESEND = 101, T_RESEND_SAME, T_RESEND_DELAY, T_BACKOFF, T_VISIBILITY };
 
 #define MAX_ATTEMPTS 8
 #define VISIBILITY_GIVE_UP 10.0   /* seconds after the POST */
@@ -85,7 +86,7 @@ static void usage(void)
             "usage: shailoo-asu keys --election ID --keys FILE [--keep OLD] < station numbers\n"
             "       shailoo-asu night [--dir DIR] [--url URL] [--duration S] [--concurrency N]\n"
             "                         [--stations N] [--only opening|turnout|final] [--duplicates SHARE]\n"
-            "                         [--seed N] [--timeout S] [--check-visibility] [--out FILE] [--json]\n"
+            "                         [--seed N] [--timeout S] [--check-visibility] [--visibility-share X] [--out FILE] [--json]\n"
             "(the usage in full: the comment at the top of cgi/tools/asu_sim.c)\n");
 }
 
@@ -273,7 +274,7 @@ out:
 
 struct options {
     const char *dir, *url, *out;
-    double duration, duplicates, timeout;
+    double duration, duplicates, timeout, visibility_share;
     long concurrency, stations, seed;
     int only;                                  /* -1 every kind, else enum asu_kind */
     bool check_visibility, json;
@@ -281,7 +282,7 @@ struct options {
 
 static int parse_night(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){"var/asu", "http://127.0.0.1:8080", NULL, 60, 0.05, 10, 32, 0, 2027,
+    *o = (struct options){"var/asu", "http://127.0.0.1:8080", NULL, 60, 0.05, 10, 1, 32, 0, 2027,
                           -1, false, false};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -309,6 +310,8 @@ static int parse_night(int argc, char **argv, struct options *o)
             ok = parse_double(v, 0, 86400, &o->duration);
         else if (strcmp(a, "--duplicates") == 0)
             ok = parse_double(v, 0, 1, &o->duplicates);
+        else if (strcmp(a, "--visibility-share") == 0)
+            ok = parse_double(v, 0.001, 1, &o->visibility_share);
         else if (strcmp(a, "--timeout") == 0)
             ok = parse_double(v, 0.1, 600, &o->timeout);
         else if (strcmp(a, "--concurrency") == 0)
@@ -759,7 +762,10 @@ static void report_done(struct night *n, struct xfer *x, CURLcode cc, long statu
         if (!x->resend)
             ph->accepted++;
         if (final && !x->resend) {
-            if (n->o->check_visibility) {
+            /* A share of the finals is watched: each watch is a read the server serves too. */
+            if (n->o->check_visibility &&
+                asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number,
+                         (uint64_t)j->day[x->report].seq, T_VISIBILITY) < n->o->visibility_share) {
                 j->poll_seq = j->day[x->report].seq;
                 j->poll_sent = x->started;
                 j->due = t;
@@ -889,7 +895,10 @@ static void print_figures(struct night *n, size_t nstations)
     double night = s->end - s->start;
     double day_s = day->answered > 0 ? day->last_answer - day->start : 0;
     double fin_s = fin->answered > 0 ? fin->last_answer - fin->start : 0;
+    /* Accepted is published (one transaction); the watched finals show it. */
     double published = fin->last_seen > 0 ? fin->last_seen - fin->start : 0;
+    if (fin_s > published)
+        published = fin_s;
     double post50 = percentile(&s->post, 50), post99 = percentile(&s->post, 99);
     double vis50 = percentile(&s->visible, 50), vis99 = percentile(&s->visible, 99);
     double vismax = s->visible.n > 0 ? 1000 * s->visible.v[s->visible.n - 1] : 0;

