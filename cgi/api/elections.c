@@ -17,8 +17,7 @@
     "                     round(a.issued * 100.0 / nullif(a.voters, 0), 2)),"                  \
     " 'results', a.contest_id IS NOT NULL AND a.stations_reported > 0)"
 #define ELECTION_COUNT                                                                         \
-    " LEFT JOIN LATERAL (SELECT r.* FROM contests k"                                           \
-    "    JOIN area_results_all r ON r.contest_id = k.id AND r.area = 0"                        \
+    " LEFT JOIN LATERAL (SELECT r.* FROM contests k, results_country(k.id) r"                 \
     "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"
 #define CANDIDATE_NAME "concat_ws(' ', c.last_name, c.first_name, c.patronymic)"
 

@@ -36,8 +36,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- An area's figures in a contest.  entries: with each entry's votes, or without (brief).
-CREATE FUNCTION results_area_figures_json(a area_results_all, entries boolean) RETURNS json
-LANGUAGE sql STABLE AS $$
+CREATE FUNCTION results_area_figures_json(a area_results, entries boolean) RETURNS json
+LANGUAGE sql STABLE STRICT AS $$
     SELECT json_build_object(
         'area', results_area_json(a.area), 'contest_id', a.contest_id,
         'stations', json_build_object('total', a.stations_total, 'reported', a.stations_reported,
@@ -61,8 +61,16 @@ LANGUAGE sql STABLE AS $$
        AND (results_contest.kind = 'list' OR k.district_number = results_contest.district)
 $$;
 
-CREATE FUNCTION results_area(contest integer, area smallint) RETURNS area_results_all
-LANGUAGE sql STABLE AS $$ SELECT * FROM area_results_all a WHERE a.contest_id = contest AND a.area = results_area.area $$;
+CREATE FUNCTION results_area(contest integer, area smallint) RETURNS area_results
+LANGUAGE sql STABLE AS $$ SELECT * FROM area_results a WHERE a.contest_id = contest AND a.area = results_area.area $$;
+
+-- The country's row of a contest (area 0): the sum of its ten regional rows
+-- (the view area_results_all), for one contest only.  Reads of any other area
+-- go to the table itself: through the view, every contest's regions are summed.
+CREATE FUNCTION results_country(contest integer) RETURNS area_results
+LANGUAGE sql STABLE STRICT AS $$
+    SELECT * FROM area_results_all v WHERE v.contest_id = contest AND v.area = 0
+$$;
 
 CREATE FUNCTION results_election_json(e elections) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('id', e.id, 'date', e.date, 'name_ru', e.name_ru, 'name_ky', e.name_ky,
@@ -84,14 +92,13 @@ CREATE FUNCTION results_district_brief(k contests) RETURNS json LANGUAGE sql STA
     SELECT json_build_object('district', k.district_number, 'contest_id', k.id,
         'area', results_area_json((100 + k.district_number)::smallint),
         'figures', results_area_figures_json(a, false))
-      FROM area_results_all a WHERE a.contest_id = k.id AND a.area = 100 + k.district_number
+      FROM area_results a WHERE a.contest_id = k.id AND a.area = 100 + k.district_number
 $$;
 
 CREATE FUNCTION results_summary(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'election', results_election_json(el),
-        'list', (SELECT results_area_figures_json(a, true) FROM area_results_all a
-                  WHERE a.contest_id = (results_contest(el.id, 'list')).id AND a.area = 0),
+        'list', results_area_figures_json(results_country((results_contest(el.id, 'list')).id), true),
         'opened', (SELECT json_build_object('stations', t.stations_reported)
                      FROM area_turnout_all t WHERE t.election_id = el.id AND t.area = 0 AND t.hour = 8),
         'turnout', results_turnout_series(el.id, 0::smallint),
@@ -103,7 +110,7 @@ $$;
 CREATE FUNCTION results_regions(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('election', results_election_json(el),
         'items', (SELECT coalesce(json_agg(results_area_figures_json(a, true) ORDER BY a.area), '[]')
-                    FROM area_results_all a
+                    FROM area_results a
                    WHERE a.contest_id = (results_contest(el.id, 'list')).id AND a.area BETWEEN 1 AND 10))
       FROM elections el WHERE el.id = e
 $$;
@@ -132,7 +139,7 @@ CREATE FUNCTION results_region(e integer, region smallint) RETURNS json LANGUAGE
         'stations', (SELECT coalesce(json_agg(results_station_brief(el.id, s) ORDER BY s.number), '[]')
                        FROM stations s
                       WHERE (region = 10 AND s.abroad) OR s.region_id = region))
-      FROM elections el, area_results_all a
+      FROM elections el, area_results a
      WHERE el.id = e AND a.contest_id = (results_contest(el.id, 'list')).id AND a.area = region
        AND region BETWEEN 1 AND 10
 $$;
@@ -140,9 +147,9 @@ $$;
 CREATE FUNCTION results_district(e integer, n smallint) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('election', results_election_json(el),
         'district', results_area_json((100 + n)::smallint),
-        'contest', (SELECT results_area_figures_json(a, true) FROM area_results_all a
+        'contest', (SELECT results_area_figures_json(a, true) FROM area_results a
                      WHERE a.contest_id = (results_contest(el.id, 'district', n)).id AND a.area = 100 + n),
-        'list', (SELECT results_area_figures_json(a, true) FROM area_results_all a
+        'list', (SELECT results_area_figures_json(a, true) FROM area_results a
                   WHERE a.contest_id = (results_contest(el.id, 'list')).id AND a.area = 100 + n),
         'turnout', results_turnout_series(el.id, (100 + n)::smallint),
         'stations', (SELECT coalesce(json_agg(results_station_brief(el.id, s) ORDER BY s.number), '[]')
@@ -278,9 +285,8 @@ $$;
 CREATE FUNCTION results_seats_input(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     WITH k AS (SELECT * FROM contests WHERE election_id = e AND kind = 'list'),
          -- A constant contest id, so that only its regional rows are summed.
-         a AS (SELECT a.* FROM area_results_all a
-                WHERE a.contest_id = (SELECT id FROM contests WHERE election_id = e AND kind = 'list')
-                  AND a.area = 0),
+         a AS (SELECT r.* FROM results_country((SELECT id FROM contests WHERE election_id = e AND kind = 'list')) r
+                WHERE r.contest_id IS NOT NULL),
          shape AS (SELECT results_list_shape(k.id) AS s FROM k)
     SELECT json_build_object(
         'completed', (SELECT status = 'completed' FROM elections WHERE id = e),
@@ -288,12 +294,12 @@ CREATE FUNCTION results_seats_input(e integer) RETURNS json LANGUAGE sql STABLE 
         'list', (SELECT json_build_object('seats', k.seats, 'cap', 27, 'participants', a.in_boxes,
                     'regions', (SELECT json_agg(json_build_object('id', r.id,
                                     'participants', coalesce(ra.in_boxes, 0)) ORDER BY r.id)
-                                  FROM regions r LEFT JOIN area_results_all ra ON ra.contest_id = k.id AND ra.area = r.id),
+                                  FROM regions r LEFT JOIN area_results ra ON ra.contest_id = k.id AND ra.area = r.id),
                     'against_all', a.against_all,
                     'parties', (SELECT coalesce(json_agg(json_build_object('id', x.party_id, 'name', p.short_name,
                                     'votes', coalesce(a.votes[x.ballot_position], 0),
                                     'region_votes', (SELECT json_agg(coalesce(ra.votes[x.ballot_position], 0) ORDER BY r.id)
-                                                       FROM regions r LEFT JOIN area_results_all ra
+                                                       FROM regions r LEFT JOIN area_results ra
                                                          ON ra.contest_id = k.id AND ra.area = r.id),
                                     'candidates', (SELECT coalesce(json_agg(json_build_object('position', l.position,
                                                        'name', concat_ws(' ', c.last_name, c.first_name, c.patronymic),
@@ -317,6 +323,6 @@ CREATE FUNCTION results_seats_input(e integer) RETURNS json LANGUAGE sql STABLE 
                                           WHERE x.contest_id = d.id AND NOT x.withdrawn),
                           'stations', json_build_object('total', da.stations_total, 'reported', da.stations_reported))
                         ORDER BY d.district_number), '[]')
-                        FROM contests d JOIN area_results_all da ON da.contest_id = d.id AND da.area = 100 + d.district_number
+                        FROM contests d JOIN area_results da ON da.contest_id = d.id AND da.area = 100 + d.district_number
                        WHERE d.election_id = e AND d.kind = 'district'))
 $$;
