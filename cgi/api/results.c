@@ -259,7 +259,8 @@ static void seats_answer(struct http_request *req, bool input_only)
     json_object_object_add(out, "preliminary",
                            json_object_new_boolean(!json_object_object_get_ex(in, "completed", &v) ||
                                                    !json_object_get_boolean(v)));
-    json_object_object_get_ex(in, "stations", &v);
+    if (!json_object_object_get_ex(in, "stations", &v))
+        v = NULL;
     if (json_object_object_get_ex(in, "list", &list) && json_object_is_type(list, json_type_object))
         json_object_object_add(out, "list", allocate(list, v));
     else
