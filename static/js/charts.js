@@ -15,8 +15,10 @@ export function chartsReady() {
 
 const reducedMotion = () => window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-/* Draw config on canvas, replacing any chart already there. The canvas
- * becomes an image whose name is label. Returns the chart or null. */
+/* Draw config on canvas. A chart of the same type already there takes the
+ * new data and options in place (a live refresh does not flicker); another
+ * is replaced. The canvas becomes an image whose name is label. Returns the
+ * chart or null. */
 export function drawChart(canvas, config, label) {
   if (!canvas) return null;
   canvas.setAttribute('role', 'img');
@@ -25,8 +27,6 @@ export function drawChart(canvas, config, label) {
     canvas.parentElement.hidden = true; // the table carries the numbers
     return null;
   }
-  const old = window.Chart.getChart(canvas);
-  if (old) old.destroy();
   const options = config.options || {};
   options.responsive = true;
   options.maintainAspectRatio = false;
@@ -35,5 +35,13 @@ export function drawChart(canvas, config, label) {
   options.plugins = options.plugins || {};
   const legend = options.plugins.legend || {};
   options.plugins.legend = { ...legend, labels: { color: COLORS.total, boxWidth: 14, ...(legend.labels || {}) } };
+  const old = window.Chart.getChart(canvas);
+  if (old && old.config.type === config.type) {
+    old.data = config.data;
+    old.options = options;
+    old.update(reducedMotion() ? 'none' : undefined);
+    return old;
+  }
+  if (old) old.destroy();
   return new window.Chart(canvas, { ...config, options });
 }

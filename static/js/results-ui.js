@@ -5,7 +5,7 @@
 // (static/js/charts.js); nothing here draws by hand what Chart.js does.
 import { t, nameOf, fmtInt, fmtPct, getLang } from './i18n.js';
 import { el, table } from './dom.js';
-import { chartsReady, COLORS } from './charts.js';
+import { COLORS, drawChart } from './charts.js';
 
 export const THRESHOLD = 5; // % of the participants nationwide (DOMAIN.md, "Seat allocation")
 
@@ -119,38 +119,9 @@ export function kpis(f, { opened = null } = {}) {
   );
 }
 
-// ---- Chart.js: update a chart in place, so a live refresh does not flicker ----
+// ---- Chart.js: drawChart (charts.js) updates a chart in place on a live refresh ----
 
-const reducedMotion = () => window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-
-/* Draws config on canvas or, when a chart of the same type is already there,
- * gives it the new data and options. The canvas is an image named label. */
-export function upsertChart(canvas, config, label) {
-  if (!canvas) return null;
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', label);
-  if (!chartsReady()) {
-    canvas.parentElement.hidden = true; // the table beside it carries the numbers
-    return null;
-  }
-  const options = config.options || {};
-  options.responsive = true;
-  options.maintainAspectRatio = false;
-  options.locale = 'ru-RU';
-  if (reducedMotion()) options.animation = false;
-  options.plugins = options.plugins || {};
-  const legend = options.plugins.legend || {};
-  options.plugins.legend = { ...legend, labels: { color: COLORS.total, boxWidth: 14, ...(legend.labels || {}) } };
-  const old = window.Chart.getChart(canvas);
-  if (old && old.config.type === config.type) {
-    old.data = config.data;
-    old.options = options;
-    old.update(reducedMotion() ? 'none' : undefined);
-    return old;
-  }
-  if (old) old.destroy();
-  return new window.Chart(canvas, { ...config, options });
-}
+export const upsertChart = drawChart;
 
 /* A chart box: <div class="chart"><canvas></canvas></div>. */
 export function chartBox(cls = '') {
