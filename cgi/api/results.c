@@ -80,29 +80,23 @@ static const char *election_id(struct http_request *req)
     return id;
 }
 
-static void summary_get(struct http_request *req)
+/* An answer about the whole election: one statement of its id (cached: see RESULTS_FRESH_MS). */
+static void election_answer(struct http_request *req, const char *stmt, bool cached)
 {
     const char *id = election_id(req);
-    if (id != NULL)
-        api_send_cached(req, RESULTS_FRESH_MS, "results_summary", 1, (const char *const[]){id}, CACHE_LIVE,
-                       "election_not_found", no_election);
+    if (id == NULL)
+        return;
+    const char *params[] = {id};
+    if (cached)
+        api_send_cached(req, RESULTS_FRESH_MS, stmt, 1, params, CACHE_LIVE, "election_not_found",
+                        no_election);
+    else
+        api_send_query(req, stmt, 1, params, CACHE_LIVE, "election_not_found", no_election);
 }
 
-static void regions_get(struct http_request *req)
-{
-    const char *id = election_id(req);
-    if (id != NULL)
-        api_send_cached(req, RESULTS_FRESH_MS, "results_regions", 1, (const char *const[]){id}, CACHE_LIVE,
-                       "election_not_found", no_election);
-}
-
-static void turnout_get(struct http_request *req)
-{
-    const char *id = election_id(req);
-    if (id != NULL)
-        api_send_cached(req, RESULTS_FRESH_MS, "results_turnout", 1, (const char *const[]){id}, CACHE_LIVE,
-                       "election_not_found", no_election);
-}
+static void summary_get(struct http_request *req) { election_answer(req, "results_summary", true); }
+static void regions_get(struct http_request *req) { election_answer(req, "results_regions", true); }
+static void turnout_get(struct http_request *req) { election_answer(req, "results_turnout", true); }
 
 /* An area of the election named by the path's second parameter. */
 static void area_get(struct http_request *req, const struct field *f, const char *stmt,
@@ -158,10 +152,7 @@ static void log_get(struct http_request *req)
 
 static void export_json_get(struct http_request *req)
 {
-    const char *id = election_id(req);
-    if (id != NULL)
-        api_send_cached(req, RESULTS_FRESH_MS, "results_export", 1, (const char *const[]){id}, CACHE_LIVE,
-                       "election_not_found", no_election);
+    election_answer(req, "results_export", true);
 }
 
 static void export_csv(struct http_request *req, const char *kind)
@@ -299,13 +290,7 @@ static void seats_input_get(struct http_request *req) { seats_answer(req, true);
 
 /* ---- Drawings of lots -------------------------------------------------------- */
 
-static void lots_get(struct http_request *req)
-{
-    const char *id = election_id(req);
-    if (id != NULL)
-        api_send_query(req, "results_lots", 1, (const char *const[]){id}, CACHE_LIVE,
-                       "election_not_found", no_election);
-}
+static void lots_get(struct http_request *req) { election_answer(req, "results_lots", false); }
 
 #define LOT_MAX 64
 
