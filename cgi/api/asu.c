@@ -27,24 +27,18 @@ const struct db_statement asu_statements[] = {
      " SELECT $1, e.id, s.number, $4, $5 FROM elections e, stations s"
      "  WHERE e.id = $2::integer AND s.number = $3::integer"
      "    AND e.status IN ('scheduled', 'open', 'counting')"
-     " RETURNING json_build_object('device', json_build_object('device_id', device_id,"
-     "   'election_id', election_id, 'station_number', station_number, 'public_key', public_key,"
-     "   'registered_at', registered_at, 'revoked_at', revoked_at))::text"},
+     " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
     {"asu_device_why",
      "SELECT (SELECT status FROM elections WHERE id = $1::integer),"
      "       EXISTS (SELECT 1 FROM stations WHERE number = $2::integer)"},
     {"asu_devices",
-     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-     "  'device_id', d.device_id, 'election_id', d.election_id, 'station_number', d.station_number,"
-     "  'public_key', d.public_key, 'registered_at', d.registered_at, 'revoked_at', d.revoked_at)"
+     "SELECT json_build_object('items', coalesce(json_agg(asu_device_json(d)"
      "  ORDER BY d.station_number, d.registered_at), '[]'))::text"
      "  FROM asu_devices d WHERE d.election_id = $1::integer"
      "   AND ($2::integer IS NULL OR d.station_number = $2::integer)"},
     {"asu_device_revoke",
      "UPDATE asu_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
-     " RETURNING json_build_object('device', json_build_object('device_id', device_id,"
-     "   'election_id', election_id, 'station_number', station_number, 'public_key', public_key,"
-     "   'registered_at', registered_at, 'revoked_at', revoked_at))::text"},
+     " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
     {"asu_device_exists", "SELECT 1 FROM asu_devices WHERE device_id = $1"},
     {"asu_incidents",
      "SELECT json_build_object('items', coalesce(json_agg(json_build_object("

@@ -69,6 +69,13 @@ LANGUAGE sql STABLE AS $$
       FROM contest_entries x WHERE x.contest_id = contest
 $$;
 
+-- A device as the API shows it (registration, revocation, the public list).
+CREATE FUNCTION asu_device_json(d asu_devices) RETURNS json LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('device_id', d.device_id, 'election_id', d.election_id,
+        'station_number', d.station_number, 'public_key', d.public_key,
+        'registered_at', d.registered_at, 'revoked_at', d.revoked_at)
+$$;
+
 CREATE TABLE asu_reports (
     id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     election_id    integer NOT NULL REFERENCES elections,
@@ -229,22 +236,20 @@ CREATE FUNCTION results_prepare(e integer) RETURNS void LANGUAGE sql AS $$
 $$;
 
 -- Adds (sign 1) or takes away (sign -1) a station's figures in a contest
+-- (st: the station, kind: the contest's kind)
 -- from the sums of its areas.  Rows are locked in (contest, area) order, the
 -- same in every transaction, so that concurrent reports never deadlock
 -- (asu_accept calls this for its contests in id order, after every other
 -- write of the report: the rows others wait for are held the least time).
-CREATE FUNCTION results_add(r station_results, sign integer, new_station boolean) RETURNS void
+CREATE FUNCTION results_add(r station_results, st stations, kind text, sign integer,
+                            new_station boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    st stations;
-    k contests;
     x smallint;
 BEGIN
-    SELECT * INTO STRICT st FROM stations WHERE number = r.station_number;
-    SELECT * INTO STRICT k FROM contests WHERE id = r.contest_id;
     -- One row at a time in ascending area order (an UPDATE of several rows
     -- locks them in the order it finds them, which changes as rows move).
-    FOREACH x IN ARRAY results_station_areas(st, k.kind) LOOP
+    FOREACH x IN ARRAY results_station_areas(st, kind) LOOP
         UPDATE area_results a SET
             stations_reported = a.stations_reported + CASE WHEN new_station THEN sign ELSE 0 END,
             voters = a.voters + sign * r.voters, received = a.received + sign * r.received,
@@ -252,7 +257,7 @@ BEGIN
             in_boxes = a.in_boxes + sign * r.in_boxes, invalid = a.invalid + sign * r.invalid,
             valid = a.valid + sign * r.valid, against_all = a.against_all + sign * r.against_all,
             votes = int_array_add(a.votes, r.votes, sign),
-            preferences = CASE WHEN a.area <= 10 AND k.kind = 'list'
+            preferences = CASE WHEN a.area <= 10 AND kind = 'list'
                                THEN int_array_add(a.preferences, r.preferences, sign) ELSE a.preferences END,
             updated_at = clock_timestamp()
          WHERE a.contest_id = r.contest_id AND a.area = x;
@@ -392,6 +397,7 @@ DECLARE
     srs station_results[] := '{}';
     olds station_results[] := '{}';
     news station_results[] := '{}';
+    kinds text[] := '{}';                  -- the contests' kinds, as news
     oldt station_turnout;
     rj jsonb;
     tv integer;
@@ -506,7 +512,8 @@ BEGIN
                 END IF;
                 INSERT INTO station_results SELECT sr.*;
                 news := news || sr;
-                IF (SELECT contests.kind FROM contests WHERE id = sr.contest_id) = 'list' THEN
+                kinds := kinds || (SELECT contests.kind FROM contests WHERE id = sr.contest_id);
+                IF kinds[cardinality(kinds)] = 'list' THEN
                     oldt := results_set_turnout(e.id, st, 20::smallint, sr.voters, sr.issued, rid, r_seq);
                     tv := sr.voters;
                     ti := sr.issued;
@@ -515,9 +522,9 @@ BEGIN
             FOR i IN 1 .. coalesce(array_length(news, 1), 0) LOOP
                 old := (SELECT o FROM unnest(olds) o WHERE (o).contest_id = news[i].contest_id);
                 IF old.contest_id IS NOT NULL THEN
-                    PERFORM results_add(old, -1, false);
+                    PERFORM results_add(old, st, kinds[i], -1, false);
                 END IF;
-                PERFORM results_add(news[i], 1, old.contest_id IS NULL);
+                PERFORM results_add(news[i], st, kinds[i], 1, old.contest_id IS NULL);
             END LOOP;
             IF oldt.election_id IS NOT NULL THEN
                 PERFORM results_add_turnout(st, 20::smallint, oldt, tv, ti);
