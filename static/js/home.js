@@ -1,15 +1,11 @@
 // Landing page: translations and the list of elections.
-import { initI18n, onLangChange, t, nameOf, fmtInt, fmtDate, fmtPct } from './i18n.js';
+import { initI18n, onLangChange, t } from './i18n.js';
 import { getJSON, errorText } from './api.js';
-import { el, clear, table, setStatus } from './dom.js';
+import { el, clear, setStatus } from './dom.js';
+import { electionsTable } from './elections.js';
 
 let elections = null;
 let failure = null;
-
-function label(prefix, value) {
-  const s = t(`${prefix}.${value}`);
-  return s === `${prefix}.${value}` ? value : s;
-}
 
 function render() {
   const box = document.getElementById('elections');
@@ -29,28 +25,10 @@ function render() {
   }
   setStatus(status, '');
   box.append(
-    table({
-      caption: t('home.elections_caption'),
-      stack: true,
-      columns: [
-        { label: t('home.col_date') },
-        { label: t('home.col_name') },
-        { label: t('home.col_type') },
-        { label: t('home.col_status') },
-        { label: t('home.col_voters'), num: true },
-        { label: t('home.col_turnout'), num: true },
-      ],
-      rows: elections.map((e) => [
-        el('span', { class: 'nowrap', text: fmtDate(e.date) }),
-        e.results || e.status === 'completed' || e.status === 'counting'
-          ? el('a', { class: 'election-name', href: `/results/?election=${e.id}`, text: nameOf(e) })
-          : el('span', { class: 'election-name', text: nameOf(e) }),
-        label('election_type', e.type),
-        label('election_status', e.status),
-        e.voters == null ? t('common.none') : fmtInt(e.voters),
-        e.turnout == null ? t('common.none') : fmtPct(e.turnout, 2),
-      ]),
-    }),
+    electionsTable(elections, t('home.elections_caption'), (e, name) =>
+      e.results || e.status === 'completed' || e.status === 'counting'
+        ? el('a', { class: 'election-name', href: `/results/?election=${e.id}`, text: name })
+        : el('span', { class: 'election-name', text: name })),
   );
 }
 

@@ -179,3 +179,10 @@ export function fmtMonth(iso, short = false) {
   const names = tList(short ? 'months_short' : 'months');
   return `${names[p.m - 1] || p.m} ${p.y}`;
 }
+
+/* A translation of prefix.value, or the value itself when there is none. */
+export function label(prefix, value) {
+  const key = `${prefix}.${value}`;
+  const s = t(key);
+  return s === key ? String(value) : s;
+}

@@ -248,9 +248,4 @@ export function todayISO() {
   return `${p.year}-${p.month}-${p.day}`;
 }
 
-/* A translation of prefix.value, or the value itself when there is none. */
-export function label(prefix, value) {
-  const key = `${prefix}.${value}`;
-  const s = t(key);
-  return s === key ? String(value) : s;
-}
+export { label } from './i18n.js';

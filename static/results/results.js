@@ -5,9 +5,10 @@
 // not reload the page, and while the election is live every new signed
 // report (Server-Sent Events) refreshes what is on screen, at most once a
 // second and a half.
-import { initI18n, onLangChange, t, nameOf, fmtInt, fmtDate, fmtPct, getLang } from '/js/i18n.js';
+import { initI18n, onLangChange, t, getLang } from '/js/i18n.js';
 import { getJSON, isAbort, errorText, cached } from '/js/api.js';
-import { el, clear, table, setStatus } from '/js/dom.js';
+import { el, clear, setStatus } from '/js/dom.js';
+import { electionsTable } from '/js/elections.js';
 import { liveStream, liveSupported, throttle } from '/js/results-live.js';
 import { fmtClock } from '/js/results-ui.js';
 import { nationalView } from './national.js';
@@ -72,11 +73,6 @@ function currentElection() {
 
 // ---- the elections list ----
 
-function label(prefix, value) {
-  const s = t(`${prefix}.${value}`);
-  return s === `${prefix}.${value}` ? String(value) : s;
-}
-
 let electionsSig = null;
 
 function renderElections() {
@@ -102,29 +98,10 @@ function renderElections() {
     return;
   }
   setStatus(status, '');
-  const rows = elections.map((e) => [
-    el('span', { class: 'nowrap', text: fmtDate(e.date) }),
+  const tbl = electionsTable(elections, t('results.elections_caption'), (e, name) =>
     route && e.id === route.election
-      ? el('strong', { class: 'election-name', 'aria-current': 'page', text: nameOf(e) })
-      : navLink({ election: e.id }, nameOf(e), { class: 'election-name' }),
-    label('election_type', e.type),
-    label('election_status', e.status),
-    e.voters == null ? t('common.none') : fmtInt(e.voters),
-    e.turnout == null ? t('common.none') : fmtPct(e.turnout, 2),
-  ]);
-  const tbl = table({
-    caption: t('results.elections_caption'),
-    stack: true,
-    columns: [
-      { label: t('home.col_date') },
-      { label: t('home.col_name') },
-      { label: t('home.col_type') },
-      { label: t('home.col_status') },
-      { label: t('home.col_voters'), num: true },
-      { label: t('home.col_turnout'), num: true },
-    ],
-    rows,
-  });
+      ? el('strong', { class: 'election-name', 'aria-current': 'page', text: name })
+      : navLink({ election: e.id }, name, { class: 'election-name' }));
   [...tbl.tBodies[0].rows].forEach((tr, i) => {
     tr.dataset.election = String(elections[i].id);
     if (route && elections[i].id === route.election) tr.classList.add('is-current');
