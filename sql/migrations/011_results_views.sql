@@ -1,8 +1,9 @@
 -- The public shapes of the results (JSON and CSV), defined once, read from
 -- the sums that asu_accept() keeps (010_results.sql): nothing here adds up
--- stations per request (the country is the sum of its ten regional rows).  Percentages are of the ballots found in the boxes
--- (the participants, the base of the thresholds); turnout is ballots issued
--- over voters on the list of the stations that have reported.
+-- stations per request (the country is the sum of its ten regional rows).
+-- Percentages are of the ballots found in the boxes (the participants, the
+-- base of the thresholds); turnout is ballots issued over voters on the list
+-- of the stations that have reported.
 
 CREATE FUNCTION results_pct(part numeric, whole numeric) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$ SELECT round(part * 100.0 / nullif(whole, 0), 2) $$;
