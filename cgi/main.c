@@ -9,6 +9,9 @@
  *   _REDIRECT_URI, _KEY (ESIA's RSA public key, PEM), _TIMEOUT_MS
  *   SHAILOO_TUNDUK_URL (our X-Road security server), _CLIENT, _CERT, _KEY, _CACERT,
  *   _CONNECT_TIMEOUT_MS, _TIMEOUT_MS, _RETRIES, _POPULATION (the service id)
+ *   SHAILOO_PUBLISH_DIR    where the publisher writes the files nginx serves
+ *                          (unset: nothing is published, the workers answer all)
+ *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (5000)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "api/api.h"
 #include "core/log.h"
+#include "core/publish.h"
 #include "core/server.h"
 #include "core/session.h"
 #include "ext/esia.h"
@@ -85,14 +89,29 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char dflt[24];
     snprintf(dflt, sizeof(dflt), "%ld", cores > 0 ? cores * 2 : 2);
+    const char *conninfo = env("SHAILOO_DB", "dbname=shailoo");
+    const char *publish_dir = getenv("SHAILOO_PUBLISH_DIR");
+    int publishers = 0;
+    if (publish_dir != NULL && *publish_dir != '\0') {
+        if (publish_prepare(publish_dir) < 0) {
+            log_error(NULL, "cannot prepare %s for the published files: nothing is published",
+                      publish_dir);
+        } else {
+            published_configure(publish_dir, conninfo, tables, sizeof(tables) / sizeof(tables[0]),
+                                worker_init);
+            publishers = published_lanes();
+        }
+    }
     struct server_config cfg = {
         .socket_path = env("SHAILOO_SOCKET", "var/run/shailoo.sock"),
         .socket_mode = (int)strtol(env("SHAILOO_SOCKET_MODE", "0660"), NULL, 8),
         .workers = atoi(env("SHAILOO_WORKERS", dflt)),
-        .conninfo = env("SHAILOO_DB", "dbname=shailoo"),
+        .conninfo = conninfo,
         .routes = tables,
         .nroutes = sizeof(tables) / sizeof(tables[0]),
         .worker_init = worker_init,
+        .publishers = publishers,
+        .publisher = published_run,
     };
     return server_run(&cfg);
 }

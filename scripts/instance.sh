@@ -6,8 +6,10 @@
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
 # RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
-# MICROCACHE=off, RESULTS_MICROCACHE=on (nginx keeps results a second: faster,
-# but up to 2 s old), RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
+# MICROCACHE=off, RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
+# PUBLISH=off (no publisher: the application answers every results and
+# statistics request), PUBLISH_EXPORT_MS (the least time between two
+# writings of an export, 5000),
 # SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
 # TEST_HOOKS=1 (the stand-ins accept the tests' fault injection).
@@ -50,8 +52,8 @@ ensure_user() {
             chmod o+x "$d"
         fi
     done
-    mkdir -p "$RUN" "$LOG" "$VAR/nginx/tmp" "$VAR/nginx/cache"
-    chown -R "$USER_NAME:" "$RUN" "$LOG" "$VAR/nginx"
+    mkdir -p "$RUN" "$LOG" "$VAR/nginx/tmp" "$VAR/nginx/cache" "$VAR/published"
+    chown -R "$USER_NAME:" "$RUN" "$LOG" "$VAR/nginx" "$VAR/published"
     chmod 750 "$RUN"
 }
 
@@ -276,7 +278,7 @@ start_app() {
     local bin=build/shailoo pid
     [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
     # The settings read from the environment at start; others restart the app.
-    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250}"
+    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-5000}"
     pid=$(app_pid)
     if alive "$pid"; then
         # A rebuilt binary, or other settings, replace the running one.
@@ -299,6 +301,8 @@ start_app() {
     SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
     SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
     SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
+    SHAILOO_PUBLISH_DIR=$([ "${PUBLISH:-on}" = off ] || echo "$VAR/published") \
+    SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-5000} \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
@@ -328,7 +332,6 @@ nginx_conf() {
         -e "s|@USER@|$USER_NAME|g" \
         -e "s|@LOOKUP_RATE@|${LOOKUP_RATE:-10r/s}|g" -e "s|@LOOKUP_BURST@|${LOOKUP_BURST:-20}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
-        -e "s|@RESULTS_NOCACHE@|$([ "${RESULTS_MICROCACHE:-off}" = on ] && echo 0 || echo 1)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
 }
 

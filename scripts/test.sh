@@ -70,7 +70,7 @@ if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' var/test/log/shailoo.
     status=1
 fi
 # Workers the system tests kill end by SIGKILL (9); any other end is a crash.
-if grep -E 'worker [0-9]+ ended \((signal [^9]|exit [1-9])' var/test/log/shailoo.log; then
+if grep -E '(worker|publisher) [0-9]+ ended \((signal [^9]|exit [1-9])' var/test/log/shailoo.log; then
     echo "test: a server worker crashed during the tests (above)"
     san=1
     status=1

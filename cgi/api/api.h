@@ -18,6 +18,16 @@ extern const size_t tizme_nstatements, places_nstatements, elections_nstatements
     auth_nstatements, cabinet_nstatements, biometrics_nstatements, asu_nstatements,
     results_nstatements;
 
+/*
+ * The publisher (api/published.c, core/publish.h): the lanes it runs, its
+ * configuration (register_statements: the workers' statements, whose
+ * handlers it runs), and the main of one lane's process.
+ */
+int published_lanes(void);
+void published_configure(const char *dir, const char *conninfo, const struct route_table *routes,
+                         size_t nroutes, void (*register_statements)(void));
+int published_run(int lane);
+
 /* Who may use a route (struct route's access bits); any one bit the user has suffices. */
 enum {
     ACCESS_VOTER = 1 << 0,       /* any signed-in citizen */

@@ -12,6 +12,12 @@ struct slot {
 };
 
 static struct slot slots[CACHE_SLOTS];
+static int disabled;
+
+void cache_disable(void)
+{
+    disabled = 1;
+}
 
 long long cache_now_ms(void)
 {
@@ -31,7 +37,7 @@ static struct slot *find(const char *key)
 const char *cache_get(const char *key, long max_age_ms, size_t *len)
 {
     struct slot *s = find(key);
-    if (max_age_ms <= 0 || s == NULL || cache_now_ms() - s->at > max_age_ms)
+    if (disabled || max_age_ms <= 0 || s == NULL || cache_now_ms() - s->at > max_age_ms)
         return NULL;
     *len = s->len;
     return s->body;
@@ -39,7 +45,7 @@ const char *cache_get(const char *key, long max_age_ms, size_t *len)
 
 void cache_put(const char *key, const char *body, size_t len)
 {
-    if (strlen(key) >= CACHE_MAX_KEY)
+    if (disabled || strlen(key) >= CACHE_MAX_KEY)
         return;
     struct slot *s = find(key);
     if (s == NULL) {

@@ -20,6 +20,9 @@ const char *cache_get(const char *key, long max_age_ms, size_t *len);
 /* Stores a copy of body under key (replacing what was there); silently does nothing without memory. */
 void cache_put(const char *key, const char *body, size_t len);
 
+/* From now on nothing is kept and nothing found (the publisher reads everything fresh). */
+void cache_disable(void);
+
 /* Milliseconds of a monotonic clock. */
 long long cache_now_ms(void);
 

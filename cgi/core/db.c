@@ -17,6 +17,7 @@ static char *conninfo_saved;
 static bool in_transaction;
 static char last_state[6];
 static char last_error[512];
+static unsigned long generation;
 
 void db_register(const struct db_statement *stmts, size_t n)
 {
@@ -75,7 +76,10 @@ enum db_status db_connect(const char *conninfo)
         remember(NULL);
         return DB_UNAVAILABLE;
     }
-    return prepare_all();
+    enum db_status st = prepare_all();
+    if (st == DB_OK)
+        generation++;
+    return st;
 }
 
 void db_disconnect(void)
@@ -177,4 +181,47 @@ const char *db_value(PGresult *res)
     if (res == NULL || PQntuples(res) != 1 || PQnfields(res) < 1 || PQgetisnull(res, 0, 0))
         return NULL;
     return PQgetvalue(res, 0, 0);
+}
+
+unsigned long db_generation(void)
+{
+    return generation;
+}
+
+enum db_status db_listen(const char *channel)
+{
+    enum db_status st = ensure_connected();
+    if (st != DB_OK)
+        return st;
+    char *id = PQescapeIdentifier(conn, channel, strlen(channel));
+    if (id == NULL)
+        return DB_FAILED;
+    char sql[256];
+    snprintf(sql, sizeof(sql), "LISTEN %s", id);
+    PQfreemem(id);
+    return simple(sql);
+}
+
+int db_socket(void)
+{
+    return conn != NULL && PQstatus(conn) == CONNECTION_OK ? PQsocket(conn) : -1;
+}
+
+int db_notifications(void (*fn)(const char *payload, void *ctx), void *ctx)
+{
+    if (conn == NULL || PQconsumeInput(conn) == 0 || PQstatus(conn) != CONNECTION_OK)
+        return -1;
+    int n = 0;
+    PGnotify *note;
+    while ((note = PQnotifies(conn)) != NULL) {
+        fn(note->extra, ctx);
+        PQfreemem(note);
+        n++;
+    }
+    return n;
+}
+
+int db_backend_pid(void)
+{
+    return conn != NULL ? PQbackendPID(conn) : 0;
 }

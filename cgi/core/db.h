@@ -43,6 +43,22 @@ void db_rollback(void);
 const char *db_sqlstate(void);
 const char *db_error(void);
 
+/*
+ * Notifications (the publisher): LISTEN on channel, then wait on
+ * db_socket() and collect them with db_notifications().  A reconnect (see
+ * db_generation) loses the LISTEN and whatever was sent meanwhile: listen
+ * again and assume everything changed.
+ */
+enum db_status db_listen(const char *channel);
+/* The connection's socket, or -1 without one. */
+int db_socket(void);
+/* Calls fn for each notification received so far; the count, or -1 if the connection broke. */
+int db_notifications(void (*fn)(const char *payload, void *ctx), void *ctx);
+/* The server process of the connection (0 without one). */
+int db_backend_pid(void);
+/* Counts successful connections: it changes when a reconnect happened. */
+unsigned long db_generation(void);
+
 /* The single text value of a one-row, one-column result, or NULL if none/NULL. */
 const char *db_value(PGresult *res);
 

@@ -61,3 +61,14 @@ void log_error(const char *request_id, const char *fmt, ...)
     fprintf(stderr, "%s %s pid=%d ERROR %s\n", ts, request_id != NULL ? request_id : "-",
             (int)getpid(), msg);
 }
+
+void log_info(const char *fmt, ...)
+{
+    char ts[40], msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    stamp(ts, sizeof(ts));
+    fprintf(stderr, "%s - pid=%d %s\n", ts, (int)getpid(), msg);
+}

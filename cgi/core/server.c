@@ -176,11 +176,16 @@ static void master_signal(int sig)
         stopping = 1;
 }
 
-static pid_t spawn(const struct server_config *cfg, int fd)
+/* Slots 0..workers-1 are workers, the rest publishers. */
+static pid_t spawn(const struct server_config *cfg, int fd, int slot, int workers)
 {
     pid_t pid = fork();
-    if (pid == 0)
+    if (pid == 0 && slot < workers)
         worker_run(cfg, fd);
+    if (pid == 0) {
+        close(fd);
+        _exit(cfg->publisher(slot - workers));
+    }
     if (pid < 0)
         log_error(NULL, "fork: %s", strerror(errno));
     return pid;
@@ -190,7 +195,10 @@ int server_run(const struct server_config *cfg)
 {
     pid_t pids[MAX_WORKERS] = {0};
     time_t started[MAX_WORKERS] = {0};
-    int n = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS ? MAX_WORKERS : cfg->workers;
+    int w = cfg->workers < 1 ? 1 : cfg->workers > MAX_WORKERS - 8 ? MAX_WORKERS - 8 : cfg->workers;
+    int n = w + (cfg->publisher != NULL && cfg->publishers > 0 ? cfg->publishers : 0);
+    if (n > MAX_WORKERS)
+        n = MAX_WORKERS;
 
     if (FCGX_Init() != 0) {
         log_error(NULL, "FCGX_Init failed");
@@ -222,10 +230,10 @@ int server_run(const struct server_config *cfg)
     sigprocmask(SIG_BLOCK, &block, &orig);
 
     for (int i = 0; i < n; i++) {
-        pids[i] = spawn(cfg, fd);
+        pids[i] = spawn(cfg, fd, i, w);
         started[i] = time(NULL);
     }
-    fprintf(stderr, "shailoo: %d workers on %s\n", n, cfg->socket_path);
+    fprintf(stderr, "shailoo: %d workers and %d publishers on %s\n", w, n - w, cfg->socket_path);
 
     while (!stopping) {
         sigsuspend(&orig);
@@ -241,13 +249,14 @@ int server_run(const struct server_config *cfg)
                 pids[i] = 0;
                 if (stopping)
                     break;
-                log_error(NULL, "worker %d ended (%s %d); starting another", (int)pid,
+                log_error(NULL, "%s %d ended (%s %d); starting another",
+                          i < w ? "worker" : "publisher", (int)pid,
                           WIFSIGNALED(status) ? "signal" : "exit",
                           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
                 /* A worker that dies at once again and again must not spin the CPU. */
                 if (time(NULL) - started[i] < 1)
                     sleep(1);
-                pids[i] = spawn(cfg, fd);
+                pids[i] = spawn(cfg, fd, i, w);
                 started[i] = time(NULL);
             }
         }

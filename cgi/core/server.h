@@ -6,7 +6,8 @@
 /*
  * The process model of kfcgi and nginx: a master opens the FastCGI socket,
  * forks the workers, restarts one that dies and, on SIGTERM or SIGINT,
- * lets each finish the request in hand.  Workers share nothing.
+ * lets each finish the request in hand.  Workers share nothing.  The
+ * publishers are children of the master too, restarted like the workers.
  */
 struct server_config {
     const char *socket_path;     /* unix socket nginx connects to */
@@ -16,6 +17,8 @@ struct server_config {
     const struct route_table *routes;
     size_t nroutes;
     void (*worker_init)(void);   /* registers statements etc., after fork */
+    int publishers;              /* processes beside the workers (core/publish.h) */
+    int (*publisher)(int lane);  /* the main of publisher lane 0..publishers-1 */
 };
 
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */

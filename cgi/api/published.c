@@ -1,0 +1,224 @@
+/*
+ * What the parts publish as files (core/publish.h): the results of every
+ * election with contests, and Tizme's statistics.  PostgreSQL tells what
+ * changed on the channel "shailoo_publish" (triggers of
+ * 017_publish.sql), one payload per change:
+ *   "s E N"   a report of station N in election E was accepted
+ *   "e E"     something of election E as a whole (a drawing of lots, its status)
+ *   "E E"     everything of election E (its night was reset)
+ *   "stats"   the voter list's statistics
+ *   "*"       everything
+ * and this file says which URLs each one changes, how soon and how often
+ * they are written.  Three lanes (processes): the stations' results (a
+ * final count first, ahead of the day's turnouts), the areas' and the
+ * election's aggregates (each written a few times a second at most), and
+ * the country-wide exports (a second or more each, every few seconds).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/publish.h"
+#include "api.h"
+
+enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
+
+/*
+ * The shortest time between two writings of a file, in ms: a station's
+ * results at once, the aggregates that every report changes about once a
+ * second (a region's, with all its stations, and the seats every two), the
+ * exports every few seconds (SHAILOO_PUBLISH_EXPORT_MS).  A station's
+ * opening and turnouts are written every few seconds at most; its final
+ * count at once, ahead of every station queued for an opening or turnout.
+ */
+#define STATION_MS 0
+#define TURNOUT_MS 3000
+#define FINAL_AHEAD_MS 3600000
+#define DISTRICT_MS 1000
+#define REGION_MS 2000
+#define ELECTION_MS 1000
+#define SEATS_MS 2000
+#define STATS_MS 1000
+#define EXPORT_MS_DEFAULT 10000
+#define PUBLISH_NICE 10
+#define REGIONS 10                    /* 1..9, and 10 for the stations abroad */
+#define DISTRICTS 36
+
+#define STATION_MIN 1001
+#define STATION_MAX 10999
+
+const struct db_statement published_statements[] = {
+    {"published_elections",
+     "SELECT e.id FROM elections e WHERE EXISTS (SELECT 1 FROM contests k WHERE k.election_id = e.id)"
+     " ORDER BY e.id"},
+    {"published_stations",
+     "SELECT number, coalesce(region_id, 10), coalesce(district_number, 0) FROM stations"},
+};
+const size_t published_nstatements = NELEM(published_statements);
+
+/* A station's region (1..10) and district (0: none), by number. */
+static struct {
+    unsigned char region, district;
+} places[STATION_MAX - STATION_MIN + 1];
+
+static long export_ms(void)
+{
+    static long ms = -1;
+    if (ms < 0) {
+        const char *v = getenv("SHAILOO_PUBLISH_EXPORT_MS");
+        ms = v != NULL && *v != '\0' ? atol(v) : EXPORT_MS_DEFAULT;
+        if (ms < 0 || ms > 3600000)
+            ms = EXPORT_MS_DEFAULT;
+    }
+    return ms;
+}
+
+/* Queues /api/v1/results/elections/E/what, or .../what/N when n > 0. */
+static void add_ahead(int lane, long lag_ms, long interval_ms, long e, const char *what, long n)
+{
+    char uri[PUBLISH_MAX_URI];
+    if (n > 0)
+        snprintf(uri, sizeof(uri), "/api/v1/results/elections/%ld/%s/%ld", e, what, n);
+    else
+        snprintf(uri, sizeof(uri), "/api/v1/results/elections/%ld/%s", e, what);
+    publish_add(lane, uri, lag_ms, interval_ms);
+}
+
+static void add(int lane, long interval_ms, long e, const char *what, long n)
+{
+    add_ahead(lane, 0, interval_ms, e, what, n);
+}
+
+/* The answers about election e as a whole, and its areas' when areas is true. */
+static void election_changed(long e, bool areas)
+{
+    static const char *const whole[] = {"summary", "regions", "turnout"};
+    static const char *const exports[] = {"export/list.csv", "export/districts.csv",
+                                          "export/stations.json"};
+    for (size_t i = 0; i < NELEM(whole); i++)
+        add(LANE_AREAS, ELECTION_MS, e, whole[i], 0);
+    add(LANE_AREAS, SEATS_MS, e, "seats", 0);
+    add(LANE_AREAS, SEATS_MS, e, "seats/input", 0);
+    for (size_t i = 0; i < NELEM(exports); i++)
+        add(LANE_EXPORTS, export_ms(), e, exports[i], 0);
+    if (!areas)
+        return;
+    for (long r = 1; r <= REGIONS; r++)
+        add(LANE_AREAS, REGION_MS, e, "regions", r);
+    for (long d = 1; d <= DISTRICTS; d++)
+        add(LANE_AREAS, DISTRICT_MS, e, "districts", d);
+}
+
+/* A report of station n in election e; final: it was the count. */
+static void station_changed(long e, long n, bool final)
+{
+    if (n < STATION_MIN || n > STATION_MAX)
+        return;
+    add_ahead(LANE_STATIONS, final ? -FINAL_AHEAD_MS : 0, final ? STATION_MS : TURNOUT_MS, e,
+              "stations", n);
+    unsigned region = places[n - STATION_MIN].region, district = places[n - STATION_MIN].district;
+    if (region == 0) {            /* a station we did not know at start: every area */
+        election_changed(e, true);
+        return;
+    }
+    add(LANE_AREAS, REGION_MS, e, "regions", region);
+    if (district != 0)
+        add(LANE_AREAS, DISTRICT_MS, e, "districts", district);
+    election_changed(e, false);
+}
+
+static void stats_changed(void)
+{
+    static const char *const paths[] = {"/api/v1/tizme/stats", "/api/v1/tizme/stats/dynamics"};
+    char uri[PUBLISH_MAX_URI];
+    for (size_t i = 0; i < NELEM(paths); i++) {
+        publish_add(LANE_AREAS, paths[i], 0, STATS_MS);
+        for (int r = 0; r <= 9; r++) {   /* 0: the voters abroad */
+            snprintf(uri, sizeof(uri), "%s?region=%d", paths[i], r);
+            publish_add(LANE_AREAS, uri, 0, STATS_MS);
+        }
+    }
+}
+
+static void election_everything(long e)
+{
+    election_changed(e, true);
+    for (long n = STATION_MIN; n <= STATION_MAX; n++)
+        if (places[n - STATION_MIN].region != 0)
+            add(LANE_STATIONS, STATION_MS, e, "stations", n);
+}
+
+static void everything(void)
+{
+    PGresult *res = NULL;
+    if (db_exec("published_stations", 0, NULL, &res) == DB_OK) {
+        memset(places, 0, sizeof(places));
+        for (int i = 0; i < PQntuples(res); i++) {
+            long n = atol(PQgetvalue(res, i, 0));
+            if (n >= STATION_MIN && n <= STATION_MAX) {
+                places[n - STATION_MIN].region = (unsigned char)atoi(PQgetvalue(res, i, 1));
+                places[n - STATION_MIN].district = (unsigned char)atoi(PQgetvalue(res, i, 2));
+            }
+        }
+    }
+    PQclear(res);
+    res = NULL;
+    stats_changed();
+    if (db_exec("published_elections", 0, NULL, &res) == DB_OK)
+        for (int i = 0; i < PQntuples(res); i++)
+            election_everything(atol(PQgetvalue(res, i, 0)));
+    PQclear(res);
+}
+
+static void notified(const char *payload)
+{
+    long e = 0, n = 0;
+    char kind[8], report[16];
+    if (strcmp(payload, "stats") == 0)
+        stats_changed();
+    else if (strcmp(payload, "*") == 0)
+        everything();
+    else if (sscanf(payload, "s %ld %ld %15s", &e, &n, report) == 3)
+        station_changed(e, n, strcmp(report, "final") == 0);
+    else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "e") == 0)
+        election_changed(e, true);
+    else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "E") == 0)
+        election_everything(e);
+}
+
+static void (*statements_init)(void);
+
+static void init(void)
+{
+    if (statements_init != NULL)
+        statements_init();
+    db_register(published_statements, published_nstatements);
+}
+
+static struct publish_config config = {
+    .channel = "shailoo_publish",
+    .nice = PUBLISH_NICE,
+    .init = init,
+    .everything = everything,
+    .notified = notified,
+};
+
+int published_lanes(void)
+{
+    return LANES;
+}
+
+void published_configure(const char *dir, const char *conninfo, const struct route_table *routes,
+                         size_t nroutes, void (*register_statements)(void))
+{
+    config.dir = dir;
+    config.conninfo = conninfo;
+    config.routes = routes;
+    config.nroutes = nroutes;
+    statements_init = register_statements;
+}
+
+int published_run(int lane)
+{
+    return publish_run(&config, lane);
+}
