@@ -11,6 +11,8 @@ export VAR=var/test PORT DEMO_SCALE=$SCALE SANITIZE=1 RESET_DB=1 WORKERS=2 TEST_
 # The per-person lookup limit is kept, higher than in production, so the
 # tests can reach it on purpose without tripping over it otherwise.
 export LOOKUP_RATE=${LOOKUP_RATE:-200r/s} LOOKUP_BURST=${LOOKUP_BURST:-100}
+# The exports of a small country are quick to write: the tests need not wait 10 s for one.
+export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
 
 status=0
 unit_out=$(make --no-print-directory unit 2>&1)

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { request, psql, sleep, assertError, assertKeys, assertJsonType, assertStationMatchesDb } from './lib.mjs';
+import { request, psql, assertError, assertKeys, assertJsonType, assertStationMatchesDb } from './lib.mjs';
 import {
   setupElection, dropElection, ballot, allStations, registerDevice, signAs, postReport, openingPayload,
   turnoutPayload, finalPayload, stationContests, areaSumMismatches, turnoutMismatches, verifyLog, logHead, fresh,
@@ -30,6 +30,7 @@ const finals = new Map();     // station -> the contests of its final
 const turnout = new Map();    // station -> { hour: { voters, voted } }
 let entriesDb;                // contest -> [ballot entry rows from the database]
 let head;                     // the log's head after the night
+const lastSeq = new Map();    // station -> the log's seq of its last report
 let log;                      // the verified log entries
 
 // ---------------------------------------------------------------- expectations
@@ -154,18 +155,29 @@ function checkFigures(f, kind, area, { contest, withEntries, what }) {
   });
 }
 
-function checkElection(el, what) {
+/*
+ * The log entry an answer shows as its election's "log": for the whole
+ * election the head; for an area or a station the entry of the latest
+ * report of its stations (017_publish.sql), so that an answer, and its
+ * published file, changes only when a report of its own comes.
+ */
+const areaSeq = (area) => Math.max(0, ...stations.filter((s) => inArea(s, area)).map((s) => lastSeq.get(s.number) ?? 0));
+
+function checkElection(el, what, seq = head.seq) {
   assertKeys(el, ['id', 'date', 'name_ru', 'name_ky', 'type', 'status', 'turnout_hours', 'log'], `${what}: election`);
   assert.equal(el.id, E);
   assert.equal(el.status, 'counting');
   assert.equal(el.type, 'parliamentary');
   assert.deepEqual(el.turnout_hours, [10, 12, 14, 16, 18]);
-  assert.deepEqual(el.log, { seq: head.seq, hash: head.hash }, `${what}: the log's head`);
+  const entry = log.find((x) => x.seq === seq);
+  assert.ok(entry, `${what}: entry ${seq} of the log`);
+  assert.deepEqual(el.log, { seq, hash: entry.hash }, `${what}: the log's entry`);
 }
 
-// A GET of the results API, once it shows the whole night (the workers keep an answer 250 ms).
-async function getNight(path) {
-  const res = await fresh(`${R}${path}`, (r) => r.status === 200 && r.json?.election?.log?.seq === head.seq);
+// A GET of the results API, once it shows the night up to minSeq (published
+// answers are written a moment after the reports; the workers keep one 250 ms).
+async function getNight(path, minSeq = head.seq) {
+  const res = await fresh(`${R}${path}`, (r) => r.status === 200 && r.json?.election?.log?.seq >= minSeq);
   assert.equal(res.status, 200, `${path}: ${res.status} ${res.text.slice(0, 300)}`);
   assertJsonType(res, path);
   return res.json;
@@ -241,6 +253,7 @@ describe('the results API after a night of our own', () => {
         assert.equal(r.status, 201, `${what}, station ${items[i][1].station}: ${r.status} ${r.text.slice(0, 200)}`);
         assert.equal(r.json.report.applied, true, `${what}, station ${items[i][1].station}: applied`);
       });
+      res.forEach((r, i) => lastSeq.set(items[i][1].station, Math.max(lastSeq.get(items[i][1].station) ?? 0, r.json.log.seq)));
       return res.map((r) => r.json.log.seq);
     };
     const before = logHead(E).seq;
@@ -314,10 +327,10 @@ describe('the results API after a night of our own', () => {
     for (const x of r.items) checkFigures(x, 'list', x.area.area, { contest: b.list.id, withEntries: true, what: `regions: ${x.area.area}` });
 
     for (const region of [1, 7, 10]) {
-      const g = await getNight(`/regions/${region}`);
+      const g = await getNight(`/regions/${region}`, areaSeq(region));
       const what = `regions/${region}`;
       assertKeys(g, ['election', 'region', 'turnout', 'districts', 'stations'], what);
-      checkElection(g.election, what);
+      checkElection(g.election, what, areaSeq(region));
       checkFigures(g.region, 'list', region, { contest: b.list.id, withEntries: true, what });
       checkSeries(g.turnout, region, what);
       const ds = [...new Set(stations.filter((s) => !s.abroad && s.region === region).map((s) => s.district))].sort((x, y) => x - y);
@@ -343,10 +356,10 @@ describe('the results API after a night of our own', () => {
 
   test('districts/{n}: the district\'s contest with its candidates, the list contest there, turnout, stations', async () => {
     for (const n of [1, 22, 36]) {
-      const d = await getNight(`/districts/${n}`);
+      const d = await getNight(`/districts/${n}`, areaSeq(100 + n));
       const what = `districts/${n}`;
       assertKeys(d, ['election', 'district', 'contest', 'list', 'turnout', 'stations'], what);
-      checkElection(d.election, what);
+      checkElection(d.election, what, areaSeq(100 + n));
       assert.equal(d.district.number, n);
       checkFigures(d.contest, 'district', 100 + n, { contest: b.districts[n].id, withEntries: true, what: `${what}: contest` });
       checkFigures(d.list, 'list', 100 + n, { contest: b.list.id, withEntries: true, what: `${what}: list` });
@@ -354,7 +367,7 @@ describe('the results API after a night of our own', () => {
       assert.deepEqual(d.stations.map((s) => s.number),
         stations.filter((s) => !s.abroad && s.district === n).map((s) => s.number));
     }
-    const d36 = await getNight('/districts/36');
+    const d36 = await getNight('/districts/36', areaSeq(136));
     assert.equal(d36.contest.leader, null, 'no leader before any final');
     assert.equal(d36.contest.turnout, null, 'no turnout of nobody');
     assert.ok(d36.contest.entries.every((x) => x.votes === 0 && x.percent === null));
@@ -362,11 +375,11 @@ describe('the results API after a night of our own', () => {
 
   test('stations/{n}: every protocol line, turnout by hour, its signed reports, its device', async () => {
     for (const number of [1001, 1010, 10001, 10003, 9007]) {
-      const s = await getNight(`/stations/${number}`);
+      const s = await getNight(`/stations/${number}`, lastSeq.get(number));
       const what = `stations/${number}`;
       const st = stations.find((x) => x.number === number);
       assertKeys(s, ['election', 'station', 'contests', 'turnout', 'reports', 'devices'], what);
-      checkElection(s.election, what);
+      checkElection(s.election, what, lastSeq.get(number));
       assertStationMatchesDb(s.station, `${what}: station`);
       const f = finals.get(number);
       assert.deepEqual(s.contests.map((c) => c.kind), st.abroad ? ['list'] : ['list', 'district'], `${what}: its contests`);
@@ -495,8 +508,11 @@ describe('the results API after a night of our own', () => {
   });
 
   test('export: list.csv and districts.csv, a header and one row per station; stations.json', async () => {
-    await sleep(300);
-    const res = await request(`${R}/export/list.csv`);
+    // The exports are published every few seconds at most (PUBLISH_EXPORT_MS): wait for the night's.
+    const reportedRows = (text) => parseCsv(text).slice(1).filter((r) => r[4] === '1').length;
+    const homeFinals = [...finals.keys()].filter((n) => !stations.find((x) => x.number === n).abroad).length;
+    const res = await fresh(`${R}/export/list.csv`, (r) => r.status === 200 && reportedRows(r.text) === finals.size,
+      { timeoutMs: 20000 });
     assert.equal(res.status, 200, res.text.slice(0, 200));
     assert.match(res.headers['content-type'], /^text\/csv; charset=utf-8$/);
     const rows = parseCsv(res.text);
@@ -514,7 +530,8 @@ describe('the results API after a night of our own', () => {
       else assert.ok(r.slice(5).every((x) => x === ''), `${what}: no figures`);
     }
 
-    const dres = await request(`${R}/export/districts.csv`);
+    const dres = await fresh(`${R}/export/districts.csv`, (r) => r.status === 200 && reportedRows(r.text) === homeFinals,
+      { timeoutMs: 20000 });
     assert.equal(dres.status, 200);
     const drows = parseCsv(dres.text);
     const widest = Math.max(...Object.values(b.districts).map((d) => d.entries));
@@ -557,8 +574,7 @@ describe('the results API after a night of our own', () => {
   });
 
   test('seats: the input built from the sums, and the allocation the seat tool makes of it', async () => {
-    await sleep(300);
-    const ires = await request(`${R}/seats/input`);
+    const ires = await fresh(`${R}/seats/input`, (r) => r.status === 200 && r.json?.stations?.reported === finals.size);
     assert.equal(ires.status, 200, ires.text.slice(0, 300));
     const input = ires.json;
     assertKeys(input, ['completed', 'stations', 'list', 'districts'], 'seats/input');
