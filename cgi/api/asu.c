@@ -163,11 +163,14 @@ struct bad_payload {
 __attribute__((format(printf, 3, 4)))
 static int refuse(struct bad_payload *b, const char *field, const char *fmt, ...)
 {
-    snprintf(b->field, sizeof(b->field), "%s", field);
+    /* A member's name is the sender's text: never cut in the middle of a character. */
+    snprintf(b->field, sizeof(b->field), "%.*s", (int)http_utf8_prefix(field, sizeof(b->field) - 1),
+             field);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(b->message, sizeof(b->message), fmt, ap);
     va_end(ap);
+    http_utf8_trim(b->message);
     return -1;
 }
 
@@ -219,7 +222,8 @@ static int parse_contest(struct json_object *o, size_t i, struct protocol_contes
         return refuse(b, "contests", "contests[%zu] must be an object", i);
     const char *unknown = json_unknown_member(o, contest_members);
     if (unknown != NULL)
-        return refuse(b, "contests", "contests[%zu] has an unknown member \"%.40s\"", i, unknown);
+        return refuse(b, "contests", "contests[%zu] has an unknown member \"%.*s\"", i,
+                      (int)http_utf8_prefix(unknown, 40), unknown);
     struct json_object *v;
     const char *kind = json_object_object_get_ex(o, "kind", &v) &&
                                json_object_is_type(v, json_type_string)
@@ -288,8 +292,8 @@ static int parse_report(struct json_object *o, struct protocol_report *r, struct
     r->kind = (enum protocol_kind)kind;
     const char *unknown = json_unknown_member(o, report_members[kind]);
     if (unknown != NULL)
-        return refuse(b, unknown, "a %s report has no member \"%.40s\"", protocol_kind_name(r->kind),
-                      unknown);
+        return refuse(b, unknown, "a %s report has no member \"%.*s\"", protocol_kind_name(r->kind),
+                      (int)http_utf8_prefix(unknown, 40), unknown);
     const char *dev = api_json_digits(o, "device_id", 20);
     if (dev == NULL)
         return refuse(b, "device_id", "device_id must be the device's 20 digits");

@@ -53,6 +53,8 @@ const struct db_statement results_statements[] = {
     {"results_seats_input",
      "SELECT results_seats_input_with_lots($1::integer)::text FROM elections WHERE id = $1::integer"},
     {"results_lots", "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
+    /* A drawing is checked against the tie and recorded with the election locked (lot_post). */
+    {"results_lot_lock", "SELECT status FROM elections WHERE id = $1::integer FOR UPDATE"},
     {"results_lot_new",
      "SELECT results_record_lot($1::integer, $2::smallint, $3::integer[], $4, $5)::text"},
     {"results_events",
@@ -295,8 +297,152 @@ static void lots_get(struct http_request *req) { election_answer(req, "results_l
 #define LOT_MAX 64
 
 /*
+ * One contest's allocation as /seats computes it (seats_answer): the list
+ * (district 0) or a district's contest of the seat input in (borrowed; a
+ * district's "stations" member is taken out, as seats_answer does).  A new
+ * object the caller puts, or NULL when the election has no such contest.
+ */
+static struct json_object *contest_allocation(struct json_object *in, long long district)
+{
+    struct json_object *v, *stations = NULL, *districts;
+    if (district == 0) {
+        if (!json_object_object_get_ex(in, "list", &v) || !json_object_is_type(v, json_type_object))
+            return NULL;
+        return allocate(v, json_object_object_get_ex(in, "stations", &stations) ? stations : NULL);
+    }
+    if (!json_object_object_get_ex(in, "districts", &districts) ||
+        !json_object_is_type(districts, json_type_array))
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(districts); i++) {
+        struct json_object *d = json_object_array_get_idx(districts, i);
+        if (!json_object_object_get_ex(d, "district", &v) || json_object_get_int64(v) != district)
+            continue;
+        if (json_object_object_get_ex(d, "stations", &stations))
+            json_object_get(stations);
+        json_object_object_del(d, "stations");
+        struct json_object *r = allocate(d, stations);
+        json_object_put(stations);
+        return r;
+    }
+    return NULL;
+}
+
+/*
+ * Whether drawn (n ids) is the tie the allocation r waits on: the same ids,
+ * each once, in any order.  0 if so; else a 422 answered and -1.
+ */
+static int check_tie(struct http_request *req, struct json_object *r, const int64_t *drawn, size_t n)
+{
+    struct json_object *v, *lot, *tied;
+    const char *outcome = json_object_object_get_ex(r, "outcome", &v) &&
+                                  json_object_is_type(v, json_type_string)
+                              ? json_object_get_string(v) : "invalid";
+    if (strcmp(outcome, "lot_required") != 0 || !json_object_object_get_ex(r, "lot_required", &lot) ||
+        !json_object_object_get_ex(lot, "tied", &tied) || !json_object_is_type(tied, json_type_array)) {
+        char msg[160];
+        snprintf(msg, sizeof(msg), "this contest has no tie waiting for a drawing of lots (outcome: %s)",
+                 outcome);
+        http_error(req, 422, "no_lot_required", msg, NULL);
+        return -1;
+    }
+    size_t ntied = json_object_array_length(tied);
+    bool same = ntied == n;
+    for (size_t i = 0; same && i < n; i++) {
+        size_t k = 0;
+        while (k < ntied && json_object_get_int64(json_object_array_get_idx(tied, k)) != drawn[i])
+            k++;
+        same = k < ntied;
+        for (size_t j = 0; same && j < i; j++)
+            same = drawn[j] != drawn[i];
+    }
+    if (same)
+        return 0;
+    char msg[1024];
+    size_t len = (size_t)snprintf(msg, sizeof(msg),
+                                  "drawn_order must name each tied party or candidate once, in the order drawn: ");
+    for (size_t k = 0; k < ntied && len < sizeof(msg) - 24; k++)
+        len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%lld", k > 0 ? ", " : "",
+                                (long long)json_object_get_int64(json_object_array_get_idx(tied, k)));
+    http_error(req, 422, "lot_mismatch", msg, "drawn_order");
+    return -1;
+}
+
+/*
+ * Records a drawing after checking it against the tie, in one transaction
+ * that holds the election's row: a report (its asu_reports row references
+ * the election) or another drawing waits until this one is in, so the tie
+ * checked is the tie recorded against.  0, or -1 having answered.
+ */
+static int record_lot(struct http_request *req, const char *id, long long district,
+                      const int64_t *drawn, size_t n, const char *const *params)
+{
+    PGresult *res = NULL;
+    struct json_object *in = NULL, *r = NULL;
+    char err[160];
+    int rc = -1;
+    enum db_status st;
+    if ((st = db_begin()) != DB_OK || (st = db_exec("results_lot_lock", 1, (const char *const[]){id}, &res)) != DB_OK)
+        goto failed;
+    if (PQntuples(res) != 1) {
+        http_error(req, 404, "election_not_found", no_election, NULL);
+        goto out;
+    }
+    const char *status = PQgetvalue(res, 0, 0);
+    if (strcmp(status, "completed") == 0 || strcmp(status, "annulled") == 0) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "the election is %s: its results take no more drawings of lots", status);
+        http_error(req, 422, "election_closed", msg, NULL);
+        goto out;
+    }
+    PQclear(res);
+    res = NULL;
+    if ((st = db_exec("results_seats_input", 1, (const char *const[]){id}, &res)) != DB_OK)
+        goto failed;
+    const char *text = db_value(res);
+    if (text == NULL || (in = json_parse_strict(text, strlen(text), err, sizeof(err))) == NULL) {
+        log_error(req->request_id, "lot: seats input: %s", text == NULL ? "none" : err);
+        http_error(req, 500, "internal", "internal error; it has been logged", NULL);
+        goto out;
+    }
+    if ((r = contest_allocation(in, district)) == NULL) {
+        http_error(req, 404, "contest_not_found", "the election has no such contest", "district");
+        goto out;
+    }
+    if (check_tie(req, r, drawn, n) < 0)
+        goto out;
+    PQclear(res);
+    res = NULL;
+    if ((st = db_exec("results_lot_new", 5, params, &res)) != DB_OK)
+        goto failed;
+    const char *json = db_value(res);
+    if (json == NULL) {
+        http_error(req, 422, "lot_mismatch",
+                   "the ids are not all different entries of that contest of this election",
+                   "drawn_order");
+        goto out;
+    }
+    if ((st = db_commit()) != DB_OK)
+        goto failed;
+    http_json(req, 201, json, strlen(json), CACHE_NONE);
+    rc = 0;
+    goto out;
+failed:
+    api_db_failure(req, st);
+out:
+    if (rc != 0)
+        db_rollback();
+    json_object_put(r);
+    json_object_put(in);
+    PQclear(res);
+    return rc;
+}
+
+/*
  * A CEC administrator records a drawing: {"district": n or null, "drawn_order":
  * [ids of the tied parties or candidates, first drawn first], "note": "..."}.
+ * Only while the contest's allocation waits on exactly that tie (its
+ * "lot_required"), and never once the election is completed or annulled: a
+ * drawing made in advance would otherwise settle a later tie silently.
  */
 static void lot_post(struct http_request *req)
 {
@@ -308,9 +454,9 @@ static void lot_post(struct http_request *req)
     if (o == NULL)
         return;
     const struct user *u = req->user;
-    PGresult *res = NULL;
     char district[8] = "", *ids = NULL;
-    long long x;
+    int64_t drawn[LOT_MAX];
+    long long x = 0;
     if (json_object_object_get_ex(o, "district", &v) && !json_object_is_type(v, json_type_null)) {
         if (!api_json_int(o, "district", 1, 36, &x)) {
             http_error(req, 400, "invalid_field", "district is 1..36, or null for the party lists",
@@ -337,6 +483,7 @@ static void lot_post(struct http_request *req)
                        "drawn_order");
             goto out;
         }
+        drawn[i] = idv;
         len += (size_t)snprintf(ids + len, 13, "%s%lld", i > 0 ? "," : "", (long long)idv);
     }
     ids[len++] = '}';
@@ -349,20 +496,8 @@ static void lot_post(struct http_request *req)
         goto out;
     }
     const char *params[] = {id, district[0] != '\0' ? district : NULL, ids, note, u->pin};
-    enum db_status st = db_exec("results_lot_new", 5, params, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        goto out;
-    }
-    const char *json = db_value(res);
-    if (json == NULL)
-        http_error(req, 422, "lot_mismatch",
-                   "the ids are not all different entries of that contest of this election",
-                   "drawn_order");
-    else
-        http_json(req, 201, json, strlen(json), CACHE_NONE);
+    record_lot(req, id, x, drawn, n, params);
 out:
-    PQclear(res);
     json_object_put(o);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/http.h"
 #include "../core/json.h"
 #include "../rules/seats.h"
 
@@ -36,10 +37,13 @@ int seats_json_refuse(struct bad *b, const char *code, const char *field, const 
 {
     va_list ap;
     b->code = code;
+    /* Member names are the input's text: a long one is cut at a whole character. */
     snprintf(b->field, sizeof b->field, "%s", field);
+    http_utf8_trim(b->field);
     va_start(ap, fmt);
     vsnprintf(b->message, sizeof b->message, fmt, ap);
     va_end(ap);
+    http_utf8_trim(b->message);
     return -1;
 }
 

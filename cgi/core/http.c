@@ -83,6 +83,27 @@ bool http_utf8_valid(const char *str, size_t len)
     return true;
 }
 
+size_t http_utf8_prefix(const char *s, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strnlen(s, max);
+    /* The last character's first byte: at most three continuation bytes back. */
+    size_t lead = n;
+    while (lead > 0 && n - lead < 4 && (u[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0 || n - lead >= 4)
+        return lead == 0 ? 0 : n;   /* only continuation bytes: nothing whole to keep */
+    unsigned c = u[lead - 1];
+    size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return n - (lead - 1) >= want ? n : lead - 1;
+}
+
+char *http_utf8_trim(char *s)
+{
+    s[http_utf8_prefix(s, strlen(s))] = '\0';
+    return s;
+}
+
 size_t http_utf8_length(const char *s)
 {
     size_t n = 0;
@@ -182,7 +203,8 @@ int http_fields_parse(struct http_request *req, const struct field *spec, size_t
                 break;
         if (i == n) {
             char msg[160];
-            snprintf(msg, sizeof(msg), "unknown query parameter \"%.64s\"", p->name);
+            snprintf(msg, sizeof(msg), "unknown query parameter \"%.*s\"",
+                     (int)http_utf8_prefix(p->name, 64), p->name);
             http_error(req, 400, "unknown_parameter", msg, p->name);
             return -1;
         }
@@ -378,6 +400,7 @@ static void html_escape(const char *s, char *out, size_t size)
         }
     }
     out[o] = '\0';
+    http_utf8_trim(out);   /* a long text stops at a whole character */
 }
 
 void http_html_error(struct http_request *req, int status, const char *title, const char *text)

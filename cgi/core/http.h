@@ -77,6 +77,15 @@ struct field_value {
 int http_url_decode(char *s, bool plus_space);
 /* Strict UTF-8 (no overlongs, surrogates or code points over U+10FFFF). */
 bool http_utf8_valid(const char *s, size_t len);
+/*
+ * The byte length of the longest prefix of s, at most max bytes, that does
+ * not end inside a character: what "%.*s" may print of user text without
+ * cutting a UTF-8 sequence in half (and what a buffer snprintf truncated
+ * may keep).  s is NUL-terminated UTF-8, valid but perhaps cut short.
+ */
+size_t http_utf8_prefix(const char *s, size_t max);
+/* Cuts s (NUL-terminated, in place) after its last whole character; returns s. */
+char *http_utf8_trim(char *s);
 /* Number of code points of valid UTF-8. */
 size_t http_utf8_length(const char *s);
 /* Splits and decodes a query string into req->query.  0, or -1 with *err set. */

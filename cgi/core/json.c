@@ -7,23 +7,47 @@
 #include "http.h"
 #include "pool.h"
 
-/* json-c 0.16 takes 'single-quoted' strings even in strict mode: refuse them here. */
-static bool has_single_quote(const char *buf, size_t len)
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/*
+ * What json-c 0.16 takes even with JSON_TOKENER_STRICT but RFC 8259 does
+ * not: 'single-quoted' strings, the bare words NaN, Infinity and -Infinity,
+ * raw control characters (U+0000..U+001F) inside strings, and "1." (a
+ * fraction without digits).  NULL if none is there, else why (static text).
+ * The rest of the grammar is json-c's to check.
+ */
+static const char *beyond_rfc8259(const char *buf, size_t len)
 {
     bool in_string = false;
     for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
         if (in_string) {
-            if (buf[i] == '\\')
-                i++;
-            else if (buf[i] == '"')
+            if ((unsigned char)c < 0x20)
+                return "a control character inside a string (escape it)";
+            if (c == '\\' && ++i < len && (unsigned char)buf[i] < 0x20)
+                return "a control character inside a string (escape it)";
+            if (c == '"')
                 in_string = false;
-        } else if (buf[i] == '"') {
+        } else if (c == '"') {
             in_string = true;
-        } else if (buf[i] == '\'') {
-            return true;
+        } else if (c == '\'') {
+            return "single quotes";
+        } else if (c == '.') {
+            if (i == 0 || !is_digit(buf[i - 1]) || i + 1 == len || !is_digit(buf[i + 1]))
+                return "a number's fraction needs digits on both sides of the point";
+        } else if (is_letter(c)) {
+            /* Other bare words are json-c's to refuse (with its own message). */
+            size_t n = 1;
+            while (i + n < len && is_letter(buf[i + n]))
+                n++;
+            if ((n >= 3 && memcmp(buf + i, "NaN", 3) == 0) ||
+                (n >= 8 && memcmp(buf + i, "Infinity", 8) == 0))
+                return "NaN and Infinity are not JSON numbers";
+            i += n - 1;
         }
     }
-    return false;
+    return NULL;
 }
 
 struct json_object *json_parse_strict(const char *buf, size_t len, char *err, size_t errsize)
@@ -36,8 +60,9 @@ struct json_object *json_parse_strict(const char *buf, size_t len, char *err, si
         snprintf(err, errsize, "the body is not valid UTF-8");
         return NULL;
     }
-    if (has_single_quote(buf, len)) {
-        snprintf(err, errsize, "the body is not valid JSON: single quotes");
+    const char *why = beyond_rfc8259(buf, len);
+    if (why != NULL) {
+        snprintf(err, errsize, "the body is not valid JSON: %s", why);
         return NULL;
     }
     struct json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);

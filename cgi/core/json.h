@@ -8,8 +8,9 @@
 #define JSON_MAX_DEPTH 16
 
 /*
- * Strict JSON: the whole buffer is one JSON value (trailing garbage and
- * invalid UTF-8 refused), at most JSON_MAX_DEPTH deep.  Returns a new
+ * Strict JSON (RFC 8259): the whole buffer is one JSON value (trailing
+ * garbage, invalid UTF-8, NaN, Infinity and raw control characters in
+ * strings refused), at most JSON_MAX_DEPTH deep.  Returns a new
  * object the caller json_object_put()s, or NULL with a message in err.
  */
 struct json_object *json_parse_strict(const char *buf, size_t len, char *err, size_t errsize);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/http.h"
 #include "../core/json.h"
 #include "../core/keys.h"
 #include "../core/session.h"
@@ -289,7 +290,8 @@ enum esia_result esia_exchange(const char *code, const char *verifier, const cha
         rc = ESIA_REFUSED;
         if (json != NULL && json_object_object_get_ex(json, "error", &e) &&
             json_object_is_type(e, json_type_string))
-            snprintf(why, why_size, "ESIA refused the code: %.64s", json_object_get_string(e));
+            snprintf(why, why_size, "ESIA refused the code: %.*s",
+                     (int)http_utf8_prefix(json_object_get_string(e), 64), json_object_get_string(e));
         else
             snprintf(why, why_size, "ESIA refused the code (%ld)", status);
         goto out;

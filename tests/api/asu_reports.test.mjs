@@ -542,7 +542,14 @@ describe('POST /api/v1/asu/reports', () => {
     for (const [what, text] of [['not JSON', '{kind:opening}'], ['empty', ''], ['trailing text', `${JSON.stringify(open)} x`],
       ['two objects', `${JSON.stringify(open)}${JSON.stringify(open)}`], ['a byte-order mark', `\ufeff${JSON.stringify(open)}`],
       ['single quotes', "{'kind':'opening'}"], ['a bare number (json-c waits for its end)', '5'], ['nested too deep', `${'['.repeat(5000)}${']'.repeat(5000)}`],
-      ['not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]).toString('latin1')]]) {
+      ['not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]).toString('latin1')],
+      // RFC 8259 has no NaN or Infinity, and no raw control characters in strings (json-c takes them).
+      ['NaN', JSON.stringify(open).replace(/"voted":\d+/, '"voted":NaN')],
+      ['Infinity', JSON.stringify(open).replace(/"voters":\d+/, '"voters":Infinity')],
+      ['-Infinity', JSON.stringify(open).replace(/"voted":\d+/, '"voted":-Infinity')],
+      ['a raw tab in a string', JSON.stringify(open).replace('"time":"', '"time":"\t')],
+      ['a raw newline in a member name', JSON.stringify(open).replace('"voted"', '"vo\nted"')],
+      ['a raw U+001F in a string', JSON.stringify(open).replace('"opening"', '"opening\u001f"')]]) {
       const jws = what === 'not UTF-8'
         ? signRaw(d, Buffer.from([0x7b, 0xff, 0x7d]))
         : signAs(d, text);
@@ -624,6 +631,15 @@ describe('POST /api/v1/asu/reports', () => {
       await refused(signAs(d, payload), 400, 'invalid_field', field === '' ? undefined : field, { what, quick: true });
     }
     assert.ok(n > 60);
+    // A long member name of two-byte letters is cut at a whole letter, in the field and the message.
+    for (const [name, field, shown] of [['Ж'.repeat(40), 'Ж'.repeat(31), 'Ж'.repeat(20)],
+      [`a${'Ж'.repeat(40)}`, `a${'Ж'.repeat(31)}`, `a${'Ж'.repeat(19)}`]]) {
+      const e = await refused(signAs(d, { ...open, [name]: 1 }), 400, 'invalid_field', undefined,
+        { what: `an unknown member of ${name.length} letters`, quick: true });
+      assert.equal(e.field, field, 'the field: the name cut at a whole letter');
+      assert.ok(!e.message.includes('\ufffd'), `the message is valid UTF-8: ${e.message}`);
+      assert.ok(e.message.includes(`"${shown}"`), `the message shows the name cut at a whole letter: ${e.message}`);
+    }
     assert.equal(snapshot(A), snap, 'none of them changed anything');
     // After all that, the device's good report.
     await accepted(good, open, { what: 'the good opening' });

@@ -265,6 +265,20 @@ describe('control characters and odd bytes', () => {
     }
   });
 
+  test('a long unknown parameter of two-byte letters: the message cuts it at a whole letter, valid UTF-8 JSON', async () => {
+    // "a" and 40 x "Ж" (2 bytes each): the message keeps at most 64 bytes, which ends inside a letter.
+    const name = `a${'Ж'.repeat(40)}`;
+    for (const path of ['/api/v1/regions', '/api/v1/stations']) {
+      const res = await rawRequest(`${path}?${encodeURIComponent(name)}=1`);
+      assert.equal(res.status, 400);
+      const text = new TextDecoder('utf-8', { fatal: true }).decode(res.body);   // throws on broken UTF-8
+      const e = JSON.parse(text).error;
+      assert.equal(e.code, 'unknown_parameter');
+      assert.equal(e.message, `unknown query parameter "a${'Ж'.repeat(31)}"`);
+      assert.equal(e.field, name, 'the field names it whole');
+    }
+  });
+
   test('a request id sent by the client is not trusted', async () => {
     const res = await request('/api/v1/regions', { headers: { 'X-Request-Id': 'client-chosen-id' } });
     assert.equal(res.status, 200);

@@ -1,11 +1,14 @@
 // Drawings of lots: a tie the seat allocation cannot break waits for the
 // CEC's recorded drawing, never decided silently; the drawing is public.
+// A drawing is taken only while its contest waits on exactly that tie (the
+// seats' "lot_required"), never in advance, twice, or once the election is
+// completed or annulled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { request, psql, assertError } from './lib.mjs';
 import { signIn } from './cabinet_lib.mjs';
-import { setupElection, dropElection, fresh } from './asu_lib.mjs';
+import { setupElection, dropElection, setStatus, fresh } from './asu_lib.mjs';
 
 const CEC = '21111197000066';
 const VOTER = '21505199000011';
@@ -54,6 +57,9 @@ test('a tie for first place in a district waits for the recorded drawing of lots
   assert.equal(res.status, 201, res.text);
 
   const tied = [Number(open[0][1]), Number(open[1][1])];
+  const other = Number(candidates.find((c) => !tied.includes(Number(c[1])))[1]);   // of the contest, not tied
+  const listIds = psql(`SELECT party_id FROM contest_entries WHERE contest_id = ${E}00 ORDER BY ballot_position`).map((r) => Number(r[0]));
+  const d2 = psql(`SELECT candidate_id FROM contest_entries WHERE contest_id = ${E}02 ORDER BY ballot_position LIMIT 2`).map((r) => Number(r[0]));
   // The seats are published a moment after the change (cgi/api/published.c): wait for it.
   const district1 = (j) => j?.districts?.find((d) => d.district === 1);
   const seats = async (pred) => (await fresh(`/api/v1/results/elections/${E}/seats`,
@@ -77,14 +83,57 @@ test('a tie for first place in a district waits for the recorded drawing of lots
     400, 'invalid_field', 'district');
   assertError(await (await signIn(VOTER)).post(`/api/v1/results/elections/${E}/lots`, { district: 1, drawn_order: tied, note: 'x' }),
     403, 'forbidden');
+  // Refused: a drawing for a contest with no tie (the list: one party has every vote), or one
+  // still without results (district 2), that would otherwise settle a later tie silently.
+  let e = assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: null, drawn_order: [listIds[0], listIds[1]], note: 'x' }),
+    422, 'no_lot_required');
+  assert.match(e.message, /allocated/);
+  assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { drawn_order: [listIds[1], listIds[0]], note: 'x' }),
+    422, 'no_lot_required');
+  e = assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: 2, drawn_order: d2, note: 'x' }),
+    422, 'no_lot_required');
+  assert.match(e.message, /awaiting_results/);
+  // Refused: not exactly the tied candidates (one more of the contest, or one of them and another).
+  e = assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: 1, drawn_order: [...tied, other], note: 'x' }),
+    422, 'lot_mismatch', 'drawn_order');
+  assert.ok(e.message.includes(`${tied[0]}, ${tied[1]}`), `the message names the tie: ${e.message}`);
+  assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: 1, drawn_order: [tied[0], other], note: 'x' }),
+    422, 'lot_mismatch', 'drawn_order');
+  // Refused: the election is completed or annulled (the tie is there, the results are closed).
+  for (const status of ['completed', 'annulled']) {
+    setStatus(E, status);
+    try {
+      assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: 1, drawn_order: tied, note: 'x' }),
+        422, 'election_closed');
+    } finally {
+      setStatus(E, 'counting');
+    }
+  }
+  // Refused: a body that is not RFC 8259 JSON (json-c would take NaN, Infinity and raw control characters).
+  const lotsPath = `/api/v1/results/elections/${E}/lots`;
+  for (const body of [`{"district":1,"drawn_order":[${tied[0]},NaN],"note":"x"}`,
+    `{"district":Infinity,"drawn_order":[${tied[0]},${tied[1]}],"note":"x"}`,
+    `{"district":-Infinity,"drawn_order":[${tied[0]},${tied[1]}],"note":"x"}`,
+    `{"district":1,"drawn_order":[${tied[0]},${tied[1]}],"note":"a\tb"}`,
+    `{"district":1,"drawn_order":[${tied[0]},${tied[1]}],"note":"a\nb"}`,
+    `{"district":1,"drawn_order":[${tied[0]},${tied[1]}],"note":"a\u0001b"}`]) {
+    assertError(await cec.post(lotsPath, body), 400, 'invalid_json');
+  }
   assert.equal((await request(`/api/v1/results/elections/${E}/lots`)).json.items.length, 0, 'nothing recorded');
 
-  // The drawing put the second tied candidate first: they win, and the draw is shown.
+  // The drawing put the second tied candidate first: they win, and the draw is shown.  The same
+  // drawing sent twice at once is recorded once: the second finds the tie settled.
   const drawn = [tied[1], tied[0]];
-  const rec = await cec.post(`/api/v1/results/elections/${E}/lots`,
-    { district: 1, drawn_order: drawn, note: 'Протокол ЦИК №1, жеребьёвка 2027-06-02' });
+  const both = await Promise.all([0, 1].map(() => cec.post(`/api/v1/results/elections/${E}/lots`,
+    { district: 1, drawn_order: drawn, note: 'Протокол ЦИК №1, жеребьёвка 2027-06-02' })));
+  both.sort((a, b) => a.status - b.status);
+  const rec = both[0];
   assert.equal(rec.status, 201, rec.text);
   assert.deepEqual(rec.json.lot.drawn_order, drawn);
+  assertError(both[1], 422, 'no_lot_required');
+  // Once settled, another drawing of the same tie is refused.
+  assertError(await cec.post(`/api/v1/results/elections/${E}/lots`, { district: 1, drawn_order: tied, note: 'again' }),
+    422, 'no_lot_required');
 
   // Public answers are cached by nginx for a second.
   await new Promise((r) => setTimeout(r, 1100));

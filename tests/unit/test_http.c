@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "fake_request.h"
 
 static struct pool *pool;
@@ -58,6 +60,59 @@ static void utf8(void **state)
     assert_false(http_utf8_valid("\xd0", 1));                              /* truncated */
     assert_false(http_utf8_valid("\xd0\x41", 2));                          /* bad continuation */
     assert_int_equal(http_utf8_length("\xd0\x91\xd0\xb8x"), 3);
+}
+
+static void utf8_prefix(void **state)
+{
+    (void)state;
+    const char *b = "\xd0\x91\xd0\xb8\xd1\x88";                       /* Биш: 2+2+2 bytes */
+    assert_int_equal(http_utf8_prefix(b, 6), 6);
+    assert_int_equal(http_utf8_prefix(b, 100), 6);
+    assert_int_equal(http_utf8_prefix(b, 5), 4);                       /* not half of ш */
+    assert_int_equal(http_utf8_prefix(b, 4), 4);
+    assert_int_equal(http_utf8_prefix(b, 1), 0);
+    assert_int_equal(http_utf8_prefix(b, 0), 0);
+    assert_int_equal(http_utf8_prefix("abc", 2), 2);
+    assert_int_equal(http_utf8_prefix("", 5), 0);
+    const char *e = "a\xf0\x9f\x98\x80" "b";                              /* a😀b */
+    for (size_t n = 1; n <= 4; n++)
+        assert_int_equal(http_utf8_prefix(e, n), 1);
+    assert_int_equal(http_utf8_prefix(e, 5), 5);
+    assert_int_equal(http_utf8_prefix(e, 6), 6);
+    assert_int_equal(http_utf8_prefix("x\xe2\x82\xac", 3), 1);           /* x€ cut in the € */
+    /* Every prefix it allows of valid text is valid text. */
+    const char *mix = "\xd0\x96" "a\xe2\x82\xac\xf0\x9f\x98\x80\xd2\xae";
+    for (size_t n = 0; n <= strlen(mix) + 1; n++)
+        assert_true(http_utf8_valid(mix, http_utf8_prefix(mix, n)));
+    char cut[] = "ab\xd0\x96\xe2\x82";                                  /* snprintf cut the € */
+    assert_string_equal(http_utf8_trim(cut), "ab\xd0\x96");
+}
+
+/* A parameter name of many-byte characters is cut whole in the message: the body stays JSON. */
+static void unknown_parameter_message(void **state)
+{
+    (void)state;
+    struct http_request req;
+    struct fake f;
+    fake_init(&req, &f, pool, "GET", "/");
+    char name[200] = "", qs[700] = "";
+    for (int i = 0; i < 50; i++) {       /* "aЖЖЖ...": the 64th byte is half a Ж */
+        strcat(name, i == 0 ? "a\xd0\x96" : "\xd0\x96");
+        strcat(qs, i == 0 ? "a%D0%96" : "%D0%96");
+    }
+    strcat(qs, "=1");
+    const char *err = NULL;
+    assert_int_equal(http_parse_query(&req, qs, &err), 0);
+    assert_int_equal(http_fields_parse(&req, NULL, 0, NULL), -1);
+    assert_int_equal(req.status, 400);
+    const char *body = fake_body(&f);
+    assert_true(http_utf8_valid(body, strlen(body)));
+    char want[200];
+    snprintf(want, sizeof(want), "unknown query parameter \\\"%.63s\\\"", name);
+    assert_non_null(strstr(body, want));
+    struct json_object *o = json_tokener_parse(body);
+    assert_non_null(o);
+    json_object_put(o);
 }
 
 static void query_parse(void **state)
@@ -249,6 +304,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(url_decode),   cmocka_unit_test(utf8),
+        cmocka_unit_test(utf8_prefix),  cmocka_unit_test(unknown_parameter_message),
         cmocka_unit_test(query_parse),  cmocka_unit_test(fields),
         cmocka_unit_test(error_format), cmocka_unit_test(etag_and_304),
         cmocka_unit_test(cookies),      cmocka_unit_test(pool_many),

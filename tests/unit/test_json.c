@@ -33,6 +33,41 @@ static void strict(void **state)
     assert_null(json_parse_strict("{\"a\":1}\0x", 9, err, sizeof(err)));   /* NUL inside */
 }
 
+/* RFC 8259: no NaN or Infinity, no raw control characters in strings (json-c 0.16 takes both). */
+static void rfc8259(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "NaN", "Infinity", "-Infinity", "[NaN]", "[1,NaN]", "{\"a\":Infinity}", "{\"a\":-Infinity}",
+        "[ -Infinity ]", "{\"a\":[NaN]}", "[nan]", "[inf]", "[-inf]", "[1.]", "[-]", "[1.e5]",
+        "\"a\tb\"", "{\"a\":\"x\ny\"}", "{\"a\":\"x\ry\"}", "[\"\x01\"]", "[\"\x1f\"]",
+        "{\"k\x02\":1}", "[\"\\\"\x1f\"]",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct json_object *o = parse(bad[i]);
+        if (o != NULL)
+            fail_msg("accepted %s", bad[i]);
+    }
+    char err[128];
+    assert_null(json_parse_strict("Infinity", 8, err, sizeof(err)));
+    assert_non_null(strstr(err, "not valid JSON"));
+    assert_null(json_parse_strict("\"a\x01\"", 4, err, sizeof(err)));
+    assert_non_null(strstr(err, "control character"));
+
+    /* What looks like them inside strings, or escaped, is fine; and whitespace between tokens. */
+    static const char *const good[] = {
+        "[\"NaN\", \"Infinity\", \"-Infinity\"]", "{\"NaN\":\"\\t\\n\\u0001\"}",
+        "[true,false,null]", "\t[ 1.5e3 ,\r\n-0.25E-2, 0 ]\n", "{\"a\":\"\\\"\"}",
+        "\"тест\u0431\"",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+        struct json_object *o = parse(good[i]);
+        if (o == NULL)
+            fail_msg("refused %s", good[i]);
+        json_object_put(o);
+    }
+}
+
 static void unknown_members(void **state)
 {
     (void)state;
@@ -66,6 +101,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(strict),
+        cmocka_unit_test(rfc8259),
         cmocka_unit_test(unknown_members),
         cmocka_unit_test(quote),
     };
