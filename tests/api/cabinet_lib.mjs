@@ -277,4 +277,11 @@ export async function quietCommission(commission, mine = [], timeoutMs = 60000) 
   }
 }
 
-export const randomDevice = () => Array.from({ length: 20 }, () => Math.floor(Math.random() * 10)).join('');
+// The demo's identification devices (sql/demo/biometric_devices.sql): an
+// identification must name a working device of the operator's commission.
+export const DEVICES = {
+  101: ['00010100000000000001', '00010100000000000002'],
+  201: ['00020100000000000001', '00020100000000000002'],
+};
+// A 20-digit id no demo device has (for devices the tests register, or unknown ones).
+export const randomDevice = () => '9' + Array.from({ length: 19 }, () => Math.floor(Math.random() * 10)).join('');

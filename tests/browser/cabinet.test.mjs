@@ -31,7 +31,9 @@ const OPERATOR = '10803198500022'; // Иванова Елена Петровна
 const TEC_ADMIN = '20101195000044'; // Сыдыков Эрмек Токтосунович, TEC admin of commission 101
 const FROM = 1001;
 const TO = 1002;
-const DEVICE = '12345678901234567890';
+// A working device of commission 101 (sql/demo/biometric_devices.sql); UNREGISTERED is none.
+const DEVICE = '00010100000000000001';
+const UNREGISTERED = '12345678901234567890';
 
 let browser;
 
@@ -324,7 +326,8 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
     });
 
     // 2. the operator finds it by PIN, records the identification, sends the register
-    await withPage({ allow: [{ url: /\/api\/v1\/biometrics\/registers$/, status: 422 }] }, async (page) => {
+    await withPage({ allow: [{ url: /\/api\/v1\/biometrics\/registers$/, status: 422 },
+      { url: /\/api\/v1\/biometrics\/identifications$/, status: 422 }] }, async (page) => {
       await page.goto(`${BASE}/operator/`);
       await ready(page);
       await page.locator('#signin').waitFor();
@@ -342,6 +345,13 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
       await card.locator('button[type=submit]').click();
       await card.locator(`#device-${appId}-error`).waitFor();
       assert.match(await card.locator(`#device-${appId}-error`).textContent(), /ровно 20 цифр/);
+      // a device not registered to the commission: refused (422), said under the field
+      await card.locator('input[name="device_id"]').fill(UNREGISTERED);
+      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/biometrics\/identifications$/.test(r.url()));
+      await card.locator('button[type=submit]').click();
+      assert.equal((await refused).status(), 422);
+      await page.waitForFunction((id) => /не зарегистрировано/.test(document.getElementById(`device-${id}-error`).textContent), appId);
+      assert.equal(await card.locator('input[name="device_id"]').getAttribute('aria-invalid'), 'true');
       await card.locator('input[name="device_id"]').fill(DEVICE);
       await quietCommission();
       const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/biometrics\/identifications$/.test(r.url()));
