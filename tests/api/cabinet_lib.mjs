@@ -118,7 +118,8 @@ export const stationOf = (pin) => Number(psqlValue(`SELECT station_number FROM v
 /*
  * Removes everything the tests made for these voters: their applications with
  * events, identifications and moves (the voter put back on the station they
- * had before the first recorded move), and registers left empty by that.
+ * had before the first recorded move), registers left empty by that, their
+ * rate-limit counters and the registry's answers kept for them.
  * Only for our own voters: never call it on demo people.
  */
 export function cleanupVoters(pins) {
@@ -140,8 +141,14 @@ export function cleanupVoters(pins) {
     DELETE FROM applications WHERE id IN (SELECT id FROM gone);
     DELETE FROM registers r WHERE r.id IN (SELECT id FROM regs)
        AND NOT EXISTS (SELECT 1 FROM identifications i WHERE i.register_id = r.id);
+    DELETE FROM person_rate_limits WHERE pin = ANY (string_to_array(:'pins', ','));
+    DELETE FROM registry_answers WHERE pin = ANY (string_to_array(:'pins', ','));
     COMMIT;`, { pins: pins.join(',') });
 }
+
+// Resets the application rate limit (person_rate_limits) of people the tests share, demo people too.
+export const resetRateLimits = (pins) => psql(`DELETE FROM person_rate_limits WHERE pin = ANY (string_to_array(:'pins', ','))`,
+  { pins: pins.join(',') });
 
 // Rows of a voter's applications and their events (nothing half-written after a refusal).
 export function rowCounts(pin) {
@@ -209,6 +216,9 @@ export async function tundukLog(pin) {
   assert.equal(r.status, 200, `Tunduk log hook: ${r.status}`);
   return r.json.filter((e) => e.headers['x-road-userid'] === pin);
 }
+
+// Forgets the registry's answer kept for pin (the next cabinet view asks Tunduk again).
+export const forgetRegistry = (pin) => psql(`DELETE FROM registry_answers WHERE pin = :'pin'`, { pin });
 
 // The row of tunduk_calls with this X-Road-Id (null if none).
 export function tundukCall(xroadId) {
