@@ -263,6 +263,19 @@ test('the form explains refusals by code, and the registry outage is told plainl
     assert.equal((await page.textContent('#my-station .station-number')).trim(), String(FROM));
     assert.ok(await page.isEnabled('#apply-submit'));
   });
+  // A kept registry answer 7 minutes old: its age is shown under the profile
+  await withPage({}, async (page) => {
+    await page.route(/\/api\/v1\/cabinet$/, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.profile.registry_age_s = 420;
+      body.profile.registry_checked_at = new Date(Date.now() - 420000).toISOString();
+      await route.fulfill({ response: res, json: body });
+    });
+    await signIn(page, VOTER, '/cabinet/');
+    await page.locator('#registry-age').waitFor();
+    assert.match(await page.textContent('#registry-age'), /получены из реестра 7 мин назад/);
+  });
 });
 
 test('the whole story: apply, identify, register, approve; the voter is moved', async () => {
@@ -289,6 +302,7 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
       assert.match(await page.textContent('#userbar-name'), /Асанов Бакыт Жумабекович/);
       await page.locator('#profile-body .profile-name').waitFor();
       assert.match(await page.textContent('#profile-body'), /Асанов Бакыт Жумабекович/);
+      assert.match(await page.textContent('#registry-age'), /получены из реестра (только что|\d+ мин назад)/);
       assert.equal((await page.textContent('#my-station .station-number')).trim(), String(FROM));
       await page.locator('#station-map .leaflet-marker-icon').waitFor();
       assert.match(await page.textContent('#elections-body'), new RegExp(election.application_deadline.split('-').reverse().join('\\.')));
