@@ -24,7 +24,8 @@ INSERT INTO biometric_devices (device_id, commission_id, registered_by, register
 SELECT DISTINCT ON (device_id) device_id, commission_id, 'migration 015', min(at) OVER w, now()
   FROM identifications
 WINDOW w AS (PARTITION BY device_id)
- ORDER BY device_id, at, id;
+ ORDER BY device_id, at, id
+ON CONFLICT DO NOTHING;
 
 ALTER TABLE identifications ADD CONSTRAINT identifications_device
     FOREIGN KEY (device_id, commission_id) REFERENCES biometric_devices (device_id, commission_id)
