@@ -104,6 +104,7 @@ load_demo() {
     if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
         # Demo data added by later migrations, into a country loaded before them.
         q -f sql/demo/staff.sql >/dev/null
+        q -f sql/demo/biometric_devices.sql >/dev/null
         [ ! -f sql/demo/contests.sql ] || q -f sql/demo/contests.sql >/dev/null
         [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
         ensure_asu_devices
@@ -113,7 +114,7 @@ load_demo() {
     local t0=$SECONDS
     build/demo-gen --scale "$DEMO_SCALE" | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql \
-        -f sql/demo/staff.sql -f sql/demo/finish.sql >/dev/null
+        -f sql/demo/staff.sql -f sql/demo/biometric_devices.sql -f sql/demo/finish.sql >/dev/null
     [ ! -f sql/demo/contests.sql ] || q -1 -f sql/demo/contests.sql >/dev/null
     [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
     ensure_asu_devices

@@ -1,7 +1,8 @@
 /*
  * The biometric identification register (operators) and the territorial
  * commissions' decisions (TEC administrators).  Each acts only within its
- * own commission.
+ * own commission.  The CEC registers each commission's identification
+ * devices; an identification names a working device of its own commission.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,10 @@ const struct db_statement biometrics_statements[] = {
     {"bio_lock",
      "SELECT status, commission_id = $2::integer FROM applications WHERE id = $1::bigint FOR UPDATE"},
     {"tec_register_scope", "SELECT commission_id = $2::integer FROM registers WHERE id = $1::bigint"},
+    /* The device of an identification: FOR SHARE, so that it is not revoked meanwhile. */
+    {"bio_device",
+     "SELECT commission_id = $2::integer, revoked_at IS NULL FROM biometric_devices"
+     " WHERE device_id = $1 FOR SHARE"},
     {"bio_identify",
      "INSERT INTO identifications (application_id, device_id, at, matched, operator_pin, commission_id)"
      " VALUES ($1::bigint, $2, now(), $3::boolean, $4, $5::integer)"
@@ -90,6 +95,19 @@ const struct db_statement biometrics_statements[] = {
      " VALUES ($1, $2::integer, $3::integer, $4::bigint)"},
     {"tec_decide",
      "UPDATE applications SET status = $2, decision_reason = $3, updated_at = now() WHERE id = $1::bigint"},
+    /* The identification devices (CEC administrators; a TEC administrator lists its own). */
+    {"bio_device_new",
+     "INSERT INTO biometric_devices (device_id, commission_id, registered_by)"
+     " SELECT $1, c.id, $3 FROM commissions c WHERE c.id = $2::integer"
+     " RETURNING json_build_object('device', biometric_device_json(biometric_devices))::text"},
+    {"bio_devices",
+     "SELECT json_build_object('items', coalesce(json_agg(biometric_device_json(d)"
+     "  ORDER BY d.commission_id, d.registered_at, d.device_id), '[]'))::text"
+     "  FROM biometric_devices d WHERE $1::integer IS NULL OR d.commission_id = $1::integer"},
+    {"bio_device_revoke",
+     "UPDATE biometric_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
+     " RETURNING json_build_object('device', biometric_device_json(biometric_devices))::text"},
+    {"bio_device_exists", "SELECT 1 FROM biometric_devices WHERE device_id = $1"},
 };
 const size_t biometrics_nstatements = NELEM(biometrics_statements);
 
@@ -193,8 +211,34 @@ static void identify_post(struct http_request *req)
     }
     PQclear(res);
     res = NULL;
+    if ((st = db_exec("bio_device", 2, (const char *const[]){device, commission}, &res)) != DB_OK)
+        goto failed;
+    /* The device: registered, of this commission, in service (refused before any write). */
+    const char *bad = NULL, *why = NULL;
+    if (PQntuples(res) != 1)
+        bad = "unknown_device", why = "this device is not registered";
+    else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+        bad = "device_of_another_commission", why = "this device is registered to another commission";
+    else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+        bad = "device_revoked", why = "this device has been taken out of service";
+    PQclear(res);
+    res = NULL;
+    if (bad != NULL) {
+        db_rollback();
+        http_error(req, 422, bad, why, "device_id");
+        goto out;
+    }
     const char *ip[] = {app, device, matched ? "true" : "false", u->pin, commission};
-    if ((st = db_exec("bio_identify", 5, ip, &res)) != DB_OK)
+    st = db_exec("bio_identify", 5, ip, &res);
+    if (st == DB_FAILED && strcmp(db_sqlstate(), "23503") == 0) {
+        /* The schema's own check (migration 015): a device revoked at this very moment. */
+        PQclear(res);
+        db_rollback();
+        http_error(req, 422, "device_revoked", "this device has been taken out of service",
+                   "device_id");
+        goto out;
+    }
+    if (st != DB_OK)
         goto failed;
     char *ident = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -449,11 +493,116 @@ out:
     json_object_put(o);
 }
 
+/* ---- identification devices (CEC administrators) -------------------------- */
+
+static const char *const device_members[] = {"device_id", "commission_id", NULL};
+
+static void device_post(struct http_request *req)
+{
+    if (http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    struct json_object *o = api_json_body(req, device_members);
+    if (o == NULL)
+        return;
+    PGresult *res = NULL;
+    char commission[24];
+    long long x;
+    const char *device = api_json_digits(o, "device_id", 20);
+    if (device == NULL) {
+        http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
+                   "device_id");
+        goto out;
+    }
+    if (!api_json_int(o, "commission_id", 1, 2147483647, &x)) {
+        http_error(req, 400, "invalid_field", "commission_id must be a positive whole number",
+                   "commission_id");
+        goto out;
+    }
+    snprintf(commission, sizeof(commission), "%lld", x);
+    const struct user *u = req->user;
+    const char *params[] = {device, commission, u->pin};
+    enum db_status st = db_exec("bio_device_new", 3, params, &res);
+    if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
+        http_error(req, 409, "device_conflict", "this device is registered already", "device_id");
+        goto out;
+    }
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        goto out;
+    }
+    if (PQntuples(res) == 1) {
+        const char *json = PQgetvalue(res, 0, 0);
+        http_json(req, 201, json, strlen(json), CACHE_NONE);
+    } else {
+        http_error(req, 422, "commission_not_found", "there is no such commission", "commission_id");
+    }
+out:
+    PQclear(res);
+    json_object_put(o);
+}
+
+static const struct field commission_field = {"commission", FIELD_INT, 1, 2147483647L};
+
+/* All devices or a commission's (CEC); a TEC administrator sees its own commission's. */
+static void devices_get(struct http_request *req)
+{
+    struct field_value v;
+    char own[24];
+    if (http_fields_parse(req, &commission_field, 1, &v) < 0)
+        return;
+    const char *commission = v.present ? v.s : NULL;
+    const struct user *u = req->user;
+    if (!(u->access & ACCESS_CEC_ADMIN)) {
+        if (staff_commission(req, ACCESS_TEC_ADMIN, own, sizeof(own)) < 0)
+            return;
+        if (commission != NULL && strtol(commission, NULL, 10) != strtol(own, NULL, 10)) {
+            http_error(req, 403, "outside_scope", "you may list your own commission's devices only",
+                       "commission");
+            return;
+        }
+        commission = own;
+    }
+    api_send_query(req, "bio_devices", 1, (const char *const[]){commission}, CACHE_NONE,
+                   "not_found", "no devices");
+}
+
+/* Takes a lost or broken device out of service: it identifies no one from now on. */
+static void device_revoke_post(struct http_request *req)
+{
+    static const struct field device_field = {"device", FIELD_DIGITS, 20, 20};
+    struct field_value v;
+    const char *device = api_path_field(req, &device_field, &v);
+    if (device == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
+        return;
+    PGresult *res = NULL;
+    enum db_status st = db_exec("bio_device_revoke", 1, (const char *const[]){device}, &res);
+    if (st == DB_OK && PQntuples(res) == 1) {
+        const char *json = PQgetvalue(res, 0, 0);
+        http_json(req, 200, json, strlen(json), CACHE_NONE);
+        PQclear(res);
+        return;
+    }
+    PQclear(res);
+    res = NULL;
+    if (st == DB_OK)
+        st = db_exec("bio_device_exists", 1, (const char *const[]){device}, &res);
+    if (st != DB_OK)
+        api_db_failure(req, st);
+    else if (PQntuples(res) == 1)
+        http_error(req, 409, "already_revoked", "this device is out of service already", NULL);
+    else
+        http_error(req, 404, "device_not_found", "there is no such device", NULL);
+    PQclear(res);
+}
+
 static const struct route routes[] = {
     {"GET", "/api/v1/biometrics/applications", find_get, ACCESS_OPERATOR},
     {"POST", "/api/v1/biometrics/identifications", identify_post, ACCESS_OPERATOR},
     {"GET", "/api/v1/biometrics/register", register_day_get, ACCESS_OPERATOR},
     {"POST", "/api/v1/biometrics/registers", register_post, ACCESS_OPERATOR},
+    {"POST", "/api/v1/biometrics/devices/{device}/revoke", device_revoke_post, ACCESS_CEC_ADMIN},
+    {"POST", "/api/v1/biometrics/devices", device_post, ACCESS_CEC_ADMIN},
+    {"GET", "/api/v1/biometrics/devices", devices_get, ACCESS_CEC_ADMIN | ACCESS_TEC_ADMIN},
     {"GET", "/api/v1/tec/registers", registers_get, ACCESS_TEC_ADMIN},
     {"GET", "/api/v1/tec/registers/{id}", register_get, ACCESS_TEC_ADMIN},
     {"POST", "/api/v1/tec/applications/{id}/decision", decision_post, ACCESS_TEC_ADMIN},

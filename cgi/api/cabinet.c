@@ -25,9 +25,25 @@ const struct db_statement cabinet_statements[] = {
     {"cabinet_election",
      "SELECT status IN ('scheduled', 'open'), date - current_date FROM elections WHERE id = $1::integer"},
     {"cabinet_station", "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
+    /* The voter's station and commission: read first, then again locked in the write. */
+    {"cabinet_voter_station",
+     "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
+     " WHERE v.pin = $1 AND v.status = 'active'"},
     {"cabinet_voter_lock",
      "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
      " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
+    /* Per-person limit on applications (migration 015): 0, or the seconds to wait. */
+    {"cabinet_rate", "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
+    /* The registry's answer kept for the cabinet (migration 015), if younger than $2 seconds. */
+    {"cabinet_registry_kept",
+     "SELECT status, person::text, to_json(checked_at) #>> '{}',"
+     "       floor(extract(epoch FROM now() - checked_at))::integer"
+     "  FROM registry_answers WHERE pin = $1 AND checked_at > now() - make_interval(secs => $2::integer)"},
+    {"cabinet_registry_keep",
+     "INSERT INTO registry_answers (pin, status, person, checked_at) VALUES ($1, $2, $3::jsonb, now())"
+     " ON CONFLICT (pin) DO UPDATE SET status = excluded.status, person = excluded.person,"
+     "                                 checked_at = excluded.checked_at"
+     " RETURNING to_json(checked_at) #>> '{}'"},
     {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
     /* The number is taken first, so the registry call can name the application it serves. */
     {"cabinet_next_id", "SELECT nextval('applications_id_seq')"},
@@ -61,6 +77,55 @@ static const char *registry_status_name(enum registry_status s)
     return s == REGISTRY_OK ? "ok" : s == REGISTRY_NOT_FOUND ? "not_found" : "unavailable";
 }
 
+/* A whole-number setting from the environment, read once: def if unset or outside [min, max]. */
+static long setting(const char *name, long def, long min, long max)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x = v != NULL && *v != '\0' ? strtol(v, &end, 10) : def;
+    if (v != NULL && *v != '\0' && (*end != '\0' || x < min || x > max)) {
+        log_error(NULL, "%s=%s is not a whole number from %ld to %ld: %ld used", name, v, min, max, def);
+        x = def;
+    }
+    return x;
+}
+
+/*
+ * Applications per person: at most SHAILOO_APPLY_LIMIT (10) in a window of
+ * SHAILOO_APPLY_WINDOW_S seconds (600), counted in the database so every
+ * worker and host shares the count.  A person applies once or twice a year;
+ * ten tries in ten minutes leave room for typing mistakes, not for a script.
+ */
+static long apply_limit(void)
+{
+    static long n = -1;
+    if (n < 0)
+        n = setting("SHAILOO_APPLY_LIMIT", 10, 1, 1000000);
+    return n;
+}
+
+static long apply_window_s(void)
+{
+    static long n = -1;
+    if (n < 0)
+        n = setting("SHAILOO_APPLY_WINDOW_S", 600, 1, 86400);
+    return n;
+}
+
+/*
+ * How long the cabinet shows a person's registry answer before asking again:
+ * SHAILOO_REGISTRY_TTL_S seconds (300; 0: ask on every view).  The registry
+ * changes rarely (a name, an address) and a view shows the answer's age; an
+ * application always asks afresh (application_post).
+ */
+static long registry_ttl_s(void)
+{
+    static long n = -1;
+    if (n < 0)
+        n = setting("SHAILOO_REGISTRY_TTL_S", 300, 0, 86400);
+    return n;
+}
+
 /* Adds the JSON text json under key (parsed; null if it does not parse). */
 static void add_json_text(struct json_object *o, const char *key, const char *json)
 {
@@ -75,24 +140,81 @@ static void send_object(struct http_request *req, int status, struct json_object
     http_json(req, status, s, len, CACHE_NONE);
 }
 
+/*
+ * Keeps the registry's answer about pin (ok or not_found; an outage is not
+ * kept).  Returns its checked_at in the pool, or NULL (not kept: logged).
+ */
+static const char *registry_keep(struct http_request *req, const char *pin,
+                                 enum registry_status rs, const char *person)
+{
+    if (rs == REGISTRY_UNAVAILABLE)
+        return NULL;
+    PGresult *res = NULL;
+    const char *params[] = {pin, registry_status_name(rs), rs == REGISTRY_OK ? person : NULL};
+    const char *at = NULL;
+    if (db_exec("cabinet_registry_keep", 3, params, &res) == DB_OK)
+        at = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
+    else
+        log_error(req->request_id, "cannot keep the registry's answer: %s", db_error());
+    PQclear(res);
+    return at;
+}
+
+/*
+ * The registry's answer for the cabinet: kept if younger than the TTL, else
+ * asked afresh (and kept).  Adds registry_status, registry, registry_checked_at
+ * and registry_age_s (null when the registry did not answer) to profile.
+ */
+static void profile_registry(struct http_request *req, struct json_object *profile)
+{
+    const struct user *u = req->user;
+    struct json_object *person = NULL;
+    const char *status = NULL, *checked_at = NULL;
+    long age = 0;
+    PGresult *res = NULL;
+    char ttl[24];
+    snprintf(ttl, sizeof(ttl), "%ld", registry_ttl_s());
+    if (registry_ttl_s() > 0 &&
+        db_exec("cabinet_registry_kept", 2, (const char *const[]){u->pin, ttl}, &res) == DB_OK &&
+        PQntuples(res) == 1) {
+        status = strcmp(PQgetvalue(res, 0, 0), "ok") == 0 ? "ok" : "not_found";
+        if (!PQgetisnull(res, 0, 1))
+            person = json_tokener_parse(PQgetvalue(res, 0, 1));
+        checked_at = pool_strdup(req->pool, PQgetvalue(res, 0, 2));
+        age = strtol(PQgetvalue(res, 0, 3), NULL, 10);
+    }
+    PQclear(res);
+    if (status == NULL) {
+        /* Not kept (or too old): ask.  If Tunduk is down the cabinet still works from our data. */
+        struct tunduk_response tr;
+        enum registry_status rs = registry_person(req, u->pin, NULL, &person, &tr);
+        registry_log_call(&tr, NULL);
+        tunduk_response_free(&tr);
+        status = registry_status_name(rs);
+        checked_at = registry_keep(req, u->pin, rs,
+                                   person != NULL ? json_object_to_json_string_ext(
+                                                        person, JSON_C_TO_STRING_PLAIN)
+                                                  : NULL);
+    }
+    json_object_object_add(profile, "registry_status", json_object_new_string(status));
+    json_object_object_add(profile, "registry", person);
+    json_object_object_add(profile, "registry_checked_at",
+                           checked_at != NULL ? json_object_new_string(checked_at) : NULL);
+    json_object_object_add(profile, "registry_age_s",
+                           checked_at != NULL ? json_object_new_int64(age) : NULL);
+}
+
 static void cabinet_get(struct http_request *req)
 {
     if (http_fields_parse(req, NULL, 0, NULL) < 0)
         return;
     const struct user *u = req->user;
-    struct json_object *root = json_object_new_object(), *person = NULL;
-    struct tunduk_response tr;
+    struct json_object *root = json_object_new_object();
     PGresult *res = NULL;
 
-    /* The registry first: if Tunduk is down the cabinet still works from our data. */
-    enum registry_status rs = registry_person(req, u->pin, NULL, &person, &tr);
-    registry_log_call(&tr, NULL);
-    tunduk_response_free(&tr);
     struct json_object *profile = json_object_new_object();
     json_object_object_add(profile, "name", json_object_new_string(u->name));
-    json_object_object_add(profile, "registry_status",
-                           json_object_new_string(registry_status_name(rs)));
-    json_object_object_add(profile, "registry", person);
+    profile_registry(req, profile);
     json_object_object_add(root, "profile", profile);
 
     enum db_status st = db_exec("cabinet_voter", 1, (const char *const[]){u->pin}, &res);
@@ -194,18 +316,148 @@ static void refuse(struct http_request *req, const char *code, const char *messa
     http_error(req, 422, code, message, field);
 }
 
+/*
+ * The person's limit on applications (apply_limit): 0 if this one may go on,
+ * else answered (429 with Retry-After, or the database's failure) and -1.
+ */
+static int apply_rate_check(struct http_request *req)
+{
+    const struct user *u = req->user;
+    char max[24], window[24];
+    snprintf(max, sizeof(max), "%ld", apply_limit());
+    snprintf(window, sizeof(window), "%ld", apply_window_s());
+    PGresult *res = NULL;
+    enum db_status st = db_exec("cabinet_rate", 3, (const char *const[]){u->pin, max, window}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return -1;
+    }
+    long wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    if (wait <= 0)
+        return 0;
+    http_add_header(req, "Retry-After: %ld", wait);
+    http_error(req, 429, "too_many_requests",
+               "too many applications in a short time; try again later", NULL);
+    return -1;
+}
+
+/* What the checks of an application found: the voter's station and the deciding commission. */
+struct application_place {
+    long station_from;
+    char from[24];
+    char commission[24];
+};
+
+/*
+ * Every check of an application that needs no registry, in order: on the
+ * list, the election, the station, the rules (rules/application.c), no
+ * pending application.  lock: inside the write's transaction, with the
+ * voter's row locked.  Returns 0 if it may be filed; 1 if refused (answered
+ * 422, rolled back); -1 on a database failure (*st, nothing answered).
+ */
+static int check_application(struct http_request *req, const struct application_input *in,
+                             bool lock, struct application_place *p, enum db_status *st)
+{
+    const struct user *u = req->user;
+    char election[24], station[24];
+    snprintf(election, sizeof(election), "%ld", in->election_id);
+    snprintf(station, sizeof(station), "%ld", in->station);
+    PGresult *res = NULL;
+    *st = db_exec(lock ? "cabinet_voter_lock" : "cabinet_voter_station", 1,
+                  (const char *const[]){u->pin}, &res);
+    if (*st != DB_OK)
+        return -1;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        refuse(req, "not_on_list", "you are not on the voter list", NULL);
+        return 1;
+    }
+    p->station_from = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    snprintf(p->from, sizeof(p->from), "%ld", p->station_from);
+    snprintf(p->commission, sizeof(p->commission), "%s", PQgetvalue(res, 0, 1));
+    PQclear(res);
+
+    if ((*st = db_exec("cabinet_election", 1, (const char *const[]){election}, &res)) != DB_OK)
+        return -1;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        refuse(req, "election_not_found", "there is no such election", "election_id");
+        return 1;
+    }
+    struct application_facts f = {
+        .kind = (enum application_kind)in->kind,
+        .election_accepting = strcmp(PQgetvalue(res, 0, 0), "t") == 0,
+        .days_to_election = strtol(PQgetvalue(res, 0, 1), NULL, 10),
+        .has_station = false,
+        .station_to = in->station,
+        .station_from = p->station_from,
+    };
+    PQclear(res);
+
+    if (in->has_station) {
+        if ((*st = db_exec("cabinet_station", 1, (const char *const[]){station}, &res)) != DB_OK)
+            return -1;
+        if (PQntuples(res) != 1) {
+            PQclear(res);
+            refuse(req, "station_not_found", "there is no polling station with this number",
+                   "station_number");
+            return 1;
+        }
+        f.has_station = true;
+        f.station_abroad = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        /* A move is decided by the commission of the station moved to. */
+        snprintf(p->commission, sizeof(p->commission), "%s", PQgetvalue(res, 0, 1));
+        PQclear(res);
+    }
+    enum application_refusal why = application_check(&f);
+    if (why != APP_ACCEPTED) {
+        refuse(req, application_refusal_code(why), application_refusal_message(why),
+               why == APP_STATION_REQUIRED || why == APP_STATION_NOT_ALLOWED ||
+                       why == APP_WRONG_STATION_KIND || why == APP_SAME_STATION
+                   ? "station_number"
+                   : "election_id");
+        return 1;
+    }
+    if ((*st = db_exec("cabinet_pending", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
+        return -1;
+    bool pending = PQntuples(res) > 0;
+    PQclear(res);
+    if (pending) {
+        refuse(req, "application_pending", "you already have an application being processed", NULL);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Cheap checks first (DESIGN.md): the person's rate limit, the body, every
+ * check our own database can answer; only then the population registry,
+ * always asked afresh (the answer is recorded with the application as the
+ * legal check, and refreshes the cabinet's kept answer); then the same
+ * checks again in the write's transaction, the voter's row locked, since
+ * anything may have changed while the registry answered.
+ */
 static void application_post(struct http_request *req)
 {
     const struct user *u = req->user;
     struct application_input in;
-    if (http_fields_parse(req, NULL, 0, NULL) < 0 || parse_application(req, &in) < 0)
+    if (apply_rate_check(req) < 0 || http_fields_parse(req, NULL, 0, NULL) < 0 ||
+        parse_application(req, &in) < 0)
         return;
 
-    char election[24], station[24], from[24], commission[24], id[24];
+    char election[24], station[24], id[24];
     snprintf(election, sizeof(election), "%ld", in.election_id);
     snprintf(station, sizeof(station), "%ld", in.station);
+    struct application_place place;
     PGresult *res = NULL;
     enum db_status st;
+    int rc = check_application(req, &in, false, &place, &st);
+    if (rc != 0) {
+        if (rc < 0)
+            api_db_failure(req, st);
+        return;
+    }
 
     /* What the registry says is recorded with the application (asked outside the transaction). */
     struct json_object *person = NULL;
@@ -225,79 +477,19 @@ static void application_post(struct http_request *req)
                                                             person, JSON_C_TO_STRING_PLAIN))
                                : NULL;
     json_object_put(person);
+    registry_keep(req, u->pin, rs, registry);
     bool logged = false;   /* the call is recorded with the application, or alone after a refusal */
 
     if ((st = db_begin()) != DB_OK)
         goto failed;
-    if ((st = db_exec("cabinet_voter_lock", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
-        goto failed;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        refuse(req, "not_on_list", "you are not on the voter list", NULL);
-        goto out;
-    }
-    long station_from = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    snprintf(from, sizeof(from), "%ld", station_from);
-    snprintf(commission, sizeof(commission), "%s", PQgetvalue(res, 0, 1));
-    PQclear(res);
-    res = NULL;
-
-    if ((st = db_exec("cabinet_election", 1, (const char *const[]){election}, &res)) != DB_OK)
-        goto failed;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        refuse(req, "election_not_found", "there is no such election", "election_id");
-        goto out;
-    }
-    struct application_facts f = {
-        .kind = (enum application_kind)in.kind,
-        .election_accepting = strcmp(PQgetvalue(res, 0, 0), "t") == 0,
-        .days_to_election = strtol(PQgetvalue(res, 0, 1), NULL, 10),
-        .has_station = false,
-        .station_to = in.station,
-        .station_from = station_from,
-    };
-    PQclear(res);
-    res = NULL;
-
-    if (in.has_station) {
-        if ((st = db_exec("cabinet_station", 1, (const char *const[]){station}, &res)) != DB_OK)
+    if ((rc = check_application(req, &in, true, &place, &st)) != 0) {
+        if (rc < 0)
             goto failed;
-        if (PQntuples(res) != 1) {
-            PQclear(res);
-            refuse(req, "station_not_found", "there is no polling station with this number",
-                   "station_number");
-            goto out;
-        }
-        f.has_station = true;
-        f.station_abroad = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-        /* A move is decided by the commission of the station moved to. */
-        snprintf(commission, sizeof(commission), "%s", PQgetvalue(res, 0, 1));
-        PQclear(res);
-        res = NULL;
-    }
-    enum application_refusal why = application_check(&f);
-    if (why != APP_ACCEPTED) {
-        refuse(req, application_refusal_code(why), application_refusal_message(why),
-               why == APP_STATION_REQUIRED || why == APP_STATION_NOT_ALLOWED ||
-                       why == APP_WRONG_STATION_KIND || why == APP_SAME_STATION
-                   ? "station_number"
-                   : "election_id");
         goto out;
     }
-    if ((st = db_exec("cabinet_pending", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
-        goto failed;
-    if (PQntuples(res) > 0) {
-        PQclear(res);
-        refuse(req, "application_pending", "you already have an application being processed", NULL);
-        goto out;
-    }
-    PQclear(res);
-    res = NULL;
-
     const char *ip[] = {u->pin, election, application_kind_name((enum application_kind)in.kind),
-                        from, in.has_station ? station : NULL, in.reason, commission, registry,
-                        registry_status_name(rs), next_id};
+                        place.from, in.has_station ? station : NULL, in.reason, place.commission,
+                        registry, registry_status_name(rs), next_id};
     st = db_exec("cabinet_insert", 10, ip, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         /* Two submissions at once: the unique index keeps one. */
@@ -309,7 +501,7 @@ static void application_post(struct http_request *req)
     snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     res = NULL;
-    const char *ep[] = {id, "awaiting_identification", "voter", u->pin, commission,
+    const char *ep[] = {id, "awaiting_identification", "voter", u->pin, place.commission,
                         "submitted online"};
     if ((st = db_exec("cabinet_event", 6, ep, &res)) != DB_OK)
         goto failed;

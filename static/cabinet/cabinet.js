@@ -97,6 +97,16 @@ function allElections() {
 
 // ---- profile ----
 
+/* When the registry was asked (the cabinet keeps its answer a few minutes): "just now" or "N min ago". */
+function registryAge(p) {
+  if (!p.registry_checked_at || !Number.isInteger(p.registry_age_s)) return null;
+  const at = fmtDateTime(p.registry_checked_at);
+  const text = p.registry_age_s < 60
+    ? t('cabinet.registry_checked_now', { at })
+    : t('cabinet.registry_checked_ago', { min: Math.floor(p.registry_age_s / 60), at });
+  return el('p', { class: 'hint', id: 'registry-age', text });
+}
+
 function renderProfile() {
   const box = clear($('profile-body'));
   const c = state.cabinet;
@@ -122,6 +132,7 @@ function renderProfile() {
         { class: 'notice notice--warning', id: 'registry-not-found', role: 'note' },
         el('h3', { text: t('cabinet.registry_not_found_title') }),
         el('p', { text: t('cabinet.registry_not_found') }),
+        registryAge(p),
       ),
     );
     return;
@@ -145,6 +156,7 @@ function renderProfile() {
         [t('cabinet.deceased'), r.deceased ? t('cabinet.deceased_yes') : null],
       ]),
       el('p', { class: 'hint', text: t('cabinet.profile_source') }),
+      registryAge(p),
     ),
   );
 }

@@ -180,6 +180,14 @@ async function identify(a, form) {
     if (apiFailed(e)) return;
     if (e.status === 400 && e.field === 'device_id') {
       state.notes[a.id] = { error: t('operator.device_bad', { count: device.length }) };
+    } else if (e.status === 422 && e.field === 'device_id') {
+      // Not a working device of this commission: said under the field, the number kept to correct.
+      state.busy.delete(a.id);
+      form.querySelector('button[type="submit"]').disabled = false;
+      form.querySelector('button[type="submit"]').textContent = t('operator.record');
+      const key = `operator.err.${e.code}`;
+      fieldError(form, input, devErr, t(key) === key ? failureText(e) : t(key));
+      return;
     } else if (e.status === 409 || e.status === 404) {
       state.notes[a.id] = { error: t(`operator.err.${e.code}`) === `operator.err.${e.code}` ? failureText(e) : t(`operator.err.${e.code}`) };
     } else {

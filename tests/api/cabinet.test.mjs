@@ -1,12 +1,12 @@
 // The voter cabinet, read side: GET /api/v1/cabinet (profile from the
 // population registry through Tunduk, my station, upcoming elections), what
-// happens when Tunduk fails, how each Tunduk call is made and recorded, and
-// the other GET routes of the cabinet.
+// happens when Tunduk fails, how each Tunduk call is made and recorded, the
+// registry's answer kept a few minutes, and the other GET routes of the cabinet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, assertError, assertKeys, assertSecurityHeaders, psql, STATION_KEYS } from './lib.mjs';
 import {
-  signIn, pickVoters, voterRow, cleanupVoters, insertElection, dropElection, tundukFault, tundukLog, tundukCall,
+  signIn, pickVoters, voterRow, cleanupVoters, insertElection, dropElection, tundukFault, tundukLog, tundukCall, forgetRegistry,
   STAFF, REMOVED, XROAD_CLIENT, POPULATION, UUID, ELECTION_KEYS, TEST_ELECTION_MIN, addDays,
 } from './cabinet_lib.mjs';
 
@@ -48,9 +48,11 @@ describe('GET /api/v1/cabinet', () => {
     assertPrivate(res, 'GET /api/v1/cabinet');
     assertKeys(res.json, ['profile', 'voter', 'elections'], 'cabinet');
     const p = res.json.profile;
-    assertKeys(p, ['name', 'registry_status', 'registry'], 'profile');
+    assertKeys(p, ['name', 'registry_status', 'registry', 'registry_checked_at', 'registry_age_s'], 'profile');
     assert.equal(p.name, voter.me.name, 'profile.name is the name ESIA gave at sign-in');
     assert.equal(p.registry_status, 'ok');
+    assert.ok(Math.abs(Date.parse(p.registry_checked_at) - Date.now()) < 60000, `registry_checked_at ${p.registry_checked_at}`);
+    assert.ok(Number.isInteger(p.registry_age_s) && p.registry_age_s >= 0, `registry_age_s ${p.registry_age_s}`);
     const v = voterRow(PIN);
     const r = p.registry;
     assert.equal(r.pin, PIN, 'registry.pin');
@@ -229,9 +231,12 @@ describe('Tunduk failing: the cabinet still works from our own data', () => {
 describe('each Tunduk call: how it is made and recorded', () => {
   test('X-Road-Client ours, a fresh X-Road-Id (UUID) each call, X-Road-UserId the PIN; every call in tunduk_calls', async () => {
     const logBefore = (await tundukLog(PIN)).length;
-    for (let i = 0; i < 3; i++) assert.equal((await voter.get('/api/v1/cabinet')).status, 200);
+    for (let i = 0; i < 3; i++) {
+      forgetRegistry(PIN);   // else the kept answer serves the next views
+      assert.equal((await voter.get('/api/v1/cabinet')).status, 200);
+    }
     const calls = (await tundukLog(PIN)).slice(logBefore);
-    assert.equal(calls.length, 3, 'one Tunduk call per cabinet view');
+    assert.equal(calls.length, 3, 'one Tunduk call per cabinet view with no kept answer');
     const ids = calls.map((e) => e.headers['x-road-id']);
     assert.equal(new Set(ids).size, 3, `a fresh X-Road-Id each call: ${ids}`);
     for (const e of calls) {
@@ -253,6 +258,65 @@ describe('each Tunduk call: how it is made and recorded', () => {
       assert.equal(row.application_id, null, 'a cabinet view serves no application');
       assert.equal(row.error_type, '');
     }
+  });
+});
+
+describe("the registry's answer is kept a few minutes (5), with its age shown", () => {
+  const view = async () => {
+    const res = await voter.get('/api/v1/cabinet');
+    assert.equal(res.status, 200, res.text);
+    return res.json.profile;
+  };
+  const age = (pin, seconds) => psql(`UPDATE registry_answers SET checked_at = now() - make_interval(secs => :'s'::integer)
+      WHERE pin = :'pin'`, { pin, s: seconds });
+
+  test('two views in a row: one Tunduk call; the second shows the same answer and its age', async () => {
+    forgetRegistry(PIN);
+    const logBefore = (await tundukLog(PIN)).length;
+    const first = await view();
+    const second = await view();
+    assert.equal((await tundukLog(PIN)).length - logBefore, 1, 'one call for two views');
+    assert.equal(first.registry_status, 'ok');
+    assert.equal(first.registry_age_s, 0, 'just asked');
+    assert.deepEqual(second.registry, first.registry);
+    assert.equal(second.registry_checked_at, first.registry_checked_at, 'the same answer');
+    assert.ok(second.registry_age_s >= 0 && second.registry_age_s < 30, `age ${second.registry_age_s}`);
+  });
+
+  test('a kept answer 100 s old: shown with age 100, no call', async () => {
+    age(PIN, 100);
+    const logBefore = (await tundukLog(PIN)).length;
+    const p = await view();
+    assert.equal((await tundukLog(PIN)).length, logBefore, 'no call');
+    assert.ok(p.registry_age_s >= 100 && p.registry_age_s < 130, `age ${p.registry_age_s}`);
+    assert.ok(Math.abs(Date.now() - 100000 - Date.parse(p.registry_checked_at)) < 30000, p.registry_checked_at);
+    assert.equal(p.registry_status, 'ok');
+  });
+
+  test('an answer older than the time it is kept: asked again, age 0', async () => {
+    age(PIN, 2 * 86400);
+    const logBefore = (await tundukLog(PIN)).length;
+    const p = await view();
+    assert.equal((await tundukLog(PIN)).length - logBefore, 1, 'a new call');
+    assert.equal(p.registry_age_s, 0);
+    assert.ok(Math.abs(Date.parse(p.registry_checked_at) - Date.now()) < 30000);
+    assert.equal(psql(`SELECT count(*) FROM registry_answers WHERE pin = :'pin' AND checked_at > now() - interval '1 minute'`,
+      { pin: PIN })[0][0], '1', 'the fresh answer kept');
+  });
+
+  test('the registry failing is not kept: the next view asks again', async () => {
+    const c = await signIn(FAIL_PIN);
+    forgetRegistry(FAIL_PIN);
+    await tundukFault({ pin: FAIL_PIN, type: 'Server.ServerProxy.ServiceFailed', times: 3 });
+    const down = (await c.get('/api/v1/cabinet')).json.profile;
+    assert.equal(down.registry_status, 'unavailable');
+    assert.equal(down.registry_checked_at, null);
+    assert.equal(down.registry_age_s, null);
+    assert.equal(psql(`SELECT count(*) FROM registry_answers WHERE pin = :'pin'`, { pin: FAIL_PIN })[0][0], '0');
+    const logBefore = (await tundukLog(FAIL_PIN)).length;
+    const up = (await c.get('/api/v1/cabinet')).json.profile;
+    assert.equal(up.registry_status, 'ok');
+    assert.ok((await tundukLog(FAIL_PIN)).length > logBefore, 'asked again');
   });
 });
 

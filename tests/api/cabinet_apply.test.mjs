@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { request, assertError, assertKeys, assertSecurityHeaders, psql, psqlInt } from './lib.mjs';
 import {
   signIn, pickVoters, voterRow, cleanupVoters, openElection, insertElection, dropElection, rowCounts,
-  tundukFault, tundukLog, tundukCall, STAFF, REMOVED, APPLICATION_KEYS, EVENT_KEYS, POPULATION,
+  tundukFault, tundukLog, tundukCall, resetRateLimits, STAFF, REMOVED, APPLICATION_KEYS, EVENT_KEYS, POPULATION,
 } from './cabinet_lib.mjs';
 
 const PATH = '/api/v1/cabinet/applications';
@@ -21,6 +21,7 @@ let other; // another station of the country (not A's)
 
 before(async () => {
   cleanupVoters(MINE);
+  resetRateLimits([REMOVED, STAFF.cec]);   // demo people: their counts stay between runs
   election = openElection(30);
   a = await signIn(A);
   homeA = voterRow(A).station;
@@ -223,18 +224,38 @@ describe('refusals (422), nothing written', () => {
     assertError(res, 422, 'not_on_list');
   });
 
-  test('the Tunduk call made for a refused application is recorded in tunduk_calls too', async () => {
-    // registry.c: "every call recorded"; cabinet.c records the call only once the application is written.
+  test('cheap checks first: a request refused by our own data makes no Tunduk call', async () => {
+    // DESIGN.md: local validation, then the database, then an external registry.
+    const cases = [
+      [move(99999), 'station_not_found'],
+      [{ election_id: 2147483647, kind: 'correction' }, 'election_not_found'],
+      [move(homeA), 'same_station'],
+      [{ election_id: election.id, kind: 'move_home' }, 'station_required'],
+    ];
     const logBefore = (await tundukLog(A)).length;
-    const res = await a.post(PATH, move(99999));
-    assertError(res, 422, 'station_not_found');
+    for (const [body, code] of cases) assertError(await a.post(PATH, body), 422, code);
+    // A pending application refuses the next one before the registry is asked, too.
+    assert.equal((await a.post(PATH, { election_id: election.id, kind: 'correction' })).status, 201);
+    const afterFirst = (await tundukLog(A)).length;
+    assert.equal(afterFirst - logBefore, 1, 'only the accepted application asked the registry');
+    assertError(await a.post(PATH, move(other)), 422, 'application_pending');
+    assert.equal((await tundukLog(A)).length, afterFirst, 'the pending refusal asked nothing');
+    const ids = (await tundukLog(A)).slice(logBefore).map((e) => e.headers['x-road-id']);
+    assert.equal(psqlInt(`SELECT count(*) FROM tunduk_calls WHERE xroad_id = ANY (string_to_array(:'ids', ',')::uuid[])`,
+      { ids: ids.join(',') }), 1, 'and tunduk_calls records that one call');
+  });
+
+  test('an application asks the registry afresh even with a kept answer, and refreshes it', async () => {
+    assert.equal((await a.get('/api/v1/cabinet')).status, 200);   // keeps an answer
+    psql(`UPDATE registry_answers SET checked_at = now() - interval '60 s' WHERE pin = :'p'`, { p: A });
+    const logBefore = (await tundukLog(A)).length;
+    const res = await a.post(PATH, { election_id: election.id, kind: 'correction' });
+    assert.equal(res.status, 201, res.text);
     const calls = (await tundukLog(A)).slice(logBefore);
-    assert.equal(calls.length, 1, 'the registry was asked once');
-    const row = tundukCall(calls[0].headers['x-road-id']);
-    assert.ok(row, `POST ${PATH} refused 422: the Tunduk call with X-Road-Id ${calls[0].headers['x-road-id']} `
-      + 'is not in tunduk_calls');
-    assert.equal(row.service, POPULATION);
-    assert.equal(row.application_id, null);
+    assert.equal(calls.length, 1, 'asked afresh');
+    assert.equal(tundukCall(calls[0].headers['x-road-id']).application_id, res.json.application.id, 'recorded with the application');
+    assert.equal(psqlInt(`SELECT count(*) FROM registry_answers WHERE pin = :'p' AND checked_at > now() - interval '30 s'`, { p: A }), 1,
+      'the kept answer refreshed');
   });
 });
 

@@ -118,7 +118,8 @@ export const stationOf = (pin) => Number(psqlValue(`SELECT station_number FROM v
 /*
  * Removes everything the tests made for these voters: their applications with
  * events, identifications and moves (the voter put back on the station they
- * had before the first recorded move), and registers left empty by that.
+ * had before the first recorded move), registers left empty by that, their
+ * rate-limit counters and the registry's answers kept for them.
  * Only for our own voters: never call it on demo people.
  */
 export function cleanupVoters(pins) {
@@ -140,8 +141,14 @@ export function cleanupVoters(pins) {
     DELETE FROM applications WHERE id IN (SELECT id FROM gone);
     DELETE FROM registers r WHERE r.id IN (SELECT id FROM regs)
        AND NOT EXISTS (SELECT 1 FROM identifications i WHERE i.register_id = r.id);
+    DELETE FROM person_rate_limits WHERE pin = ANY (string_to_array(:'pins', ','));
+    DELETE FROM registry_answers WHERE pin = ANY (string_to_array(:'pins', ','));
     COMMIT;`, { pins: pins.join(',') });
 }
+
+// Resets the application rate limit (person_rate_limits) of people the tests share, demo people too.
+export const resetRateLimits = (pins) => psql(`DELETE FROM person_rate_limits WHERE pin = ANY (string_to_array(:'pins', ','))`,
+  { pins: pins.join(',') });
 
 // Rows of a voter's applications and their events (nothing half-written after a refusal).
 export function rowCounts(pin) {
@@ -210,6 +217,9 @@ export async function tundukLog(pin) {
   return r.json.filter((e) => e.headers['x-road-userid'] === pin);
 }
 
+// Forgets the registry's answer kept for pin (the next cabinet view asks Tunduk again).
+export const forgetRegistry = (pin) => psql(`DELETE FROM registry_answers WHERE pin = :'pin'`, { pin });
+
 // The row of tunduk_calls with this X-Road-Id (null if none).
 export function tundukCall(xroadId) {
   const rows = psql(`SELECT method, service, xroad_id::text, coalesce(request_hash, ''), status, outcome,
@@ -277,4 +287,11 @@ export async function quietCommission(commission, mine = [], timeoutMs = 60000) 
   }
 }
 
-export const randomDevice = () => Array.from({ length: 20 }, () => Math.floor(Math.random() * 10)).join('');
+// The demo's identification devices (sql/demo/biometric_devices.sql): an
+// identification must name a working device of the operator's commission.
+export const DEVICES = {
+  101: ['00010100000000000001', '00010100000000000002'],
+  201: ['00020100000000000001', '00020100000000000002'],
+};
+// A 20-digit id no demo device has (for devices the tests register, or unknown ones).
+export const randomDevice = () => '9' + Array.from({ length: 19 }, () => Math.floor(Math.random() * 10)).join('');

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, assertError, assertKeys, psql, psqlInt, sleep } from './lib.mjs';
 import {
-  signIn, pickVoters, voterRow, stationOf, cleanupVoters, openElection, dropElection, stationCount, randomDevice, quietCommission,
+  signIn, pickVoters, voterRow, stationOf, cleanupVoters, openElection, dropElection, stationCount, quietCommission, DEVICES,
   STAFF, APPLICATION_KEYS,
 } from './cabinet_lib.mjs';
 
@@ -43,7 +43,7 @@ async function apply(c, to) {
   return res.json.application;
 }
 
-const identify = (op, id, matched = true, device = randomDevice()) =>
+const identify = (op, id, matched = true, device = DEVICES[101][0]) =>
   op.post('/api/v1/biometrics/identifications', { application_id: id, device_id: device, matched });
 const sendRegister = (op) => op.post('/api/v1/biometrics/registers', {});
 // See the note at the top.
@@ -98,7 +98,7 @@ describe('the whole story: applied, identified, in the register, approved', () =
   });
 
   test("identified (device id of 20 digits); the day's register lists it not_processed; sent: in_register", async () => {
-    device = randomDevice();
+    device = DEVICES[101][1];
     // Identification, day's register, sending: back to back (see the note at the top).
     await quiet();
     const res = await identify(op101, app.id, true, device);
@@ -287,7 +287,7 @@ describe('an unmatched identification', () => {
   test('keeps the application awaiting identification, and it does not go into a register', async () => {
     const voter = await signIn(U);
     const app = await apply(voter, targetFor(U));
-    const device = randomDevice();
+    const device = DEVICES[101][1];
     const res = await identify(op101, app.id, false, device);
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.identification.matched, false);
@@ -335,10 +335,10 @@ describe('an unmatched identification', () => {
       [{ application_id: app.id, device_id: '123456789012345678901', matched: true }, 'invalid_field', 'device_id'],
       [{ application_id: app.id, device_id: '1234567890123456789a', matched: true }, 'invalid_field', 'device_id'],
       [{ application_id: app.id, device_id: 12345678901234567890, matched: true }, 'invalid_field', 'device_id'],
-      [{ application_id: app.id, device_id: randomDevice(), matched: 'yes' }, 'invalid_field', 'matched'],
-      [{ application_id: app.id, device_id: randomDevice() }, 'invalid_field', 'matched'],
-      [{ application_id: String(app.id), device_id: randomDevice(), matched: true }, 'invalid_field', 'application_id'],
-      [{ application_id: app.id, device_id: randomDevice(), matched: true, photo: 'x' }, 'unknown_field', 'photo'],
+      [{ application_id: app.id, device_id: DEVICES[101][0], matched: 'yes' }, 'invalid_field', 'matched'],
+      [{ application_id: app.id, device_id: DEVICES[101][0] }, 'invalid_field', 'matched'],
+      [{ application_id: String(app.id), device_id: DEVICES[101][0], matched: true }, 'invalid_field', 'application_id'],
+      [{ application_id: app.id, device_id: DEVICES[101][0], matched: true, photo: 'x' }, 'unknown_field', 'photo'],
     ];
     for (const [body, code, field] of cases) assertError(await op101.post('/api/v1/biometrics/identifications', body), 400, code, field);
     assertError(await identify(op101, 999999999999), 404, 'application_not_found', 'application_id');

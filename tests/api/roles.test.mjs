@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, assertError, psql, psqlInt } from './lib.mjs';
 import {
-  signIn, pickVoters, cleanupVoters, openElection, dropElection, randomDevice, rowCounts, STAFF,
+  signIn, pickVoters, cleanupVoters, openElection, dropElection, DEVICES, rowCounts, resetRateLimits, STAFF,
 } from './cabinet_lib.mjs';
 
 const [V] = pickVoters('roles', 1);
@@ -35,6 +35,7 @@ let appId; // an application of V (a correction, awaiting identification)
 
 before(async () => {
   cleanupVoters([V]);
+  resetRateLimits(Object.values(ROLES));   // every role applies once per run (demo people: kept between runs)
   election = openElection(60);
   await Promise.all(Object.entries(ROLES).map(async ([role, pin]) => {
     clients[role] = await signIn(pin);
@@ -104,7 +105,7 @@ const ROUTES = [
   },
   {
     method: 'POST', path: () => '/api/v1/biometrics/identifications', allowed: OPERATORS,
-    body: () => ({ application_id: NO_SUCH, device_id: randomDevice(), matched: true }),
+    body: () => ({ application_id: NO_SUCH, device_id: DEVICES[101][0], matched: true }),
     ok: (res) => assertError(res, 404, 'application_not_found'),
   },
   {
@@ -118,6 +119,25 @@ const ROUTES = [
     method: 'POST', path: () => '/api/v1/biometrics/registers', allowed: OPERATORS,
     body: () => ({ roles_probe: 1 }),
     ok: (res) => assertError(res, 400, 'unknown_field', 'roles_probe'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/biometrics/devices', allowed: [...TEC, 'cec_admin'],
+    ok: (res, role) => {
+      assert.equal(res.status, 200, res.text);
+      const commissions = new Set(res.json.items.map((d) => d.commission.id));
+      if (role === 'cec_admin') assert.ok(commissions.has(101) && commissions.has(201), 'the CEC sees every commission');
+      else assert.deepEqual([...commissions], [commissionOf(role)], "a TEC sees its own commission's devices");
+    },
+  },
+  {
+    method: 'POST', path: () => '/api/v1/biometrics/devices', allowed: ['cec_admin'],
+    body: () => ({ roles_probe: 1 }),
+    ok: (res) => assertError(res, 400, 'unknown_field', 'roles_probe'),
+  },
+  {
+    method: 'POST', path: () => '/api/v1/biometrics/devices/99999999999999999999/revoke', allowed: ['cec_admin'],
+    body: () => ({}),
+    ok: (res) => assertError(res, 404, 'device_not_found'),
   },
   {
     method: 'GET', path: () => '/api/v1/tec/registers', allowed: TEC,

@@ -31,7 +31,9 @@ const OPERATOR = '10803198500022'; // Иванова Елена Петровна
 const TEC_ADMIN = '20101195000044'; // Сыдыков Эрмек Токтосунович, TEC admin of commission 101
 const FROM = 1001;
 const TO = 1002;
-const DEVICE = '12345678901234567890';
+// A working device of commission 101 (sql/demo/biometric_devices.sql); UNREGISTERED is none.
+const DEVICE = '00010100000000000001';
+const UNREGISTERED = '12345678901234567890';
 
 let browser;
 
@@ -43,13 +45,14 @@ function psql(sql) {
   }).trim();
 }
 
-/* No pending application of the voter, and the voter at station 1001. */
+/* No pending application of the voter, the voter at station 1001, no applications counted. */
 function resetVoter() {
   psql(
     `UPDATE applications SET status = 'rejected', decision_reason = 'closed by the browser test', updated_at = now()
       WHERE pin = '${VOTER}' AND status IN ('awaiting_identification', 'identified', 'in_register')`,
   );
   psql(`UPDATE voters SET station_number = ${FROM}, updated_at = now() WHERE pin = '${VOTER}' AND station_number <> ${FROM}`);
+  psql(`DELETE FROM person_rate_limits WHERE pin = '${VOTER}'`);   // the application limit: a demo person, runs add up
   assert.equal(psql(`SELECT station_number FROM voters WHERE pin = '${VOTER}'`), String(FROM));
 }
 
@@ -260,6 +263,19 @@ test('the form explains refusals by code, and the registry outage is told plainl
     assert.equal((await page.textContent('#my-station .station-number')).trim(), String(FROM));
     assert.ok(await page.isEnabled('#apply-submit'));
   });
+  // A kept registry answer 7 minutes old: its age is shown under the profile
+  await withPage({}, async (page) => {
+    await page.route(/\/api\/v1\/cabinet$/, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.profile.registry_age_s = 420;
+      body.profile.registry_checked_at = new Date(Date.now() - 420000).toISOString();
+      await route.fulfill({ response: res, json: body });
+    });
+    await signIn(page, VOTER, '/cabinet/');
+    await page.locator('#registry-age').waitFor();
+    assert.match(await page.textContent('#registry-age'), /получены из реестра 7 мин назад/);
+  });
 });
 
 test('the whole story: apply, identify, register, approve; the voter is moved', async () => {
@@ -286,6 +302,7 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
       assert.match(await page.textContent('#userbar-name'), /Асанов Бакыт Жумабекович/);
       await page.locator('#profile-body .profile-name').waitFor();
       assert.match(await page.textContent('#profile-body'), /Асанов Бакыт Жумабекович/);
+      assert.match(await page.textContent('#registry-age'), /получены из реестра (только что|\d+ мин назад)/);
       assert.equal((await page.textContent('#my-station .station-number')).trim(), String(FROM));
       await page.locator('#station-map .leaflet-marker-icon').waitFor();
       assert.match(await page.textContent('#elections-body'), new RegExp(election.application_deadline.split('-').reverse().join('\\.')));
@@ -324,7 +341,8 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
     });
 
     // 2. the operator finds it by PIN, records the identification, sends the register
-    await withPage({ allow: [{ url: /\/api\/v1\/biometrics\/registers$/, status: 422 }] }, async (page) => {
+    await withPage({ allow: [{ url: /\/api\/v1\/biometrics\/registers$/, status: 422 },
+      { url: /\/api\/v1\/biometrics\/identifications$/, status: 422 }] }, async (page) => {
       await page.goto(`${BASE}/operator/`);
       await ready(page);
       await page.locator('#signin').waitFor();
@@ -342,6 +360,13 @@ test('the whole story: apply, identify, register, approve; the voter is moved', 
       await card.locator('button[type=submit]').click();
       await card.locator(`#device-${appId}-error`).waitFor();
       assert.match(await card.locator(`#device-${appId}-error`).textContent(), /ровно 20 цифр/);
+      // a device not registered to the commission: refused (422), said under the field
+      await card.locator('input[name="device_id"]').fill(UNREGISTERED);
+      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/biometrics\/identifications$/.test(r.url()));
+      await card.locator('button[type=submit]').click();
+      assert.equal((await refused).status(), 422);
+      await page.waitForFunction((id) => /не зарегистрировано/.test(document.getElementById(`device-${id}-error`).textContent), appId);
+      assert.equal(await card.locator('input[name="device_id"]').getAttribute('aria-invalid'), 'true');
       await card.locator('input[name="device_id"]').fill(DEVICE);
       await quietCommission();
       const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/biometrics\/identifications$/.test(r.url()));
