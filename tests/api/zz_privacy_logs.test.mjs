@@ -149,6 +149,23 @@ describe('no PIN in any log', () => {
   });
 });
 
+describe("no PIN in nginx's microcache", () => {
+  // The cache's files on disk hold the address as their key.  Needs, in the
+  // cached locations of nginx/shailoo.conf.in, $uri_has_long_number added to
+  // fastcgi_cache_bypass and fastcgi_no_cache (a map of the logging part).
+  const locations = readFileSync(new URL('../../nginx/shailoo.conf.in', import.meta.url), 'utf8');
+  const todo = /fastcgi_no_cache[^;]*\$uri_has_long_number/.test(locations)
+    ? false : 'the cached locations do not use $uri_has_long_number yet';
+  test('a station search for a PIN is not kept in a cache file', { todo }, async () => {
+    const p = pin('station search in the microcache');
+    const res = await request(`/api/v1/stations?q=${p}`);
+    assert.equal(res.status, 200);
+    await sleep(200);
+    const held = files(`${VAR}/nginx/cache`).filter((f) => anyForm(p).test(readFileSync(f, 'latin1')));
+    assert.deepEqual(held, []);
+  });
+});
+
 describe('no PIN in the session token', () => {
   test("the token's header and payload (base64url) hold no PIN; its subject is opaque", async () => {
     const p = pin('token');
