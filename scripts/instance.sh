@@ -78,8 +78,35 @@ synchronous_commit = on
 log_min_duration_statement = 1000
 CONF
     fi
+    pg_privacy_conf
     if ! pg_running; then
         as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$LOG/postgresql.log" -w -t 60 start >/dev/null
+    elif [ -n "$PRIVACY_CHANGED" ]; then
+        as_user "$PGBIN/pg_ctl" -D "$VAR/pg" reload >/dev/null
+    fi
+}
+
+# PINs are personal data, and statements carry them as parameters: a slow
+# statement (log_min_duration_statement) or a failed one is logged without
+# its parameters, and an error without its DETAIL ("Key (pin)=(...)",
+# "Failing row contains (...)").  Written at every start, so that clusters
+# made before these lines get them too (included from postgresql.conf).
+PRIVACY_CHANGED=
+pg_privacy_conf() {
+    local f=$VAR/pg/shailoo-privacy.conf
+    local want="# Written by scripts/instance.sh at every start: no PIN in the server log.
+log_parameter_max_length = 0
+log_parameter_max_length_on_error = 0
+log_error_verbosity = terse"
+    if [ "$(cat "$f" 2>/dev/null)" != "$want" ]; then
+        printf '%s\n' "$want" >"$f"
+        chown "$USER_NAME:" "$f"
+        chmod 600 "$f"
+        PRIVACY_CHANGED=1
+    fi
+    if ! grep -qx "include_if_exists = 'shailoo-privacy.conf'" "$VAR/pg/postgresql.conf"; then
+        echo "include_if_exists = 'shailoo-privacy.conf'" >>"$VAR/pg/postgresql.conf"
+        PRIVACY_CHANGED=1
     fi
 }
 

@@ -114,6 +114,13 @@ int auth_guard(struct http_request *req, unsigned access)
     time_t now = time(NULL);
     if (session_verify(token, now, &c) < 0)
         return unauthenticated(req, "the session is invalid or has expired; sign in again", true);
+    /*
+     * The subject is opaque, the session id (a token's payload is only
+     * base64): a token whose sub is anything else, such as one signed when
+     * the subject was the PIN, is cleared from the browser.
+     */
+    if (strcmp(c.sub, c.sid) != 0)
+        return unauthenticated(req, "the session is invalid or has expired; sign in again", true);
 
     const char *params[] = {c.sid};
     PGresult *res = NULL;
@@ -122,7 +129,8 @@ int auth_guard(struct http_request *req, unsigned access)
         api_db_failure(req, st);
         return -1;
     }
-    if (PQntuples(res) != 1 || strcmp(PQgetvalue(res, 0, 0), c.sub) != 0) {
+    /* The session's row, not the token, says whose it is (a token is readable by anyone holding it). */
+    if (PQntuples(res) != 1 || !pin_valid(PQgetvalue(res, 0, 0))) {
         PQclear(res);
         return unauthenticated(req, "the session has ended; sign in again", true);
     }
@@ -180,7 +188,14 @@ static bool local_path(const char *p)
     for (const unsigned char *c = (const unsigned char *)p; *c != '\0'; c++)
         if (*c <= 0x20 || *c >= 0x7F || *c == '\\')
             return false;
-    return true;
+    /*
+     * No page of ours has a personal number in its address, and this one is
+     * kept a day in esia_logins and sent back as a redirect: a long run of
+     * digits (a PIN, plain or %-escaped) is refused.
+     */
+    char masked[256];
+    http_mask_digit_runs(p, masked, sizeof(masked));
+    return strcmp(masked, p) == 0;
 }
 
 enum { L_NEXT, L_HINT, L__MAX };
@@ -310,7 +325,8 @@ static void callback_get(struct http_request *req)
         http_error(req, 500, "internal", "no randomness", NULL);
         return;
     }
-    snprintf(c.sub, sizeof(c.sub), "%s", id.pin);
+    /* The subject is opaque: a token's payload is only base64, and must not carry the PIN. */
+    snprintf(c.sub, sizeof(c.sub), "%s", c.sid);
     c.iat = now;
     c.exp = now + SESSION_SECONDS;
     char exp[24];

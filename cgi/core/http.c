@@ -104,6 +104,46 @@ char *http_utf8_trim(char *s)
     return s;
 }
 
+/* Length of the digit at s: 1 for '0'..'9', 3 for %30..%39, else 0. */
+static size_t digit_at(const char *s)
+{
+    if (*s >= '0' && *s <= '9')
+        return 1;
+    if (s[0] == '%' && s[1] == '3' && s[2] >= '0' && s[2] <= '9')
+        return 3;
+    return 0;
+}
+
+#define MASK_MIN_DIGITS 10
+
+void http_mask_digit_runs(const char *in, char *out, size_t size)
+{
+    size_t o = 0;
+    if (size == 0)
+        return;
+    while (*in != '\0' && o + 1 < size) {
+        /* The run of digits starting here: its digits and its bytes. */
+        size_t digits = 0, bytes = 0, d;
+        while ((d = digit_at(in + bytes)) > 0) {
+            digits++;
+            bytes += d;
+        }
+        if (digits >= MASK_MIN_DIGITS) {
+            for (size_t i = 0; i < digits && o + 1 < size; i++)
+                out[o++] = '*';
+            in += bytes;
+        } else if (bytes > 0) {
+            for (size_t i = 0; i < bytes && o + 1 < size; i++)
+                out[o++] = in[i];
+            in += bytes;
+        } else {
+            unsigned char c = (unsigned char)*in++;
+            out[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
+        }
+    }
+    out[o] = '\0';
+}
+
 size_t http_utf8_length(const char *s)
 {
     size_t n = 0;
@@ -202,10 +242,13 @@ int http_fields_parse(struct http_request *req, const struct field *spec, size_t
             if (strcmp(spec[i].name, p->name) == 0)
                 break;
         if (i == n) {
-            char msg[160];
-            snprintf(msg, sizeof(msg), "unknown query parameter \"%.*s\"",
-                     (int)http_utf8_prefix(p->name, 64), p->name);
-            http_error(req, 400, "unknown_parameter", msg, p->name);
+            /* The name is echoed, but never a personal number sent as a name,
+             * nor a character cut in half. */
+            char name[65], msg[160];
+            http_mask_digit_runs(p->name, name, sizeof(name));
+            http_utf8_trim(name);
+            snprintf(msg, sizeof(msg), "unknown query parameter \"%s\"", name);
+            http_error(req, 400, "unknown_parameter", msg, name);
             return -1;
         }
         if (out[i].present) {

@@ -86,6 +86,15 @@ bool http_utf8_valid(const char *s, size_t len);
 size_t http_utf8_prefix(const char *s, size_t max);
 /* Cuts s (NUL-terminated, in place) after its last whole character; returns s. */
 char *http_utf8_trim(char *s);
+/*
+ * Copies in to out (size bytes, always terminated) with every run of 10 or
+ * more digits replaced by as many '*': such runs are personal numbers (or
+ * could be), and logs and error messages must not keep them.  A digit written
+ * as a %-escape (%30..%39) counts as a digit and is masked too, "%32%31..."
+ * being the same number once decoded.  Control bytes become '?', so text
+ * chosen by a client cannot forge a log line.
+ */
+void http_mask_digit_runs(const char *in, char *out, size_t size);
 /* Number of code points of valid UTF-8. */
 size_t http_utf8_length(const char *s);
 /* Splits and decodes a query string into req->query.  0, or -1 with *err set. */

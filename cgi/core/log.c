@@ -16,47 +16,29 @@ static void stamp(char *buf, size_t size)
     snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-/*
- * PINs are personal data: a run of 10 or more digits is logged as stars.
- * Control bytes become '?', so a crafted path cannot forge log lines.
- */
-static void mask_digits(const char *path, char *out, size_t size)
-{
-    size_t o = 0;
-    while (*path != '\0' && o + 1 < size) {
-        size_t run = strspn(path, "0123456789");
-        if (run >= 10) {
-            for (size_t i = 0; i < run && o + 1 < size; i++)
-                out[o++] = '*';
-            path += run;
-        } else if (run > 0) {
-            for (size_t i = 0; i < run && o + 1 < size; i++)
-                out[o++] = path[i];
-            path += run;
-        } else {
-            unsigned char c = (unsigned char)*path++;
-            out[o++] = c < 0x20 || c == 0x7F ? '?' : (char)c;
-        }
-    }
-    out[o] = '\0';
-}
-
 void log_request(const struct http_request *req, double ms)
 {
     char ts[40], path[256];
     stamp(ts, sizeof(ts));
-    mask_digits(req->path != NULL ? req->path : "-", path, sizeof(path));
+    /* PINs are personal data: long digit runs are logged as stars (http.h). */
+    http_mask_digit_runs(req->path != NULL ? req->path : "-", path, sizeof(path));
     fprintf(stderr, "%s %s pid=%d %s %s %d %.2fms\n", ts, req->request_id, (int)getpid(),
             req->method, path, req->status, ms);
 }
 
 void log_error(const char *request_id, const char *fmt, ...)
 {
-    char ts[40], msg[1024];
+    char ts[40], raw[1024], msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(raw, sizeof(raw), fmt, ap);
     va_end(ap);
+    /*
+     * Messages quote what others sent (ESIA's error text, PostgreSQL's errors
+     * with their DETAIL, a registry's answer): masked like the path, and on
+     * one line.
+     */
+    http_mask_digit_runs(raw, msg, sizeof(msg));
     stamp(ts, sizeof(ts));
     fprintf(stderr, "%s %s pid=%d ERROR %s\n", ts, request_id != NULL ? request_id : "-",
             (int)getpid(), msg);

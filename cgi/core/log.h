@@ -3,7 +3,10 @@
 
 #include "http.h"
 
-/* One line per request on stderr: time, request id, method, path, status, ms. */
+/*
+ * One line per request on stderr: time, request id, method, path, status, ms.
+ * Runs of 10 or more digits (PINs) are masked in the path and in errors.
+ */
 void log_request(const struct http_request *req, double ms);
 /* A problem worth an operator's attention, with the request id if any. */
 void log_error(const char *request_id, const char *fmt, ...)

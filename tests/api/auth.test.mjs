@@ -185,7 +185,7 @@ describe('the whole sign-in flow', () => {
     const { header, payload } = decodeJwt(s.token);
     assert.equal(header.alg, 'ES256');
     assert.equal(payload.iss, 'shailoo');
-    assert.equal(payload.sub, VOTER.pin);
+    assert.equal(payload.sub, payload.sid, 'the subject is opaque: the session id');
     assert.match(payload.sid, /^[A-Za-z0-9_-]{43}$/);
     assert.match(payload.csrf, /^[A-Za-z0-9_-]{43}$/);
     assert.notEqual(payload.sid, payload.csrf);

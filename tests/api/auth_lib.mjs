@@ -252,9 +252,9 @@ export function insertSession(pin, seconds, name = 'Тест Сессия') {
   return { sid, csrf: randomId(), pin };
 }
 
-// The claims of cgi/core/session.c.
-export const claimsFor = ({ sid, pin, csrf }, { iat = now(), exp = now() + 1800, iss = 'shailoo' } = {}) => ({
-  iss, sid, sub: pin, csrf, iat, exp,
+// The claims of cgi/core/session.c (the subject is the session id, never the PIN).
+export const claimsFor = ({ sid, csrf }, { iat = now(), exp = now() + 1800, iss = 'shailoo' } = {}) => ({
+  iss, sid, sub: sid, csrf, iat, exp,
 });
 
 export const sessionRow = (sid) => {

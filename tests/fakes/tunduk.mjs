@@ -134,12 +134,16 @@ function parseTarget(rawUrl) {
 
 // ---------------------------------------------------------------- the registry
 
-function psql(sql, vars) {
+// settings: custom settings of the session (PGOPTIONS "-c name=value"), read
+// by the SQL with current_setting().  A value given so is not part of the
+// statement's text, which PostgreSQL logs when it is slow or fails: the PIN
+// travels this way, never as a literal (issue 8: no PIN in any log).
+function psql(sql, settings) {
   return new Promise((resolve, reject) => {
     const args = ['-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-h', opts.pghost, '-U', opts.pguser, '-d', opts.pgdb];
-    // psql variables are interpolated in a script (stdin), not in -c.
-    for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
-    const child = spawn('psql', args, { env: { ...process.env, PGCONNECT_TIMEOUT: '5' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const options = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(' ');
+    const env = { ...process.env, PGCONNECT_TIMEOUT: '5', PGOPTIONS: options };
+    const child = spawn('psql', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
     const err = [];
     const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
@@ -167,12 +171,12 @@ SELECT json_build_object(
   FROM voters v
   JOIN stations s ON s.number = v.station_number
   LEFT JOIN regions r ON r.id = s.region_id
- WHERE v.pin = :'pin';
+ WHERE v.pin = current_setting('tunduk.pin');
 `;
 
 async function findPerson(pin) {
   if (!PIN_RE.test(pin)) throw new Error('findPerson: not a PIN'); // checked before; belt and braces
-  const out = (await psql(PERSON_SQL, { pin })).trim();
+  const out = (await psql(PERSON_SQL, { 'tunduk.pin': pin })).trim();
   return out === '' ? null : JSON.parse(out);
 }
 

@@ -44,6 +44,28 @@ static void url_decode(void **state)
     assert_int_equal(http_url_decode(bad4, true), -1);
 }
 
+static void mask_digit_runs(void **state)
+{
+    (void)state;
+    char out[128];
+    http_mask_digit_runs("/api/v1/tizme/voters/21505199000011", out, sizeof(out));
+    assert_string_equal(out, "/api/v1/tizme/voters/**************");
+    /* Short numbers stay: station 1001, election 202701, a 9-digit run. */
+    http_mask_digit_runs("/s/1001?e=202701&n=123456789", out, sizeof(out));
+    assert_string_equal(out, "/s/1001?e=202701&n=123456789");
+    /* %-escaped digits are digits: the same PIN once decoded. */
+    http_mask_digit_runs("pin=%32%31%35%30%35%31%39%39%30%30%30%30%31%31&x", out, sizeof(out));
+    assert_string_equal(out, "pin=**************&x");
+    http_mask_digit_runs("2%3150519%39000011/%2F1", out, sizeof(out));
+    assert_string_equal(out, "**************/%2F1");
+    /* Every run, control bytes as '?'. */
+    http_mask_digit_runs("a1234567890b12345678901\n", out, sizeof(out));
+    assert_string_equal(out, "a**********b***********?");
+    /* Cut short: never the first digits of a long run. */
+    http_mask_digit_runs("ab21505199000011", out, 6);
+    assert_string_equal(out, "ab***");
+}
+
 static void utf8(void **state)
 {
     (void)state;
@@ -187,6 +209,10 @@ static void fields(void **state)
 
     assert_int_equal(parse("x=1", v, &f), -1);
     assert_non_null(strstr(fake_body(&f), "\"unknown_parameter\""));
+    /* A PIN sent as a name is not echoed back. */
+    assert_int_equal(parse("21505199000011=1", v, &f), -1);
+    assert_null(strstr(fake_body(&f), "21505199000011"));
+    assert_non_null(strstr(fake_body(&f), "\"field\":\"**************\""));
     assert_int_equal(parse("n=1&n=2", v, &f), -1);
     assert_non_null(strstr(fake_body(&f), "\"repeated_parameter\""));
     assert_int_equal(parse("n=37", v, &f), -1);
@@ -303,7 +329,7 @@ static void pool_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(url_decode),   cmocka_unit_test(utf8),
+        cmocka_unit_test(url_decode),   cmocka_unit_test(mask_digit_runs), cmocka_unit_test(utf8),
         cmocka_unit_test(utf8_prefix),  cmocka_unit_test(unknown_parameter_message),
         cmocka_unit_test(query_parse),  cmocka_unit_test(fields),
         cmocka_unit_test(error_format), cmocka_unit_test(etag_and_304),

@@ -46,7 +46,7 @@ static struct session_claims claims(time_t now, time_t exp)
     memset(&c, 0, sizeof(c));
     assert_int_equal(session_random(c.sid, sizeof(c.sid), 32), 0);
     assert_int_equal(session_random(c.csrf, sizeof(c.csrf), 32), 0);
-    snprintf(c.sub, sizeof(c.sub), "21505199000011");
+    snprintf(c.sub, sizeof(c.sub), "%s", c.sid);  /* opaque, as cgi/api/auth.c signs it */
     c.iat = now;
     c.exp = exp;
     return c;
