@@ -88,8 +88,13 @@ unit: $(UNIT_TESTS)
 test: deps build
 	@scripts/test.sh $(TEST_PORT) $(TEST_SCALE)
 
-bench: deps build
+bench: deps build build/bench-hello
 	@VAR=var PORT=$(PORT) tests/bench/bench.sh
+
+# The bare FastCGI answer make bench compares with (tests/bench/hello.c).
+build/bench-hello: tests/bench/hello.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lfcgi
 
 # Every demo station's device sends its day to the running instance (make run):
 # make election-night ARGS="--duration 30 --check-visibility"

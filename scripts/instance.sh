@@ -5,7 +5,9 @@
 #   scripts/instance.sh start|stop|migrate|psql|status|pg-stop|pg-start
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
-# RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST,
+# RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST (the
+# PIN lookup per client address), AUTH_RATE/_BURST (signing in), APPLY_RATE/_BURST
+# (application POSTs), DIRECT_RATE/_BURST (asking past the published files),
 # MICROCACHE=off, RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
 # PUBLISH=off (no publisher: the application answers every results and
 # statistics request), PUBLISH_EXPORT_MS (the least time between two
@@ -359,6 +361,9 @@ nginx_conf() {
     sed -e "s|@VAR@|$VAR|g" -e "s|@ROOT@|$ROOT|g" -e "s|@PORT@|$PORT|g" \
         -e "s|@USER@|$USER_NAME|g" \
         -e "s|@LOOKUP_RATE@|${LOOKUP_RATE:-10r/s}|g" -e "s|@LOOKUP_BURST@|${LOOKUP_BURST:-20}|g" \
+        -e "s|@AUTH_RATE@|${AUTH_RATE:-30r/m}|g" -e "s|@AUTH_BURST@|${AUTH_BURST:-20}|g" \
+        -e "s|@APPLY_RATE@|${APPLY_RATE:-10r/m}|g" -e "s|@APPLY_BURST@|${APPLY_BURST:-10}|g" \
+        -e "s|@DIRECT_RATE@|${DIRECT_RATE:-5r/s}|g" -e "s|@DIRECT_BURST@|${DIRECT_BURST:-20}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
 }

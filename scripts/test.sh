@@ -11,6 +11,11 @@ export VAR=var/test PORT DEMO_SCALE=$SCALE SANITIZE=1 RESET_DB=1 WORKERS=2 TEST_
 # The per-person lookup limit is kept, higher than in production, so the
 # tests can reach it on purpose without tripping over it otherwise.
 export LOOKUP_RATE=${LOOKUP_RATE:-200r/s} LOOKUP_BURST=${LOOKUP_BURST:-100}
+# The other per-address limits likewise: every test signs in from 127.0.0.1;
+# tests/api/zz_address_limits.test.mjs reaches them from an address of its own.
+export AUTH_RATE=${AUTH_RATE:-200r/s} AUTH_BURST=${AUTH_BURST:-100}
+export APPLY_RATE=${APPLY_RATE:-200r/s} APPLY_BURST=${APPLY_BURST:-100}
+export DIRECT_RATE=${DIRECT_RATE:-200r/s} DIRECT_BURST=${DIRECT_BURST:-100}
 # The exports of a small country are quick to write: the tests need not wait 10 s for one.
 export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
 

@@ -242,12 +242,13 @@ int http_fields_parse(struct http_request *req, const struct field *spec, size_t
             if (strcmp(spec[i].name, p->name) == 0)
                 break;
         if (i == n) {
-            /* The name is echoed, but never a personal number sent as a name,
-             * nor a character cut in half. */
-            char name[65], msg[160];
-            http_mask_digit_runs(p->name, name, sizeof(name));
-            http_utf8_trim(name);
-            snprintf(msg, sizeof(msg), "unknown query parameter \"%s\"", name);
+            /* The name is echoed (cut at a whole character in the message),
+             * but never a personal number sent as a name. */
+            size_t size = strlen(p->name) + 1;
+            char *name = pool_alloc(req->pool, size), msg[160];
+            http_mask_digit_runs(p->name, name, size);
+            snprintf(msg, sizeof(msg), "unknown query parameter \"%.*s\"",
+                     (int)http_utf8_prefix(name, 64), name);
             http_error(req, 400, "unknown_parameter", msg, name);
             return -1;
         }

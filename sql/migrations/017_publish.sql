@@ -54,6 +54,20 @@ CREATE TRIGGER area_results_publish_new AFTER INSERT ON area_results
 CREATE TRIGGER area_results_publish_gone AFTER DELETE ON area_results
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_contests();
 
+-- A ballot changed (an entry added, withdrawn, removed).
+CREATE FUNCTION publish_elections_of_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('shailoo_publish', 'E ' || e)
+       FROM (SELECT DISTINCT k.election_id AS e FROM changed c JOIN contests k ON k.id = c.contest_id) x;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER contest_entries_publish_new AFTER INSERT ON contest_entries
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+CREATE TRIGGER contest_entries_publish_changed AFTER UPDATE ON contest_entries
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+CREATE TRIGGER contest_entries_publish_gone AFTER DELETE ON contest_entries
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+
 CREATE FUNCTION publish_everything() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify('shailoo_publish', '*');
@@ -64,6 +78,11 @@ CREATE TRIGGER asu_reports_publish_truncate AFTER TRUNCATE ON asu_reports
 CREATE TRIGGER area_results_publish_truncate AFTER TRUNCATE ON area_results
     FOR EACH STATEMENT EXECUTE FUNCTION publish_everything();
 CREATE TRIGGER station_results_publish_truncate AFTER TRUNCATE ON station_results
+    FOR EACH STATEMENT EXECUTE FUNCTION publish_everything();
+-- Names of parties and candidates show in every election's answers (rarely changed).
+CREATE TRIGGER parties_publish AFTER UPDATE OR DELETE ON parties
+    FOR EACH STATEMENT EXECUTE FUNCTION publish_everything();
+CREATE TRIGGER candidates_publish AFTER UPDATE OR DELETE ON candidates
     FOR EACH STATEMENT EXECUTE FUNCTION publish_everything();
 
 -- The voter list's statistics (kept by the voters' trigger, refreshed monthly).

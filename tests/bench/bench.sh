@@ -1,9 +1,11 @@
 #!/bin/bash
 # make bench: load figures on the running instance (make run, full demo country).
-# Each endpoint under wrk right after nginx serving a static file, in the same run;
-# requests/s, p50/p99 latency, ratio to static; the workers' memory.
-# The per-person rate limit is lifted for the run (and restored after), and
-# the statistics are measured with and without nginx's microcache.
+# Each endpoint under wrk right after the references, in the same run: nginx
+# serving a static file (static/index.html, and for a published answer a
+# static copy of the same bytes) and a bare FastCGI answer (tests/bench/hello.c
+# behind the same nginx).  Prints requests/s, p50/p99 latency and the ratios
+# to the references; then the workers' memory and the election night.
+# The per-address rate limits are lifted for the run (and restored after).
 #   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,24 +15,41 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 BASE=http://127.0.0.1:$PORT
-export PGHOST=$PWD/$VAR/run PGUSER=shailoo PGDATABASE=shailoo
+E=202701                      # the demo's election night (tests/bench/night.sh)
+USER_NAME=${SHAILOO_USER:-shailoo}
+export PGHOST=$PWD/$VAR/run PGUSER=$USER_NAME PGDATABASE=shailoo
 
 if ! curl -fsS -o /dev/null "$BASE/api/v1/regions"; then
     echo "bench: no instance at $BASE; run 'make run' first" >&2
     exit 1
 fi
+[ -x build/bench-hello ] || make --no-print-directory build/bench-hello >/dev/null
 voters=$(psql -X -qAt -c "SELECT count(*) FROM voters")
-echo "bench: $voters voters in the database; $CONNECTIONS connections, $THREADS threads, $DURATION per run; $(nproc) cores"
+echo "bench: $(date -u +%F), $voters voters in the database; $CONNECTIONS connections, $THREADS threads, $DURATION per run; $(nproc) cores"
 
 tmp=$(mktemp -d)
+hello_pid=""
 restore() {
+    [ -z "$hello_pid" ] || kill -- -"$hello_pid" 2>/dev/null || true
+    [ -z "${loop_pid:-}" ] || kill "$loop_pid" 2>/dev/null || true
+    rm -rf "$VAR/bench" "$tmp"
     VAR=$VAR PORT=$PORT scripts/instance.sh start >/dev/null 2>&1 || true
-    rm -rf "$tmp"
 }
 trap restore EXIT
 
-# Bench setting: no rate limit on the lookup.
-VAR=$VAR PORT=$PORT LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 scripts/instance.sh start >/dev/null
+NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIRECT_BURST=1000000"
+start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >/dev/null; }
+start
+
+# The bare FastCGI answer: as many processes as the application has workers.
+workers=$(pgrep -P "$(cat "$VAR/run/shailoo.pid")" | wc -l)
+mkdir -p "$VAR/bench"
+chown "$USER_NAME:" "$VAR/bench"
+setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
+    build/bench-hello "$VAR/run/hello.sock" "$(nproc | awk '{print $1 * 2}')" </dev/null >/dev/null 2>&1 &
+hello_pid=$!
+for _ in $(seq 50); do [ -S "$VAR/run/hello.sock" ] && break; sleep 0.1; done
+curl -fsS -o /dev/null "$BASE/bench/hello" || { echo "bench: the bare FastCGI answer does not answer" >&2; exit 1; }
 
 psql -X -qAt -c "SELECT '/api/v1/tizme/voters/' || pin FROM voters WHERE status = 'active'
                  ORDER BY hashtext(pin) LIMIT 20000" >"$tmp/pins"
@@ -39,34 +58,53 @@ psql -X -qAt -c "SELECT DISTINCT settlement FROM stations" |
         s.split("\n").filter(Boolean).forEach((x) => console.log("/api/v1/stations?q=" + encodeURIComponent(x))))' \
     >"$tmp/search"
 psql -X -qAt -c "SELECT '/api/v1/stations/' || number FROM stations" >"$tmp/stations"
-psql -X -qAt -c "SELECT '/api/v1/results/elections/202701/stations/' || number FROM stations" >"$tmp/results_stations"
+psql -X -qAt -c "SELECT '/api/v1/results/elections/$E/stations/' || number FROM stations" >"$tmp/results_stations"
 
 # wrk's figures: requests/s, p50, p99, non-2xx count.
 figures() {
     awk '/^Requests\/sec/ {r = $2} $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
          /Non-2xx/ {e = $NF} END {printf "%s %s %s %s\n", r, p50, p99, (e == "" ? 0 : e)}' "$1"
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
-printf '%-34s %10s %9s %9s %10s %7s %8s\n' endpoint req/s p50 p99 static/s ratio non-2xx
-run_pair() {  # name, wrk arguments for the endpoint...
-    local name=$1
-    shift
-    # A warm-up first (PostgreSQL's buffers, the workers' caches), unmeasured;
-    # then nginx serving a static file and the endpoint, back to back.
+header() {
+    printf '\n%-38s %9s %8s %8s %9s %6s %9s %6s %7s\n' endpoint req/s p50 p99 static/s ratio hello/s ratio non-2xx
+}
+# name, static reference path, wrk arguments for the endpoint...
+# A warm-up first (PostgreSQL's buffers, the workers' caches), unmeasured;
+# then the static file, the bare FastCGI answer and the endpoint, back to back.
+run_ref() {
+    local name=$1 ref=$2
+    shift 2
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-3s}" "$@" >/dev/null 2>&1
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE/index.html" >"$tmp/static.out" 2>&1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$ref" >"$tmp/static.out" 2>&1
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE/bench/hello" >"$tmp/hello.out" 2>&1
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$tmp/ep.out" 2>&1
-    local rps p50 p99 errs srps
+    local rps p50 p99 errs srps hrps
     read -r rps p50 p99 errs < <(figures "$tmp/ep.out")
     srps=$(figures "$tmp/static.out" | cut -d' ' -f1)
-    printf '%-34s %10.0f %9s %9s %10.0f %7.2f %8s\n' "$name" "$rps" "$p50" "$p99" "$srps" \
-        "$(awk -v a="$rps" -v b="$srps" 'BEGIN {print (b > 0 ? a / b : 0)}')" "$errs"
+    hrps=$(figures "$tmp/hello.out" | cut -d' ' -f1)
+    printf '%-38s %9.0f %8s %8s %9.0f %6s %9.0f %6s %7s\n' "$name" "$rps" "$p50" "$p99" "$srps" \
+        "$(ratio "$rps" "$srps")" "$hrps" "$(ratio "$rps" "$hrps")" "$errs"
+}
+run_pair() { local name=$1; shift; run_ref "$name" /index.html "$@"; }
+# A published answer, against a static copy of its very bytes.
+run_published() {
+    local name=$1 path=$2 copy
+    copy=$(echo "$path" | tr '/' '_')
+    curl -fsS -o "$VAR/bench/$copy" "$BASE$path"
+    chmod 644 "$VAR/bench/$copy"
+    run_ref "$name ($(stat -c %s "$VAR/bench/$copy") B)" "/bench/static/$copy" "$BASE$path"
 }
 
+echo "references: static/index.html ($(stat -c %s static/index.html) B; for a published answer, a static copy of it),"
+echo "the bare FastCGI answer /bench/hello ($(nproc | awk '{print $1 * 2}') processes; the application has $workers children: workers and publishers)"
+header
 PATHS_FILE=$tmp/pins run_pair "PIN lookup (random voters)" -s tests/bench/random_path.lua "$BASE/"
 PATHS_FILE=$tmp/search run_pair "station search (settlements)" -s tests/bench/random_path.lua "$BASE/"
 PATHS_FILE=$tmp/stations run_pair "station detail (random)" -s tests/bench/random_path.lua "$BASE/"
-run_pair "statistics (microcache)" "$BASE/api/v1/tizme/stats"
+run_published "statistics (published)" /api/v1/tizme/stats
+run_pair "statistics (asked directly)" -H "X-Shailoo-Direct: 1" "$BASE/api/v1/tizme/stats?region=4"
 
 # Signed in (session verification included): a demo voter through the ESIA stand-in.
 jar=$tmp/cookies
@@ -82,34 +120,57 @@ else
     echo "bench: could not sign in through the ESIA stand-in; skipping the signed-in routes"
 fi
 
-VAR=$VAR PORT=$PORT LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 MICROCACHE=off scripts/instance.sh start >/dev/null
-run_pair "statistics (no microcache)" "$BASE/api/v1/tizme/stats"
-run_pair "statistics by region (no cache)" "$BASE/api/v1/tizme/stats?region=4"
-
 echo
 echo "memory of the application (RSS / PSS, kB):"
 master=$(cat "$VAR/run/shailoo.pid")
 for pid in $master $(pgrep -P "$master"); do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
     pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo "?")
-    role=worker
+    role=child
     [ "$pid" = "$master" ] && role=master
     printf '  %-7s pid %-7s RSS %7s  PSS %7s\n' "$role" "$pid" "$rss" "$pss"
 done
 
 # Election night: every demo device's reports, the finals within 10 s (tests/bench/night.sh).
-VAR=$VAR PORT=$PORT scripts/instance.sh start >/dev/null
 echo
 VAR=$VAR PORT=$PORT tests/bench/night.sh || echo "bench: the election night missed (above)"
 
-# The night's results under readers: the summary as deployed (the workers
-# keep it 250 ms), with nothing cached, and with nginx's 1 s microcache.
+# The night's results under readers: the published files, and the application asked directly.
+R=/api/v1/results/elections/$E
+for _ in $(seq 100); do   # the exports are written every few seconds at most
+    [ "$(curl -s "$BASE$R/export/list.csv" | awk -F, 'NR > 1 && $5 == 1' | wc -l)" = \
+      "$(psql -X -qAt -c "SELECT count(*) FROM stations")" ] && break
+    sleep 0.5
+done
+header
+run_published "results summary (published)" "$R/summary"
+run_published "results of station 1001 (published)" "$R/stations/1001"
+PATHS_FILE=$tmp/results_stations run_pair "results of a station (random, published)" -s tests/bench/random_path.lua "$BASE/"
+run_published "export list.csv (published)" "$R/export/list.csv"
+run_published "export stations.json (published)" "$R/export/stations.json"
+run_pair "results summary (asked directly)" -H "X-Shailoo-Direct: 1" "$BASE$R/summary"
+PATHS_FILE=$tmp/results_stations run_pair "a station's results (asked directly)" -H "X-Shailoo-Direct: 1" \
+    -s tests/bench/random_path.lua "$BASE/"
+
+# The largest export looped by 8 clients while people look themselves up.
+loop() {   # extra wrk arguments...
+    wrk -t1 -c8 -d"$(( ${DURATION%s} + 4 ))s" "$@" "$BASE$R/export/stations.json" >"$tmp/loop.out" 2>&1 &
+    loop_pid=$!
+    sleep 2
+    PATHS_FILE=$tmp/pins wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+        -s tests/bench/random_path.lua "$BASE/" >"$tmp/ep.out" 2>&1
+    wait "$loop_pid" || true
+    loop_pid=""
+    local rps p50 p99 errs
+    read -r rps p50 p99 errs < <(figures "$tmp/ep.out")
+    printf '  PIN lookup %7.0f req/s, p50 %s, p99 %s (target p99 < 20 ms); the export looped %s times (%s)\n' \
+        "$rps" "$p50" "$p99" "$(awk '/requests in/ {print $1}' "$tmp/loop.out")" \
+        "$(awk '/Non-2xx/ {print $NF " refused"}' "$tmp/loop.out" | grep . || echo "none refused")"
+}
 echo
-printf '%-34s %10s %9s %9s %10s %7s %8s\n' endpoint req/s p50 p99 static/s ratio non-2xx
-SUMMARY=$BASE/api/v1/results/elections/202701/summary
-run_pair "results summary (workers' cache)" "$SUMMARY"
-PATHS_FILE=$tmp/results_stations run_pair "results of a station (random)" -s tests/bench/random_path.lua "$BASE/"
-VAR=$VAR PORT=$PORT RESULTS_CACHE_MS=0 scripts/instance.sh start >/dev/null
-run_pair "results summary (no cache)" "$SUMMARY"
-VAR=$VAR PORT=$PORT RESULTS_MICROCACHE=on scripts/instance.sh start >/dev/null
-run_pair "results summary (nginx microcache)" "$SUMMARY"
+echo "8 clients loop the largest export (stations.json, $(curl -s "$BASE$R/export/stations.json" | wc -c) B):"
+echo " the published file:"
+loop
+start LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=5r/s DIRECT_BURST=20
+echo " asked directly (X-Shailoo-Direct: 1), past the published file, with the production limit of 5 r/s per address:"
+loop -H "X-Shailoo-Direct: 1"
