@@ -11,7 +11,7 @@
  *   _CONNECT_TIMEOUT_MS, _TIMEOUT_MS, _RETRIES, _POPULATION (the service id)
  *   SHAILOO_PUBLISH_DIR    where the publisher writes the files nginx serves
  *                          (unset: nothing is published, the workers answer all)
- *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (5000)
+ *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (10000)
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
 # MICROCACHE=off, RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
 # PUBLISH=off (no publisher: the application answers every results and
 # statistics request), PUBLISH_EXPORT_MS (the least time between two
-# writings of an export, 5000),
+# writings of an export, 10000),
 # SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
 # TEST_HOOKS=1 (the stand-ins accept the tests' fault injection).
@@ -308,7 +308,7 @@ start_app() {
     local bin=build/shailoo pid
     [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
     # The settings read from the environment at start; others restart the app.
-    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-5000}"
+    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-10000}"
     pid=$(app_pid)
     if alive "$pid"; then
         # A rebuilt binary, or other settings, replace the running one.
@@ -332,7 +332,7 @@ start_app() {
     SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
     SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
     SHAILOO_PUBLISH_DIR=$([ "${PUBLISH:-on}" = off ] || echo "$VAR/published") \
-    SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-5000} \
+    SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-10000} \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \

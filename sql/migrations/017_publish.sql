@@ -54,19 +54,13 @@ CREATE TRIGGER area_results_publish_new AFTER INSERT ON area_results
 CREATE TRIGGER area_results_publish_gone AFTER DELETE ON area_results
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_contests();
 
--- A ballot changed (an entry added, withdrawn, removed).
-CREATE FUNCTION publish_elections_of_entries() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('shailoo_publish', 'E ' || e)
-       FROM (SELECT DISTINCT k.election_id AS e FROM changed c JOIN contests k ON k.id = c.contest_id) x;
-    RETURN NULL;
-END $$;
+-- A ballot changed (an entry added, withdrawn, removed): its rows name their contest too.
 CREATE TRIGGER contest_entries_publish_new AFTER INSERT ON contest_entries
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_contests();
 CREATE TRIGGER contest_entries_publish_changed AFTER UPDATE ON contest_entries
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_contests();
 CREATE TRIGGER contest_entries_publish_gone AFTER DELETE ON contest_entries
-    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_entries();
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION publish_elections_of_contests();
 
 CREATE FUNCTION publish_everything() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
