@@ -1,9 +1,10 @@
 /*
  * What the parts publish as files (core/publish.h): the results of every
- * election with contests, and Tizme's statistics.  PostgreSQL tells what
- * changed on the channel "shailoo_publish" (triggers of
- * 017_publish.sql), one payload per change:
- *   "s E N"   a report of station N in election E was accepted
+ * election with contests, and Tizme's statistics.  The night's reports are
+ * found by asking every POLL_MS for the public log's new entries (seqs of
+ * an election commit in order: its log head is locked until commit);
+ * other changes PostgreSQL tells on the channel "shailoo_publish"
+ * (triggers of 017_publish.sql), one payload per change:
  *   "e E"     something of election E as a whole (a drawing of lots, its status)
  *   "E E"     everything of election E (its night was reset)
  *   "stats"   the voter list's statistics
@@ -41,6 +42,9 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define STATS_MS 1000
 #define EXPORT_MS_DEFAULT 10000
 #define PUBLISH_NICE 10
+#define POLL_MS 50
+#define POLL_ROWS 5000                /* log entries read at most per poll and election */
+#define ELECTIONS_MAX 256
 #define REGIONS 10                    /* 1..9, and 10 for the stations abroad */
 #define DISTRICTS 36
 
@@ -53,6 +57,11 @@ const struct db_statement published_statements[] = {
      " ORDER BY e.id"},
     {"published_stations",
      "SELECT number, coalesce(region_id, 10), coalesce(district_number, 0) FROM stations"},
+    {"published_heads", "SELECT election_id, seq FROM results_log_head"},
+    {"published_reports",
+     "SELECT l.seq, r.station_number, r.kind = 'final' FROM results_log l"
+     "  JOIN asu_reports r ON r.id = l.report_id"
+     " WHERE l.election_id = $1::integer AND l.seq > $2::bigint ORDER BY l.seq LIMIT $3::integer"},
 };
 const size_t published_nstatements = NELEM(published_statements);
 
@@ -148,9 +157,86 @@ static void election_everything(long e)
             add(LANE_STATIONS, STATION_MS, e, "stations", n);
 }
 
+/* The log's head of each election as last seen. */
+static struct {
+    long election;
+    long long seq;
+    bool seen;                        /* in the latest poll */
+} heads[ELECTIONS_MAX];
+static size_t nheads;
+
+static void heads_load(void)
+{
+    PGresult *res = NULL;
+    nheads = 0;
+    if (db_exec("published_heads", 0, NULL, &res) == DB_OK)
+        for (int i = 0; i < PQntuples(res) && nheads < ELECTIONS_MAX; i++, nheads++) {
+            heads[nheads].election = atol(PQgetvalue(res, i, 0));
+            heads[nheads].seq = atoll(PQgetvalue(res, i, 1));
+        }
+    PQclear(res);
+}
+
+/* The new entries of election e's log after *seq: their stations changed. */
+static void reports_after(long e, long long *seq)
+{
+    char es[24], ss[24], limit[24];
+    snprintf(es, sizeof(es), "%ld", e);
+    snprintf(ss, sizeof(ss), "%lld", *seq);
+    snprintf(limit, sizeof(limit), "%d", POLL_ROWS);
+    PGresult *res = NULL;
+    if (db_exec("published_reports", 3, (const char *const[]){es, ss, limit}, &res) == DB_OK)
+        for (int i = 0; i < PQntuples(res); i++) {
+            *seq = atoll(PQgetvalue(res, i, 0));
+            station_changed(e, atol(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2)[0] == 't');
+        }
+    PQclear(res);
+}
+
+/* Every POLL_MS: the elections whose log grew (or shrank: reset, dropped). */
+static void poll(void)
+{
+    PGresult *res = NULL;
+    if (db_exec("published_heads", 0, NULL, &res) != DB_OK) {
+        PQclear(res);
+        return;
+    }
+    for (size_t k = 0; k < nheads; k++)
+        heads[k].seen = false;
+    for (int i = 0; i < PQntuples(res); i++) {
+        long e = atol(PQgetvalue(res, i, 0));
+        long long seq = atoll(PQgetvalue(res, i, 1));
+        size_t k = 0;
+        while (k < nheads && heads[k].election != e)
+            k++;
+        if (k == nheads) {
+            if (nheads == ELECTIONS_MAX)
+                continue;
+            heads[nheads].election = e;
+            heads[nheads].seq = 0;
+            nheads++;
+        }
+        heads[k].seen = true;
+        if (seq < heads[k].seq) {       /* the night was reset */
+            election_everything(e);
+            heads[k].seq = seq;
+        } else if (seq > heads[k].seq) {
+            reports_after(e, &heads[k].seq);
+        }
+    }
+    PQclear(res);
+    for (size_t k = 0; k < nheads; k++)
+        if (!heads[k].seen) {          /* its log is gone */
+            election_everything(heads[k].election);
+            heads[k] = heads[--nheads];
+            k--;
+        }
+}
+
 static void everything(void)
 {
     PGresult *res = NULL;
+    heads_load();
     if (db_exec("published_stations", 0, NULL, &res) == DB_OK) {
         memset(places, 0, sizeof(places));
         for (int i = 0; i < PQntuples(res); i++) {
@@ -172,14 +258,12 @@ static void everything(void)
 
 static void notified(const char *payload)
 {
-    long e = 0, n = 0;
-    char kind[8], report[16];
+    long e = 0;
+    char kind[8];
     if (strcmp(payload, "stats") == 0)
         stats_changed();
     else if (strcmp(payload, "*") == 0)
         everything();
-    else if (sscanf(payload, "s %ld %ld %15s", &e, &n, report) == 3)
-        station_changed(e, n, strcmp(report, "final") == 0);
     else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "e") == 0)
         election_changed(e, true);
     else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "E") == 0)
@@ -201,6 +285,8 @@ static struct publish_config config = {
     .init = init,
     .everything = everything,
     .notified = notified,
+    .poll = poll,
+    .poll_ms = POLL_MS,
 };
 
 int published_lanes(void)

@@ -408,7 +408,7 @@ int publish_run(const struct publish_config *cfg, int lane)
     struct buffer b = {0};
     unsigned long listening = 0;      /* the db_generation() that LISTENs */
     long written = 0;
-    long long busy_since = 0, last_report = 0;
+    long long busy_since = 0, last_report = 0, last_poll = 0;
     while (!stopping) {
         if (listening == 0 || db_generation() != listening || db_socket() < 0) {
             if (db_listen(cfg->channel) != DB_OK) {
@@ -428,6 +428,11 @@ int publish_run(const struct publish_config *cfg, int lane)
             continue;
         }
         long long now = now_ms();
+        if (cfg->poll != NULL && now - last_poll >= cfg->poll_ms) {
+            last_poll = now;
+            cfg->poll();
+            continue;
+        }
         if (heap_n > 0 && heap[0]->due <= now) {
             if (busy_since == 0)
                 busy_since = now;
@@ -446,6 +451,10 @@ int publish_run(const struct publish_config *cfg, int lane)
         long long wait = heap_n > 0 ? heap[0]->due - now : 1000;
         if (wait > 1000)
             wait = 1000;
+        if (cfg->poll != NULL && last_poll + cfg->poll_ms - now < wait)
+            wait = last_poll + cfg->poll_ms - now;
+        if (wait < 0)
+            wait = 0;
         fd_set rd;
         FD_ZERO(&rd);
         int fd = db_socket();

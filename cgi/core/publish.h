@@ -40,6 +40,14 @@ struct publish_config {
     void (*everything)(void);
     /* publish_add()s the URLs a notification's payload says have changed. */
     void (*notified)(const char *payload);
+    /*
+     * Called every poll_ms: publish_add()s what changed, found by asking
+     * (for changes too frequent to NOTIFY: a transaction that notifies
+     * takes a database-wide lock until its commit is flushed, so notifying
+     * writers commit one at a time).  NULL: notifications only.
+     */
+    void (*poll)(void);
+    long poll_ms;
 };
 
 /*

@@ -1,22 +1,15 @@
 -- Publish, don't serve: the publisher (cgi/core/publish.c, cgi/api/published.c)
 -- writes the answers everyone reads as files, and is told here what changed,
 -- on the channel shailoo_publish, at the commit of the change (a rolled back
--- change tells nothing).  Payloads:
---   's E N K' station N of election E has a new report of kind K (opening,
---             turnout, final): its figures, its areas
+-- change tells nothing).  Not the night's reports: a transaction that
+-- notifies takes a database-wide lock until its commit is flushed, which
+-- made the finals commit one at a time (half the reports a second); the
+-- publisher reads the public log's new entries instead.  Payloads:
 --   'e E'     election E as a whole (its status, a drawing of lots)
 --   'E E'     everything of election E (its night prepared, reset or dropped)
 --   'stats'   the voter list's statistics
 --   '*'       everything (a TRUNCATE)
 -- Identical payloads of one transaction arrive once.
-
-CREATE FUNCTION publish_report() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('shailoo_publish', 's ' || NEW.election_id || ' ' || NEW.station_number || ' ' || NEW.kind);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER asu_reports_publish AFTER INSERT ON asu_reports
-    FOR EACH ROW EXECUTE FUNCTION publish_report();
 
 CREATE FUNCTION publish_election() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

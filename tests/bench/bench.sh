@@ -37,7 +37,8 @@ restore() {
 }
 trap restore EXIT
 
-NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIRECT_BURST=1000000"
+NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIRECT_BURST=1000000
+          DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000"
 start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >/dev/null; }
 start
 
@@ -171,6 +172,6 @@ echo
 echo "8 clients loop the largest export (stations.json, $(curl -s "$BASE$R/export/stations.json" | wc -c) B):"
 echo " the published file:"
 loop
-start LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=5r/s DIRECT_BURST=20
-echo " asked directly (X-Shailoo-Direct: 1), past the published file, with the production limit of 5 r/s per address:"
+start DIRECT_RATE=5r/s DIRECT_BURST=20 DIRECT_EXPORT_RATE=10r/m DIRECT_EXPORT_BURST=3
+echo " asked directly (X-Shailoo-Direct: 1), past the published file, with the production limit (an export every 6 s per address, 3 at once):"
 loop -H "X-Shailoo-Direct: 1"
