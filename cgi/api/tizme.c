@@ -11,7 +11,8 @@
 const struct db_statement tizme_statements[] = {
     /* The station's JSON comes from the worker's cache: the hot path is one index probe. */
     {"tizme_voter",
-     "SELECT voter_initials(v), v.status, v.station_number FROM voters v"
+     "SELECT voter_initials(v.last_name, v.first_name, v.patronymic), v.status, v.station_number"
+     "  FROM voters v"
      " WHERE v.pin = $1 AND v.status = 'active'"},
     {"tizme_stats", "SELECT voter_stats_json($1::smallint)::text"},
     {"tizme_dynamics",
