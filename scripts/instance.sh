@@ -8,7 +8,9 @@
 # RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST (the
 # PIN lookup per client address), AUTH_RATE/_BURST (signing in), APPLY_RATE/_BURST
 # (application POSTs), DIRECT_RATE/_BURST (asking past the published files),
-# DIRECT_EXPORT_RATE/_BURST (an export asked past its file),
+# DIRECT_EXPORT_RATE/_BURST (an export asked past its file), EXPORT_CONNS
+# (exports downloading at once per address, 4), EXPORT_RATE (bytes a second
+# per download, 16m),
 # MICROCACHE=off, RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
 # PUBLISH=off (no publisher: the application answers every results and
 # statistics request), PUBLISH_EXPORT_MS (the least time between two
@@ -366,6 +368,7 @@ nginx_conf() {
         -e "s|@APPLY_RATE@|${APPLY_RATE:-10r/m}|g" -e "s|@APPLY_BURST@|${APPLY_BURST:-10}|g" \
         -e "s|@DIRECT_RATE@|${DIRECT_RATE:-5r/s}|g" -e "s|@DIRECT_BURST@|${DIRECT_BURST:-20}|g" \
         -e "s|@DIRECT_EXPORT_RATE@|${DIRECT_EXPORT_RATE:-10r/m}|g" -e "s|@DIRECT_EXPORT_BURST@|${DIRECT_EXPORT_BURST:-3}|g" \
+        -e "s|@EXPORT_CONNS@|${EXPORT_CONNS:-4}|g" -e "s|@EXPORT_RATE@|${EXPORT_RATE:-16m}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
 }

@@ -26,22 +26,23 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 
 /*
  * The shortest time between two writings of a file, in ms: a station's
- * results at once, the aggregates that every report changes about once a
- * second (a region's, with all its stations, and the seats every two), the
- * exports every few seconds (SHAILOO_PUBLISH_EXPORT_MS).  A station's
- * opening and turnouts are written every few seconds at most; its final
+ * results at once; the country's figures once a second; a district's every
+ * 3 s, a region's (its 250 stations, 19 ms) and the seats every 5 s; the
+ * exports every few seconds (SHAILOO_PUBLISH_EXPORT_MS).  At the night's
+ * peak every area changes all the time: at one second each, the districts
+ * and regions cost a third of a core, taken from accepting reports.  A station's
+ * opening and turnouts are written every ten seconds at most; its final
  * count at once, ahead of every station queued for an opening or turnout.
  */
 #define STATION_MS 0
-#define TURNOUT_MS 3000
+#define TURNOUT_MS 30000
 #define FINAL_AHEAD_MS 3600000
-#define DISTRICT_MS 1000
-#define REGION_MS 2000
+#define DISTRICT_MS 3000
+#define REGION_MS 5000
 #define ELECTION_MS 1000
-#define SEATS_MS 2000
+#define SEATS_MS 5000
 #define STATS_MS 1000
 #define EXPORT_MS_DEFAULT 10000
-#define PUBLISH_NICE 10
 #define POLL_MS 50
 #define POLL_ROWS 5000                /* log entries read at most per poll and election */
 #define ELECTIONS_MAX 256
@@ -82,14 +83,19 @@ static long export_ms(void)
     return ms;
 }
 
-/* Queues /api/v1/results/elections/E/what, or .../what/N when n > 0. */
+/* /api/v1/results/elections/E/what, or .../what/N when n > 0. */
+static void results_uri(char *uri, size_t size, long e, const char *what, long n)
+{
+    if (n > 0)
+        snprintf(uri, size, "/api/v1/results/elections/%ld/%s/%ld", e, what, n);
+    else
+        snprintf(uri, size, "/api/v1/results/elections/%ld/%s", e, what);
+}
+
 static void add_ahead(int lane, long lag_ms, long interval_ms, long e, const char *what, long n)
 {
     char uri[PUBLISH_MAX_URI];
-    if (n > 0)
-        snprintf(uri, sizeof(uri), "/api/v1/results/elections/%ld/%s/%ld", e, what, n);
-    else
-        snprintf(uri, sizeof(uri), "/api/v1/results/elections/%ld/%s", e, what);
+    results_uri(uri, sizeof(uri), e, what, n);
     publish_add(lane, uri, lag_ms, interval_ms);
 }
 
@@ -123,6 +129,16 @@ static void station_changed(long e, long n, bool final)
 {
     if (n < STATION_MIN || n > STATION_MAX)
         return;
+    /*
+     * A final count shows at once: its station's file goes now (the
+     * application answers from the database meanwhile) and comes back
+     * when the lane gets to it, ahead of the turnouts.
+     */
+    if (final) {
+        char uri[PUBLISH_MAX_URI];
+        results_uri(uri, sizeof(uri), e, "stations", n);
+        publish_withdraw(LANE_STATIONS, uri);
+    }
     add_ahead(LANE_STATIONS, final ? -FINAL_AHEAD_MS : 0, final ? STATION_MS : TURNOUT_MS, e,
               "stations", n);
     unsigned region = places[n - STATION_MIN].region, district = places[n - STATION_MIN].district;
@@ -281,7 +297,13 @@ static void init(void)
 
 static struct publish_config config = {
     .channel = "shailoo_publish",
-    .nice = PUBLISH_NICE,
+    /*
+     * Accepting reports comes first: the aggregates and the exports run at a
+     * lower priority.  Not the stations' finals: at nice 10 a process gets
+     * about a hundredth of a busy machine, and the finals' pages fell
+     * seconds behind at the night's peak.
+     */
+    .nice = {[LANE_STATIONS] = 0, [LANE_AREAS] = 10, [LANE_EXPORTS] = 10},
     .init = init,
     .everything = everything,
     .notified = notified,

@@ -146,9 +146,12 @@ void publish_add(int lane, const char *uri, long lag_ms, long interval_ms)
     if (lane != this_lane || strlen(uri) >= PUBLISH_MAX_URI)
         return;
     struct item *it = lookup(uri, true);
-    long long due = now_ms() + lag_ms;
+    /* The lag shifts the time the interval allows: a negative one ranks the
+     * uri ahead, however recently it was written. */
+    long long due = now_ms();
     if (it->written != 0 && it->written + interval_ms > due)
         due = it->written + interval_ms;
+    due += lag_ms;
     if (due <= 0)
         due = 1;
     if (it->due != 0) {
@@ -169,6 +172,22 @@ void publish_add(int lane, const char *uri, long lag_ms, long interval_ms)
 }
 
 /* ---- files ------------------------------------------------------------------- */
+
+static int file_path(const char *uri, char *path, size_t size)
+{
+    char name[PUBLISH_MAX_URI + 8];
+    if (publish_file_name(uri, name, sizeof(name)) < 0)
+        return -1;
+    return (size_t)snprintf(path, size, "%s/%s", root, name) < size ? 0 : -1;
+}
+
+void publish_withdraw(int lane, const char *uri)
+{
+    char path[PATH_MAX];
+    if (lane == this_lane && file_path(uri, path, sizeof(path)) == 0 && unlink(path) < 0 &&
+        errno != ENOENT)
+        log_error(NULL, "publisher: cannot remove %s: %s", path, strerror(errno));
+}
 
 int publish_file_name(const char *uri, char *out, size_t size)
 {
@@ -347,13 +366,11 @@ static int render(const char *uri, struct pool *pool, struct buffer *b)
 /* Writes (or, for any answer but 200, removes) the file of it. */
 static void publish_one(struct item *it, struct pool *pool, struct buffer *b)
 {
-    char name[PUBLISH_MAX_URI + 8], path[PATH_MAX];
-    if (publish_file_name(it->uri, name, sizeof(name)) < 0) {
+    char path[PATH_MAX];
+    if (file_path(it->uri, path, sizeof(path)) < 0) {
         log_error(NULL, "publisher: not a publishable URL: %.200s", it->uri);
         return;
     }
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, name) >= sizeof(path))
-        return;
     it->written = now_ms();
     int status = render(it->uri, pool, b);
     const char *body = b->data != NULL ? strstr(b->data, "\r\n\r\n") : NULL;
@@ -398,8 +415,8 @@ int publish_run(const struct publish_config *cfg, int lane)
     this_lane = lane;
     snprintf(root, sizeof(root), "%s/current", cfg->dir);
     cache_disable();
-    if (cfg->nice > 0)
-        setpriority(PRIO_PROCESS, 0, cfg->nice);
+    if (cfg->nice[lane] > 0)
+        setpriority(PRIO_PROCESS, 0, cfg->nice[lane]);
     if (cfg->init != NULL)
         cfg->init();
     db_connect(cfg->conninfo);
@@ -418,7 +435,8 @@ int publish_run(const struct publish_config *cfg, int lane)
             listening = db_generation();
             /* Reading for the public gives way to accepting reports: this
              * process and its server process run at a lower priority. */
-            if (cfg->nice > 0 && setpriority(PRIO_PROCESS, (id_t)db_backend_pid(), cfg->nice) < 0)
+            if (cfg->nice[lane] > 0 &&
+                setpriority(PRIO_PROCESS, (id_t)db_backend_pid(), cfg->nice[lane]) < 0)
                 log_error(NULL, "publisher %d: cannot lower the priority of the server process: %s",
                           lane, strerror(errno));
             cfg->everything();        /* whatever was sent meanwhile is lost */

@@ -32,7 +32,7 @@ struct publish_config {
     const char *dir;                 /* nginx's root for the files is dir/current */
     const char *conninfo;
     const char *channel;             /* LISTEN channel */
-    int nice;                        /* > 0: the niceness of the publisher and its server process */
+    int nice[PUBLISH_MAX_LANES];     /* > 0: the niceness of a lane's process and its server process */
     const struct route_table *routes;
     size_t nroutes;
     void (*init)(void);              /* after fork: registers statements */
@@ -57,13 +57,20 @@ struct publish_config {
 int publish_prepare(const char *dir);
 
 /*
- * Queues uri (a path, optionally with "?query") for lane: due after lag_ms,
- * and never sooner than interval_ms after its last writing.  A uri already
- * queued keeps the earlier of the two times.  The queue is taken earliest
- * due first, so a negative lag puts a uri ahead of those queued in the last
- * -lag_ms.  Other lanes' uris are ignored by this process.
+ * Queues uri (a path, optionally with "?query") for lane: due lag_ms after
+ * now, or after interval_ms since its last writing if that is later.  A uri
+ * already queued keeps the earlier of the two times.  The queue is taken
+ * earliest due first, so a negative lag ranks a uri ahead of those queued in
+ * the last -lag_ms.  Other lanes' uris are ignored by this process.
  */
 void publish_add(int lane, const char *uri, long lag_ms, long interval_ms);
+
+/*
+ * Removes uri's file at once (if it is lane's), so that the application
+ * answers it until it is written again: for a change that must show within
+ * the second even when the lane is behind.  Queue it with publish_add too.
+ */
+void publish_withdraw(int lane, const char *uri);
 
 /* The publisher of lane: runs until SIGTERM; the process's exit code. */
 int publish_run(const struct publish_config *cfg, int lane);
