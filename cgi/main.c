@@ -12,6 +12,8 @@
  *   SHAILOO_PUBLISH_DIR    where the publisher writes the files nginx serves
  *                          (unset: nothing is published, the workers answer all)
  *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (10000)
+ *   SHAILOO_PUBLISH_TURNOUT_MS the least time between two writings of a station's
+ *                          results for its opening and turnouts (30000; a final at once)
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -26,7 +26,8 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 
 /*
  * The shortest time between two writings of a file, in ms: a station's
- * results at once; the country's figures once a second; a district's every
+ * results at once (its opening and turnouts every SHAILOO_PUBLISH_TURNOUT_MS,
+ * 30 s); the country's figures once a second; a district's every
  * 3 s, a region's (its 250 stations, 19 ms) and the seats every 5 s; the
  * exports every few seconds (SHAILOO_PUBLISH_EXPORT_MS).  At the night's
  * peak every area changes all the time: at one second each, the districts
@@ -35,7 +36,7 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
  * count at once, ahead of every station queued for an opening or turnout.
  */
 #define STATION_MS 0
-#define TURNOUT_MS 30000
+#define TURNOUT_MS_DEFAULT 30000
 #define FINAL_AHEAD_MS 3600000
 #define DISTRICT_MS 3000
 #define REGION_MS 5000
@@ -71,15 +72,27 @@ static struct {
     unsigned char region, district;
 } places[STATION_MAX - STATION_MIN + 1];
 
+/* A positive whole number of ms from the environment, or fallback. */
+static long env_ms(const char *name, long fallback)
+{
+    const char *v = getenv(name);
+    long ms = v != NULL && *v != '\0' ? atol(v) : fallback;
+    return ms < 0 || ms > 3600000 ? fallback : ms;
+}
+
+static long turnout_ms(void)
+{
+    static long ms = -1;
+    if (ms < 0)
+        ms = env_ms("SHAILOO_PUBLISH_TURNOUT_MS", TURNOUT_MS_DEFAULT);
+    return ms;
+}
+
 static long export_ms(void)
 {
     static long ms = -1;
-    if (ms < 0) {
-        const char *v = getenv("SHAILOO_PUBLISH_EXPORT_MS");
-        ms = v != NULL && *v != '\0' ? atol(v) : EXPORT_MS_DEFAULT;
-        if (ms < 0 || ms > 3600000)
-            ms = EXPORT_MS_DEFAULT;
-    }
+    if (ms < 0)
+        ms = env_ms("SHAILOO_PUBLISH_EXPORT_MS", EXPORT_MS_DEFAULT);
     return ms;
 }
 
@@ -130,16 +143,14 @@ static void station_changed(long e, long n, bool final)
     if (n < STATION_MIN || n > STATION_MAX)
         return;
     /*
-     * A final count shows at once: its station's file goes now (the
-     * application answers from the database meanwhile) and comes back
-     * when the lane gets to it, ahead of the turnouts.
+     * A report shows at once: its station's file goes now (the application
+     * answers from the database meanwhile) and comes back when the lane
+     * gets to it, a final ahead of the turnouts.
      */
-    if (final) {
-        char uri[PUBLISH_MAX_URI];
-        results_uri(uri, sizeof(uri), e, "stations", n);
-        publish_withdraw(LANE_STATIONS, uri);
-    }
-    add_ahead(LANE_STATIONS, final ? -FINAL_AHEAD_MS : 0, final ? STATION_MS : TURNOUT_MS, e,
+    char uri[PUBLISH_MAX_URI];
+    results_uri(uri, sizeof(uri), e, "stations", n);
+    publish_withdraw(LANE_STATIONS, uri);
+    add_ahead(LANE_STATIONS, final ? -FINAL_AHEAD_MS : 0, final ? STATION_MS : turnout_ms(), e,
               "stations", n);
     unsigned region = places[n - STATION_MIN].region, district = places[n - STATION_MIN].district;
     if (region == 0) {            /* a station we did not know at start: every area */
