@@ -38,7 +38,7 @@ restore() {
 trap restore EXIT
 
 NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIRECT_BURST=1000000
-          DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000"
+          DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000 EXPORT_CONNS=65000 EXPORT_RATE=0"
 start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >/dev/null; }
 start
 
@@ -169,9 +169,10 @@ loop() {   # extra wrk arguments...
         "$(awk '/Non-2xx/ {print $NF " refused"}' "$tmp/loop.out" | grep . || echo "none refused")"
 }
 echo
-echo "8 clients loop the largest export (stations.json, $(curl -s "$BASE$R/export/stations.json" | wc -c) B):"
+echo "8 clients loop the largest export (stations.json, $(curl -s "$BASE$R/export/stations.json" | wc -c) B), with the production"
+echo "limits (4 downloads at once per address at 16 MB/s each; asked directly, one every 6 s per address):"
+start DIRECT_RATE=5r/s DIRECT_BURST=20 DIRECT_EXPORT_RATE=10r/m DIRECT_EXPORT_BURST=3 EXPORT_CONNS=4 EXPORT_RATE=16m
 echo " the published file:"
 loop
-start DIRECT_RATE=5r/s DIRECT_BURST=20 DIRECT_EXPORT_RATE=10r/m DIRECT_EXPORT_BURST=3
-echo " asked directly (X-Shailoo-Direct: 1), past the published file, with the production limit (an export every 6 s per address, 3 at once):"
+echo " asked directly (X-Shailoo-Direct: 1), past the published file:"
 loop -H "X-Shailoo-Direct: 1"
