@@ -90,6 +90,12 @@ void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt
                      const char *const *params, enum http_cache cache, const char *not_found_code,
                      const char *not_found_message);
 
+/*
+ * A whole-number setting from the environment: def if unset, or (logged) if
+ * it is not a whole number in [min, max].  Callers read it once and keep it.
+ */
+long api_setting(const char *name, long def, long min, long max);
+
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);
 

@@ -77,19 +77,6 @@ static const char *registry_status_name(enum registry_status s)
     return s == REGISTRY_OK ? "ok" : s == REGISTRY_NOT_FOUND ? "not_found" : "unavailable";
 }
 
-/* A whole-number setting from the environment, read once: def if unset or outside [min, max]. */
-static long setting(const char *name, long def, long min, long max)
-{
-    const char *v = getenv(name);
-    char *end;
-    long x = v != NULL && *v != '\0' ? strtol(v, &end, 10) : def;
-    if (v != NULL && *v != '\0' && (*end != '\0' || x < min || x > max)) {
-        log_error(NULL, "%s=%s is not a whole number from %ld to %ld: %ld used", name, v, min, max, def);
-        x = def;
-    }
-    return x;
-}
-
 /*
  * Applications per person: at most SHAILOO_APPLY_LIMIT (10) in a window of
  * SHAILOO_APPLY_WINDOW_S seconds (600), counted in the database so every
@@ -100,7 +87,7 @@ static long apply_limit(void)
 {
     static long n = -1;
     if (n < 0)
-        n = setting("SHAILOO_APPLY_LIMIT", 10, 1, 1000000);
+        n = api_setting("SHAILOO_APPLY_LIMIT", 10, 1, 1000000);
     return n;
 }
 
@@ -108,7 +95,7 @@ static long apply_window_s(void)
 {
     static long n = -1;
     if (n < 0)
-        n = setting("SHAILOO_APPLY_WINDOW_S", 600, 1, 86400);
+        n = api_setting("SHAILOO_APPLY_WINDOW_S", 600, 1, 86400);
     return n;
 }
 
@@ -122,7 +109,7 @@ static long registry_ttl_s(void)
 {
     static long n = -1;
     if (n < 0)
-        n = setting("SHAILOO_REGISTRY_TTL_S", 300, 0, 86400);
+        n = api_setting("SHAILOO_REGISTRY_TTL_S", 300, 0, 86400);
     return n;
 }
 

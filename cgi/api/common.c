@@ -9,6 +9,18 @@
 #include "../rules/calendar.h"
 #include "../core/log.h"
 
+long api_setting(const char *name, long def, long min, long max)
+{
+    const char *v = getenv(name);
+    char *end;
+    long x = v != NULL && *v != '\0' ? strtol(v, &end, 10) : def;
+    if (v != NULL && *v != '\0' && (*end != '\0' || x < min || x > max)) {
+        log_error(NULL, "%s=%s is not a whole number from %ld to %ld: %ld used", name, v, min, max, def);
+        x = def;
+    }
+    return x;
+}
+
 void api_db_failure(struct http_request *req, enum db_status st)
 {
     if (st == DB_UNAVAILABLE) {

@@ -72,19 +72,11 @@ static struct {
     unsigned char region, district;
 } places[STATION_MAX - STATION_MIN + 1];
 
-/* A positive whole number of ms from the environment, or fallback. */
-static long env_ms(const char *name, long fallback)
-{
-    const char *v = getenv(name);
-    long ms = v != NULL && *v != '\0' ? atol(v) : fallback;
-    return ms < 0 || ms > 3600000 ? fallback : ms;
-}
-
 static long turnout_ms(void)
 {
     static long ms = -1;
     if (ms < 0)
-        ms = env_ms("SHAILOO_PUBLISH_TURNOUT_MS", TURNOUT_MS_DEFAULT);
+        ms = api_setting("SHAILOO_PUBLISH_TURNOUT_MS", TURNOUT_MS_DEFAULT, 0, 3600000);
     return ms;
 }
 
@@ -92,7 +84,7 @@ static long export_ms(void)
 {
     static long ms = -1;
     if (ms < 0)
-        ms = env_ms("SHAILOO_PUBLISH_EXPORT_MS", EXPORT_MS_DEFAULT);
+        ms = api_setting("SHAILOO_PUBLISH_EXPORT_MS", EXPORT_MS_DEFAULT, 0, 3600000);
     return ms;
 }
 

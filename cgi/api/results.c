@@ -31,12 +31,8 @@
 static long results_fresh_ms(void)
 {
     static long ms = -1;
-    if (ms < 0) {
-        const char *v = getenv("SHAILOO_RESULTS_CACHE_MS");
-        ms = v != NULL && *v != '\0' ? atol(v) : 250;
-        if (ms < 0 || ms > 60000)
-            ms = 250;
-    }
+    if (ms < 0)
+        ms = api_setting("SHAILOO_RESULTS_CACHE_MS", 250, 0, 60000);
     return ms;
 }
 
