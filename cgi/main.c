@@ -30,17 +30,17 @@
 #include "ext/esia.h"
 #include "ext/tunduk.h"
 
+/* The parts of the mission: the one list to keep. */
+static const struct api_module *const modules[] = {
+    &tizme_module, &places_module, &elections_module, &auth_module, &registry_module,
+    &cabinet_module, &biometrics_module, &asu_module, &results_module, &openapi_module,
+};
+#define NMODULES (sizeof(modules) / sizeof(modules[0]))
+
 static void worker_init(void)
 {
-    db_register(tizme_statements, tizme_nstatements);
-    db_register(places_statements, places_nstatements);
-    db_register(elections_statements, elections_nstatements);
-    db_register(auth_statements, auth_nstatements);
-    db_register(registry_statements, registry_nstatements);
-    db_register(cabinet_statements, cabinet_nstatements);
-    db_register(biometrics_statements, biometrics_nstatements);
-    db_register(asu_statements, asu_nstatements);
-    db_register(results_statements, results_nstatements);
+    for (size_t i = 0; i < NMODULES; i++)
+        db_register(modules[i]->statements, modules[i]->nstatements);
 }
 
 static const char *env(const char *name, const char *fallback)
@@ -55,9 +55,18 @@ int main(int argc, char **argv)
         puts("usage: shailoo   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
         return 0;
     }
-    const struct route_table tables[] = {tizme_routes, places_routes, elections_routes,
-                                         auth_routes, cabinet_routes, biometrics_routes, asu_routes,
-                                         results_routes};
+    struct route_table tables[NMODULES];
+    char why[256];
+    for (size_t i = 0; i < NMODULES; i++)
+        tables[i] = (struct route_table){modules[i]->routes, modules[i]->nroutes};
+    if (route_check(tables, NMODULES, why, sizeof(why)) < 0) {
+        fprintf(stderr, "shailoo: %s\n", why);
+        return 1;
+    }
+    openapi_set_modules(modules, NMODULES);
+    for (size_t i = 0; i < NMODULES; i++)
+        if (modules[i]->init != NULL)
+            modules[i]->init();
     curl_global_init(CURL_GLOBAL_DEFAULT);
     route_set_guard(auth_guard);
     if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),
@@ -85,7 +94,6 @@ int main(int argc, char **argv)
     };
     if (tunduk_init(&tunduk) < 0)
         log_error(NULL, "Tunduk is not configured (SHAILOO_TUNDUK_URL): registry checks are off");
-    registry_set_service(getenv("SHAILOO_TUNDUK_POPULATION"));
     if (esia_init(&esia) < 0)
         log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -99,7 +107,7 @@ int main(int argc, char **argv)
             log_error(NULL, "cannot prepare %s for the published files: nothing is published",
                       publish_dir);
         } else {
-            published_configure(publish_dir, conninfo, tables, sizeof(tables) / sizeof(tables[0]),
+            published_configure(publish_dir, conninfo, tables, NMODULES,
                                 worker_init);
             publishers = published_lanes();
         }
@@ -110,7 +118,7 @@ int main(int argc, char **argv)
         .workers = atoi(env("SHAILOO_WORKERS", dflt)),
         .conninfo = conninfo,
         .routes = tables,
-        .nroutes = sizeof(tables) / sizeof(tables[0]),
+        .nroutes = NMODULES,
         .worker_init = worker_init,
         .publishers = publishers,
         .publisher = published_run,

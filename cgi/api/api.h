@@ -8,15 +8,71 @@
 
 struct json_object;
 
-/* Each part of the mission: its route table and its prepared statements. */
-extern const struct route_table tizme_routes, places_routes, elections_routes, auth_routes,
-    cabinet_routes, biometrics_routes, asu_routes, results_routes;
-extern const struct db_statement tizme_statements[], places_statements[],
-    elections_statements[], auth_statements[], cabinet_statements[],
-    biometrics_statements[], asu_statements[], results_statements[];
-extern const size_t tizme_nstatements, places_nstatements, elections_nstatements,
-    auth_nstatements, cabinet_nstatements, biometrics_nstatements, asu_nstatements,
-    results_nstatements;
+#include "../rules/limits.h"
+
+/*
+ * A part of the mission, as main.c knows it: its routes (with what each
+ * accepts, core/route.h), its prepared statements (named once: the part's
+ * enum indexes its table, and call sites pass &table[X]), and what it does
+ * once at start, before the workers fork (reading its configuration).
+ */
+struct api_module {
+    const char *name;
+    const struct route *routes;
+    size_t nroutes;
+    const struct db_statement *statements;
+    size_t nstatements;
+    void (*init)(void);
+};
+
+extern const struct api_module tizme_module, places_module, elections_module, auth_module,
+    registry_module, cabinet_module, biometrics_module, asu_module, results_module,
+    openapi_module;
+
+/*
+ * A plain read: the route's fields (path, then query; absent ones NULL) are
+ * the statement's parameters (then the signed-in person's PIN if mine), and its one row and column the answer's JSON.
+ * A route entry says API_READ(statement, cache class, fresh, 404 code, 404
+ * message): fresh answers come through the worker's cache (api_fresh_ms).
+ */
+struct api_read {
+    const struct db_statement *statement;
+    enum http_cache cache;
+    bool fresh;
+    const char *not_found_code;
+    const char *not_found_message;
+    bool mine;               /* the signed-in person's PIN follows the fields (a personal read) */
+};
+void api_read(struct http_request *req);
+#define API_READ(...) .handler = api_read, .data = &(const struct api_read){__VA_ARGS__}
+
+/*
+ * Takes a device out of service: revoke's one row and column is the answer
+ * (200); no row, exists says whether it was revoked already (409) or is
+ * unknown (404).  Both take the path's first field.  route->data.
+ */
+struct api_revoke {
+    const struct db_statement *revoke, *exists;
+};
+void api_revoke(struct http_request *req);
+
+/*
+ * How old an answer of the busy public aggregates may be when a worker sends
+ * it again from its own cache: 250 ms, or SHAILOO_RESULTS_CACHE_MS (0: none).
+ */
+long api_fresh_ms(void);
+
+/* Fields many routes declare (their bounds from rules/limits.h). */
+#define FIELD_ELECTION(name) {name, FIELD_INT, 1, ID_MAX, .about = "an election's id"}
+#define FIELD_STATION(name) {name, FIELD_INT, STATION_MIN, STATION_MAX, .about = "a polling station's number"}
+#define FIELD_DISTRICT(name) {name, FIELD_INT, DISTRICT_MIN, DISTRICT_MAX, .about = "a single-member district's number"}
+#define FIELD_REGION(name) {name, FIELD_INT, REGION_MIN, REGION_MAX, .about = "a region's id"}
+#define FIELD_RECORD(name) {name, FIELD_INT, 1, BIG_ID_MAX, .about = "a record's id"}
+#define FIELD_DEVICE(name) {name, FIELD_DIGITS, DEVICE_ID_DIGITS, DEVICE_ID_DIGITS, .about = "a device's 20-digit id"}
+#define FIELD_AFTER(name) {name, FIELD_INT, 0, ID_MAX, .def = "0", .about = "the last id seen (paging)"}
+
+/* The route descriptions of every module (api/openapi.c), given once by main. */
+void openapi_set_modules(const struct api_module *const *modules, size_t n);
 
 /*
  * The publisher (api/published.c, core/publish.h): the lanes it runs, its
@@ -54,11 +110,8 @@ struct user {
     size_t nroles;
 };
 
-/* The population registry through Tunduk (api/registry.c). */
+/* The population registry through Tunduk (api/registry.c; its service id: SHAILOO_TUNDUK_POPULATION). */
 enum registry_status { REGISTRY_OK, REGISTRY_NOT_FOUND, REGISTRY_UNAVAILABLE };
-extern const struct db_statement registry_statements[];
-extern const size_t registry_nstatements;
-void registry_set_service(const char *service);
 /*
  * Asks the registry for a person (issue: the X-Road-Issue, the case the call
  * serves, or NULL); on REGISTRY_OK *person is a new json-c object the caller
@@ -77,7 +130,7 @@ int auth_guard(struct http_request *req, unsigned access);
  * sends it.  No row (or NULL): answers 404 with not_found_code/message.
  * Database down: 503; a failed query: 500, logged with the request id.
  */
-void api_send_query(struct http_request *req, const char *stmt, int nparams,
+void api_send_query(struct http_request *req, const struct db_statement *stmt, int nparams,
                     const char *const *params, enum http_cache cache, const char *not_found_code,
                     const char *not_found_message);
 
@@ -86,7 +139,7 @@ void api_send_query(struct http_request *req, const char *stmt, int nparams,
  * most max_age_ms old is sent again without asking the database.  For public
  * answers that many ask for and that may be a fraction of a second old.
  */
-void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt, int nparams,
+void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt, int nparams,
                      const char *const *params, enum http_cache cache, const char *not_found_code,
                      const char *not_found_message);
 
@@ -98,10 +151,6 @@ long api_setting(const char *name, long def, long min, long max);
 
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);
-
-/* Checks a path parameter against a field spec; answers 400 itself and returns NULL on failure. */
-const char *api_path_field(struct http_request *req, const struct field *f,
-                           struct field_value *out);
 
 /*
  * The public JSON of a station (station_json() in SQL), from this worker's

@@ -21,26 +21,30 @@
 #include "../rules/protocol.h"
 #include "api.h"
 
-const struct db_statement asu_statements[] = {
-    {"asu_device_new",
+enum {
+    ASU_DEVICE_NEW, ASU_DEVICE_WHY, ASU_DEVICES, ASU_DEVICE_REVOKE, ASU_DEVICE_EXISTS, ASU_INCIDENTS, ASU_DEVICE_KEY, ASU_ACCEPT, ASU_INCIDENT, ASU__MAX
+};
+
+static const struct db_statement statements[ASU__MAX] = {
+    [ASU_DEVICE_NEW] = {"asu_device_new",
      "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)"
      " SELECT $1, e.id, s.number, $4, $5 FROM elections e, stations s"
      "  WHERE e.id = $2::integer AND s.number = $3::integer"
      "    AND e.status IN ('scheduled', 'open', 'counting')"
      " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
-    {"asu_device_why",
+    [ASU_DEVICE_WHY] = {"asu_device_why",
      "SELECT (SELECT status FROM elections WHERE id = $1::integer),"
      "       EXISTS (SELECT 1 FROM stations WHERE number = $2::integer)"},
-    {"asu_devices",
+    [ASU_DEVICES] = {"asu_devices",
      "SELECT json_build_object('items', coalesce(json_agg(asu_device_json(d)"
      "  ORDER BY d.station_number, d.registered_at), '[]'))::text"
      "  FROM asu_devices d WHERE d.election_id = $1::integer"
      "   AND ($2::integer IS NULL OR d.station_number = $2::integer)"},
-    {"asu_device_revoke",
+    [ASU_DEVICE_REVOKE] = {"asu_device_revoke",
      "UPDATE asu_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
      " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
-    {"asu_device_exists", "SELECT 1 FROM asu_devices WHERE device_id = $1"},
-    {"asu_incidents",
+    [ASU_DEVICE_EXISTS] = {"asu_device_exists", "SELECT 1 FROM asu_devices WHERE device_id = $1"},
+    [ASU_INCIDENTS] = {"asu_incidents",
      "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
      "  'id', i.id, 'received_at', i.received_at, 'station_number', i.station_number,"
      "  'device_id', i.device_id, 'seq', i.seq, 'kind', i.kind, 'code', i.code, 'detail', i.detail,"
@@ -48,22 +52,19 @@ const struct db_statement asu_statements[] = {
      "  'next_after', CASE WHEN count(*) = $3::integer THEN max(i.id) END)::text"
      "  FROM (SELECT * FROM asu_incidents WHERE election_id = $1::integer AND id > $2::bigint"
      "         ORDER BY id LIMIT $3::integer) i"},
-    {"asu_device_key",
+    [ASU_DEVICE_KEY] = {"asu_device_key",
      "SELECT public_key, election_id, station_number FROM asu_devices"
      " WHERE device_id = $1 AND revoked_at IS NULL"},
-    {"asu_accept", "SELECT asu_accept($1, $2, $3)::text"},
-    {"asu_incident",
+    [ASU_ACCEPT] = {"asu_accept", "SELECT asu_accept($1, $2, $3)::text"},
+    [ASU_INCIDENT] = {"asu_incident",
      "SELECT asu_incident(d, $2::integer, $3, $4, $5, $6) FROM asu_devices d WHERE d.device_id = $1"},
 };
-const size_t asu_nstatements = NELEM(asu_statements);
 
 static const char *const device_members[] = {"device_id", "election_id", "station_number",
                                              "public_key", NULL};
 
 static void device_post(struct http_request *req)
 {
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
     struct json_object *o = api_json_body(req, device_members), *v;
     if (o == NULL)
         return;
@@ -98,7 +99,7 @@ static void device_post(struct http_request *req)
         goto out;
     }
     const char *params[] = {device, election, station, key, u->pin};
-    enum db_status st = db_exec("asu_device_new", 5, params, &res);
+    enum db_status st = db_exec(&statements[ASU_DEVICE_NEW], 5, params, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         http_error(req, 409, "device_conflict",
                    "this device is registered already, or the station has a working device",
@@ -117,7 +118,7 @@ static void device_post(struct http_request *req)
     /* Nothing inserted: say which of election or station is wrong. */
     PQclear(res);
     res = NULL;
-    if ((st = db_exec("asu_device_why", 2, (const char *const[]){election, station}, &res)) != DB_OK) {
+    if ((st = db_exec(&statements[ASU_DEVICE_WHY], 2, (const char *const[]){election, station}, &res)) != DB_OK) {
         api_db_failure(req, st);
         goto out;
     }
@@ -131,25 +132,6 @@ static void device_post(struct http_request *req)
 out:
     PQclear(res);
     json_object_put(o);
-}
-
-enum { D_ELECTION, D_STATION, D__MAX };
-static const struct field list_fields[D__MAX] = {
-    [D_ELECTION] = {"election", FIELD_INT, 1, 2147483647L},
-    [D_STATION] = {"station", FIELD_INT, 1, 99999},
-};
-
-static void devices_get(struct http_request *req)
-{
-    struct field_value v[D__MAX];
-    if (http_fields_parse(req, list_fields, D__MAX, v) < 0)
-        return;
-    if (!v[D_ELECTION].present) {
-        http_error(req, 400, "missing_parameter", "give the election", "election");
-        return;
-    }
-    const char *params[] = {v[D_ELECTION].s, v[D_STATION].present ? v[D_STATION].s : NULL};
-    api_send_query(req, "asu_devices", 2, params, CACHE_SHORT, "not_found", "no devices");
 }
 
 /* ---- Reports ----------------------------------------------------------- */
@@ -363,7 +345,7 @@ static void record_incident(struct http_request *req, const char *jws, const cha
     snprintf(seqs, sizeof(seqs), "%lld", (long long)seq);
     const char *params[] = {device, seqs, kind, code, detail, jws};
     PGresult *res = NULL;
-    enum db_status st = db_exec("asu_incident", 6, params, &res);
+    enum db_status st = db_exec(&statements[ASU_INCIDENT], 6, params, &res);
     if (st != DB_OK)
         log_error(req->request_id, "incident not recorded: %s", db_error());
     PQclear(res);
@@ -414,8 +396,6 @@ static bool is_jose(const char *type)
 
 static void report_post(struct http_request *req)
 {
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
     if (!is_jose(req->getenv(req->getenv_ctx, "CONTENT_TYPE"))) {
         http_error(req, 415, "unsupported_media_type",
                    "send the report as a compact JWS with Content-Type: application/jose", NULL);
@@ -449,7 +429,7 @@ static void report_post(struct http_request *req)
         http_error(req, 401, "bad_signature", "reports are signed with ES256 only", NULL);
         goto out;
     }
-    enum db_status st = db_exec("asu_device_key", 1, (const char *const[]){kid}, &res);
+    enum db_status st = db_exec(&statements[ASU_DEVICE_KEY], 1, (const char *const[]){kid}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         goto out;
@@ -501,7 +481,7 @@ static void report_post(struct http_request *req)
     PQclear(res);
     res = NULL;
     const char *signed_payload = pool_strndup(req->pool, j.payload, j.payload_len);
-    st = db_exec("asu_accept", 3, (const char *const[]){kid, text, signed_payload}, &res);
+    st = db_exec(&statements[ASU_ACCEPT], 3, (const char *const[]){kid, text, signed_payload}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         goto out;
@@ -514,64 +494,23 @@ out:
     jws_free(&j);
 }
 
-/* A CEC administrator takes a broken or lost device out of service; its station may get another. */
-static void device_revoke_post(struct http_request *req)
-{
-    static const struct field device_field = {"device", FIELD_DIGITS, 20, 20};
-    struct field_value v;
-    const char *device = api_path_field(req, &device_field, &v);
-    if (device == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    PGresult *res = NULL;
-    enum db_status st = db_exec("asu_device_revoke", 1, (const char *const[]){device}, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return;
-    }
-    if (PQntuples(res) == 1) {
-        const char *json = PQgetvalue(res, 0, 0);
-        http_json(req, 200, json, strlen(json), CACHE_NONE);
-        PQclear(res);
-        return;
-    }
-    PQclear(res);
-    res = NULL;
-    if ((st = db_exec("asu_device_exists", 1, (const char *const[]){device}, &res)) != DB_OK)
-        api_db_failure(req, st);
-    else if (PQntuples(res) == 1)
-        http_error(req, 409, "already_revoked", "this device is out of service already", NULL);
-    else
-        http_error(req, 404, "device_not_found", "there is no such device", NULL);
-    PQclear(res);
-}
-
-enum { I_ELECTION, I_AFTER, I_LIMIT, I__MAX };
-static const struct field incident_fields[I__MAX] = {
-    [I_ELECTION] = {"election", FIELD_INT, 1, 2147483647L},
-    [I_AFTER] = {"after", FIELD_INT, 0, 2147483647L},
-    [I_LIMIT] = {"limit", FIELD_INT, 1, 1000},
-};
-
-/* The reports refused for the CEC to look into, a page at a time (CEC administrators). */
-static void incidents_get(struct http_request *req)
-{
-    struct field_value v[I__MAX];
-    if (http_fields_parse(req, incident_fields, I__MAX, v) < 0)
-        return;
-    if (!v[I_ELECTION].present) {
-        http_error(req, 400, "missing_parameter", "give the election", "election");
-        return;
-    }
-    const char *params[] = {v[I_ELECTION].s, v[I_AFTER].present ? v[I_AFTER].s : "0",
-                            v[I_LIMIT].present ? v[I_LIMIT].s : "100"};
-    api_send_query(req, "asu_incidents", 3, params, CACHE_NONE, "not_found", "no incidents");
-}
-
 static const struct route routes[] = {
-    {"POST", "/api/v1/asu/reports", report_post, 0},
-    {"POST", "/api/v1/asu/devices/{device}/revoke", device_revoke_post, ACCESS_CEC_ADMIN},
-    {"GET", "/api/v1/asu/incidents", incidents_get, ACCESS_CEC_ADMIN},
-    {"POST", "/api/v1/asu/devices", device_post, ACCESS_CEC_ADMIN},
-    {"GET", "/api/v1/asu/devices", devices_get, 0},
+    {"POST", "/api/v1/asu/reports", report_post, .body = "application/jose",
+     .summary = "A station's ASU sends a signed report (compact JWS, ES256): opening, turnout or final"},
+    {"POST", "/api/v1/asu/devices/{device}/revoke", api_revoke, ACCESS_CEC_ADMIN,
+     .data = &(const struct api_revoke){&statements[ASU_DEVICE_REVOKE], &statements[ASU_DEVICE_EXISTS]},
+     .path = {FIELD_DEVICE("device")}, .summary = "Take a broken or lost ASU out of service; its station may get another"},
+    {"GET", "/api/v1/asu/incidents", API_READ(&statements[ASU_INCIDENTS], CACHE_NONE, false, "not_found", "no incidents"),
+     .access = ACCESS_CEC_ADMIN,
+     .query = {{"election", FIELD_INT, 1, ID_MAX, .required = true, .about = "an election's id"},
+               FIELD_AFTER("after"), {"limit", FIELD_INT, 1, 1000, .def = "100", .about = "incidents a page"}},
+     .summary = "Reports refused, for the CEC to look into, a page at a time"},
+    {"POST", "/api/v1/asu/devices", device_post, ACCESS_CEC_ADMIN, .body = "application/json",
+     .summary = "Register a station's ASU and its public key (ES256) for an election"},
+    {"GET", "/api/v1/asu/devices", API_READ(&statements[ASU_DEVICES], CACHE_SHORT, false, "not_found", "no devices"),
+     .query = {{"election", FIELD_INT, 1, ID_MAX, .required = true, .about = "an election's id"},
+               FIELD_STATION("station")},
+     .summary = "The ASU devices of an election and their public keys (anyone may verify reports)"},
 };
-const struct route_table asu_routes = {routes, NELEM(routes)};
+
+const struct api_module asu_module = {"asu", routes, NELEM(routes), statements, ASU__MAX, NULL};

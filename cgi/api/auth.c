@@ -20,19 +20,23 @@
 #define SESSION_SECONDS (30 * 60)
 #define SESSION_RENEW_BELOW (15 * 60)   /* renew when less than this is left */
 
-const struct db_statement auth_statements[] = {
-    {"auth_login_new",
+enum {
+    AUTH_LOGIN_NEW, AUTH_LOGIN_TAKE, AUTH_LOGIN_PURGE, AUTH_SESSION_NEW, AUTH_SESSION_GET, AUTH_SESSION_RENEW, AUTH_SESSION_REVOKE, AUTH__MAX
+};
+
+static const struct db_statement statements[AUTH__MAX] = {
+    [AUTH_LOGIN_NEW] = {"auth_login_new",
      "INSERT INTO esia_logins (state, nonce, code_verifier, next_path) VALUES ($1, $2, $3, $4)"},
     /* Single use, ten minutes: the row is spent whatever happens next. */
-    {"auth_login_take",
+    [AUTH_LOGIN_TAKE] = {"auth_login_take",
      "UPDATE esia_logins SET used_at = now()"
      " WHERE state = $1 AND used_at IS NULL AND created_at > now() - interval '10 minutes'"
      " RETURNING nonce, code_verifier, next_path"},
-    {"auth_login_purge", "DELETE FROM esia_logins WHERE created_at < now() - interval '1 day'"},
-    {"auth_session_new",
+    [AUTH_LOGIN_PURGE] = {"auth_login_purge", "DELETE FROM esia_logins WHERE created_at < now() - interval '1 day'"},
+    [AUTH_SESSION_NEW] = {"auth_session_new",
      "INSERT INTO sessions (id, pin, name, expires_at)"
      " VALUES ($1, $2, $3, to_timestamp($4::bigint))"},
-    {"auth_session_get",
+    [AUTH_SESSION_GET] = {"auth_session_get",
      "SELECT s.pin, s.name,"
      "       (SELECT string_agg(r.role || ':' || coalesce(r.commission_id::text, ''), ','"
      "                          ORDER BY r.role)"
@@ -41,13 +45,12 @@ const struct db_statement auth_statements[] = {
      " WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()"
      /* Renewal slides, but no session outlives a working day. */
      "   AND s.created_at > now() - interval '12 hours'"},
-    {"auth_session_renew",
+    [AUTH_SESSION_RENEW] = {"auth_session_renew",
      "UPDATE sessions SET expires_at = to_timestamp($2::bigint)"
      " WHERE id = $1 AND revoked_at IS NULL"},
-    {"auth_session_revoke",
+    [AUTH_SESSION_REVOKE] = {"auth_session_revoke",
      "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL"},
 };
-const size_t auth_nstatements = NELEM(auth_statements);
 
 /* ---- cookies ------------------------------------------------------------- */
 
@@ -124,7 +127,7 @@ int auth_guard(struct http_request *req, unsigned access)
 
     const char *params[] = {c.sid};
     PGresult *res = NULL;
-    enum db_status st = db_exec("auth_session_get", 1, params, &res);
+    enum db_status st = db_exec(&statements[AUTH_SESSION_GET], 1, params, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return -1;
@@ -167,7 +170,7 @@ int auth_guard(struct http_request *req, unsigned access)
         const char *rp[] = {c.sid, exp};
         PGresult *r = NULL;
         char *fresh = NULL;
-        if (db_exec("auth_session_renew", 2, rp, &r) == DB_OK && (fresh = session_sign(&c)) != NULL) {
+        if (db_exec(&statements[AUTH_SESSION_RENEW], 2, rp, &r) == DB_OK && (fresh = session_sign(&c)) != NULL) {
             set_cookie(req, SESSION_COOKIE, fresh, "/", SESSION_SECONDS);
             u->expires = c.exp;
         }
@@ -198,18 +201,9 @@ static bool local_path(const char *p)
     return strcmp(masked, p) == 0;
 }
 
-enum { L_NEXT, L_HINT, L__MAX };
-static const struct field login_fields[L__MAX] = {
-    [L_NEXT] = {"next", FIELD_TEXT, 0, 200},
-    [L_HINT] = {"login_hint", FIELD_DIGITS, 14, 14},
-};
-
 static void login_get(struct http_request *req)
 {
-    struct field_value v[L__MAX];
-    if (http_fields_parse(req, login_fields, L__MAX, v) < 0)
-        return;
-    const char *next = v[L_NEXT].present ? v[L_NEXT].s : "/cabinet/";
+    const char *next = http_arg_text(req, "next"), *hint = http_arg_text(req, "login_hint");
     if (!local_path(next)) {
         http_error(req, 400, "invalid_parameter", "next must be a path of this site", "next");
         return;
@@ -226,14 +220,14 @@ static void login_get(struct http_request *req)
         return;
     }
     esia_pkce_challenge(verifier, challenge);
-    if (esia_authorize_url(state, nonce, challenge, v[L_HINT].present ? v[L_HINT].s : NULL, url,
+    if (esia_authorize_url(state, nonce, challenge, hint, url,
                            sizeof(url)) < 0) {
         http_error(req, 500, "internal", "cannot build the ESIA address", NULL);
         return;
     }
     const char *params[] = {state, nonce, verifier, next};
     PGresult *res = NULL;
-    enum db_status st = db_exec("auth_login_new", 4, params, &res);
+    enum db_status st = db_exec(&statements[AUTH_LOGIN_NEW], 4, params, &res);
     PQclear(res);
     if (st != DB_OK) {
         api_db_failure(req, st);
@@ -241,21 +235,13 @@ static void login_get(struct http_request *req)
     }
     if (state[0] == 'A') {  /* now and then, forget logins never finished */
         res = NULL;
-        db_exec("auth_login_purge", 0, NULL, &res);
+        db_exec(&statements[AUTH_LOGIN_PURGE], 0, NULL, &res);
         PQclear(res);
     }
     /* Ties the callback to this browser: a login started elsewhere is refused. */
     set_cookie(req, LOGIN_COOKIE, state, "/auth/esia", 600);
     http_redirect(req, 302, url);
 }
-
-enum { C_CODE, C_STATE, C_ERROR, C_ERROR_DESC, C__MAX };
-static const struct field callback_fields[C__MAX] = {
-    [C_CODE] = {"code", FIELD_TEXT, 0, 512},
-    [C_STATE] = {"state", FIELD_TEXT, 0, 128},
-    [C_ERROR] = {"error", FIELD_TEXT, 0, 128},
-    [C_ERROR_DESC] = {"error_description", FIELD_TEXT, 0, 512},
-};
 
 static void login_refused(struct http_request *req, int status, const char *why)
 {
@@ -267,25 +253,24 @@ static void login_refused(struct http_request *req, int status, const char *why)
 
 static void callback_get(struct http_request *req)
 {
-    struct field_value v[C__MAX];
-    if (http_fields_parse(req, callback_fields, C__MAX, v) < 0)
-        return;
-    if (v[C_ERROR].present) {
-        login_refused(req, 401, v[C_ERROR].s);
+    const char *code = http_arg_text(req, "code"), *state = http_arg_text(req, "state");
+    const char *error = http_arg_text(req, "error");
+    if (error != NULL) {
+        login_refused(req, 401, error);
         return;
     }
-    if (!v[C_CODE].present || !v[C_STATE].present) {
+    if (code == NULL || state == NULL) {
         login_refused(req, 400, "code or state missing");
         return;
     }
     const char *cookie = http_cookie(req, LOGIN_COOKIE);
-    if (cookie == NULL || !session_equal(cookie, v[C_STATE].s)) {
+    if (cookie == NULL || !session_equal(cookie, state)) {
         login_refused(req, 400, "state does not match this browser's login");
         return;
     }
-    const char *params[] = {v[C_STATE].s};
+    const char *params[] = {state};
     PGresult *res = NULL;
-    enum db_status st = db_exec("auth_login_take", 1, params, &res);
+    enum db_status st = db_exec(&statements[AUTH_LOGIN_TAKE], 1, params, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -303,7 +288,7 @@ static void callback_get(struct http_request *req)
     struct esia_identity id;
     char why[256];
     time_t now = time(NULL);
-    enum esia_result er = esia_exchange(v[C_CODE].s, verifier, nonce, now, &id, why, sizeof(why));
+    enum esia_result er = esia_exchange(code, verifier, nonce, now, &id, why, sizeof(why));
     if (er == ESIA_UNAVAILABLE) {
         log_error(req->request_id, "ESIA unavailable: %s", why);
         http_html_error(req, 503, "ЕСИА недоступна",
@@ -333,7 +318,7 @@ static void callback_get(struct http_request *req)
     snprintf(exp, sizeof(exp), "%lld", (long long)c.exp);
     const char *sp[] = {c.sid, id.pin, id.name, exp};
     res = NULL;
-    st = db_exec("auth_session_new", 4, sp, &res);
+    st = db_exec(&statements[AUTH_SESSION_NEW], 4, sp, &res);
     PQclear(res);
     if (st != DB_OK) {
         api_db_failure(req, st);
@@ -360,8 +345,6 @@ static const char *role_name(unsigned bit)
 
 static void me_get(struct http_request *req)
 {
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
     const struct user *u = req->user;
     struct json_object *o = json_object_new_object();
     char masked[PIN_LEN + 1];
@@ -396,7 +379,7 @@ static void logout_post(struct http_request *req)
     const struct user *u = req->user;
     const char *params[] = {u->sid};
     PGresult *res = NULL;
-    enum db_status st = db_exec("auth_session_revoke", 1, params, &res);
+    enum db_status st = db_exec(&statements[AUTH_SESSION_REVOKE], 1, params, &res);
     PQclear(res);
     if (st != DB_OK) {
         api_db_failure(req, st);
@@ -408,9 +391,17 @@ static void logout_post(struct http_request *req)
 }
 
 static const struct route routes[] = {
-    {"GET", "/auth/esia/login", login_get, 0},
-    {"GET", "/auth/esia/callback", callback_get, 0},
-    {"POST", "/auth/logout", logout_post, ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/me", me_get, ACCESS_SIGNED_IN},
+    {"GET", "/auth/esia/login", login_get,
+     .query = {{"next", FIELD_TEXT, 0, 200, .def = "/cabinet/", .about = "where to go once signed in (a path of this site)"},
+               {"login_hint", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "the PIN ESIA's form starts with"}},
+     .answer = "redirect", .summary = "Sign in: redirects to ESIA (OpenID Connect, PKCE)"},
+    {"GET", "/auth/esia/callback", callback_get,
+     .query = {{"code", FIELD_TEXT, 0, 512}, {"state", FIELD_TEXT, 0, 128}, {"error", FIELD_TEXT, 0, 128},
+               {"error_description", FIELD_TEXT, 0, 512}},
+     .answer = "redirect", .summary = "ESIA's redirect back: opens the session (cookie) and goes on to next"},
+    {"POST", "/auth/logout", logout_post, ACCESS_SIGNED_IN, .summary = "Sign out: the session is revoked"},
+    {"GET", "/api/v1/me", me_get, ACCESS_SIGNED_IN,
+     .summary = "Who is signed in: masked PIN, name, roles, the CSRF token"},
 };
-const struct route_table auth_routes = {routes, NELEM(routes)};
+
+const struct api_module auth_module = {"auth", routes, NELEM(routes), statements, AUTH__MAX, NULL};

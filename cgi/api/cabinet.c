@@ -13,64 +13,67 @@
 
 #define PENDING "('awaiting_identification', 'identified', 'in_register')"
 
-const struct db_statement cabinet_statements[] = {
-    {"cabinet_voter", "SELECT station_number, status FROM voters WHERE pin = $1"},
-    {"cabinet_elections",
+enum {
+    CABINET_VOTER, CABINET_ELECTIONS, CABINET_ELECTION, CABINET_STATION, CABINET_VOTER_STATION, CABINET_VOTER_LOCK, CABINET_RATE, CABINET_REGISTRY_KEPT, CABINET_REGISTRY_KEEP, CABINET_PENDING, CABINET_NEXT_ID, CABINET_INSERT, CABINET_EVENT, CABINET_APPLICATION, CABINET_APPLICATIONS, CABINET_HISTORY, CABINET__MAX
+};
+
+static const struct db_statement statements[CABINET__MAX] = {
+    [CABINET_VOTER] = {"cabinet_voter", "SELECT station_number, status FROM voters WHERE pin = $1"},
+    [CABINET_ELECTIONS] = {"cabinet_elections",
      "SELECT coalesce(json_agg(json_build_object("
      "  'id', id, 'date', date, 'name_ru', name_ru, 'name_ky', name_ky, 'type', type,"
      "  'status', status, 'application_deadline', date - 15,"
      "  'applications_open', status IN ('scheduled', 'open') AND date - current_date BETWEEN 15 AND 70)"
      "  ORDER BY date), '[]')::text"
      "  FROM elections WHERE status IN ('scheduled', 'open') AND date >= current_date"},
-    {"cabinet_election",
+    [CABINET_ELECTION] = {"cabinet_election",
      "SELECT status IN ('scheduled', 'open'), date - current_date FROM elections WHERE id = $1::integer"},
-    {"cabinet_station", "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
+    [CABINET_STATION] = {"cabinet_station", "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
     /* The voter's station and commission: read first, then again locked in the write. */
-    {"cabinet_voter_station",
+    [CABINET_VOTER_STATION] = {"cabinet_voter_station",
      "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
      " WHERE v.pin = $1 AND v.status = 'active'"},
-    {"cabinet_voter_lock",
+    [CABINET_VOTER_LOCK] = {"cabinet_voter_lock",
      "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
      " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
     /* Per-person limit on applications (migration 015): 0, or the seconds to wait. */
-    {"cabinet_rate", "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
+    [CABINET_RATE] = {"cabinet_rate", "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
     /* The registry's answer kept for the cabinet (migration 015), if younger than $2 seconds. */
-    {"cabinet_registry_kept",
+    [CABINET_REGISTRY_KEPT] = {"cabinet_registry_kept",
      "SELECT status, person::text, to_json(checked_at) #>> '{}',"
      "       floor(extract(epoch FROM now() - checked_at))::integer"
      "  FROM registry_answers WHERE pin = $1 AND checked_at > now() - make_interval(secs => $2::integer)"},
-    {"cabinet_registry_keep",
+    [CABINET_REGISTRY_KEEP] = {"cabinet_registry_keep",
      "INSERT INTO registry_answers (pin, status, person, checked_at) VALUES ($1, $2, $3::jsonb, now())"
      " ON CONFLICT (pin) DO UPDATE SET status = excluded.status, person = excluded.person,"
      "                                 checked_at = excluded.checked_at"
      " RETURNING to_json(checked_at) #>> '{}'"},
-    {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
+    [CABINET_PENDING] = {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
     /* The number is taken first, so the registry call can name the application it serves. */
-    {"cabinet_next_id", "SELECT nextval('applications_id_seq')"},
-    {"cabinet_insert",
+    [CABINET_NEXT_ID] = {"cabinet_next_id", "SELECT nextval('applications_id_seq')"},
+    [CABINET_INSERT] = {"cabinet_insert",
      "INSERT INTO applications (id, pin, election_id, kind, station_from, station_to, reason,"
      "                          commission_id, registry, registry_status)"
      " VALUES ($10::bigint, $1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer,"
      "         $8::jsonb, $9)"
      " RETURNING id"},
-    {"cabinet_event",
+    [CABINET_EVENT] = {"cabinet_event",
      "INSERT INTO application_events (application_id, status, actor_role, actor_pin,"
      "                                commission_id, comment)"
      " VALUES ($1::bigint, $2, $3, $4, $5::integer, $6)"},
-    {"cabinet_application",
+    [CABINET_APPLICATION] = {"cabinet_application",
      "SELECT json_build_object('application', application_json(a))::text"
      "  FROM applications a WHERE a.id = $1::bigint AND a.pin = $2"},
-    {"cabinet_applications",
+    [CABINET_APPLICATIONS] = {"cabinet_applications",
      "SELECT json_build_object('items', coalesce(json_agg(application_json(a)"
      "                                   ORDER BY a.created_at DESC, a.id DESC), '[]'))::text"
      "  FROM applications a WHERE a.pin = $1"},
-    {"cabinet_history",
+    [CABINET_HISTORY] = {"cabinet_history",
      "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
      "  'at', m.at, 'from_station', m.from_station, 'to_station', m.to_station,"
      "  'application_id', m.application_id) ORDER BY m.at DESC, m.id DESC), '[]'))::text"
      "  FROM station_moves m WHERE m.pin = $1"},
 };
-const size_t cabinet_nstatements = NELEM(cabinet_statements);
 
 static const char *registry_status_name(enum registry_status s)
 {
@@ -139,7 +142,7 @@ static const char *registry_keep(struct http_request *req, const char *pin,
     PGresult *res = NULL;
     const char *params[] = {pin, registry_status_name(rs), rs == REGISTRY_OK ? person : NULL};
     const char *at = NULL;
-    if (db_exec("cabinet_registry_keep", 3, params, &res) == DB_OK)
+    if (db_exec(&statements[CABINET_REGISTRY_KEEP], 3, params, &res) == DB_OK)
         at = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
     else
         log_error(req->request_id, "cannot keep the registry's answer: %s", db_error());
@@ -162,7 +165,7 @@ static void profile_registry(struct http_request *req, struct json_object *profi
     char ttl[24];
     snprintf(ttl, sizeof(ttl), "%ld", registry_ttl_s());
     if (registry_ttl_s() > 0 &&
-        db_exec("cabinet_registry_kept", 2, (const char *const[]){u->pin, ttl}, &res) == DB_OK &&
+        db_exec(&statements[CABINET_REGISTRY_KEPT], 2, (const char *const[]){u->pin, ttl}, &res) == DB_OK &&
         PQntuples(res) == 1) {
         status = strcmp(PQgetvalue(res, 0, 0), "ok") == 0 ? "ok" : "not_found";
         if (!PQgetisnull(res, 0, 1))
@@ -193,8 +196,6 @@ static void profile_registry(struct http_request *req, struct json_object *profi
 
 static void cabinet_get(struct http_request *req)
 {
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
     const struct user *u = req->user;
     struct json_object *root = json_object_new_object();
     PGresult *res = NULL;
@@ -204,7 +205,7 @@ static void cabinet_get(struct http_request *req)
     profile_registry(req, profile);
     json_object_object_add(root, "profile", profile);
 
-    enum db_status st = db_exec("cabinet_voter", 1, (const char *const[]){u->pin}, &res);
+    enum db_status st = db_exec(&statements[CABINET_VOTER], 1, (const char *const[]){u->pin}, &res);
     if (st != DB_OK)
         goto db_failed;
     struct json_object *voter = NULL;
@@ -223,7 +224,7 @@ static void cabinet_get(struct http_request *req)
     PQclear(res);
     res = NULL;
 
-    st = db_exec("cabinet_elections", 0, NULL, &res);
+    st = db_exec(&statements[CABINET_ELECTIONS], 0, NULL, &res);
     if (st != DB_OK)
         goto db_failed;
     add_json_text(root, "elections", db_value(res));
@@ -314,7 +315,7 @@ static int apply_rate_check(struct http_request *req)
     snprintf(max, sizeof(max), "%ld", apply_limit());
     snprintf(window, sizeof(window), "%ld", apply_window_s());
     PGresult *res = NULL;
-    enum db_status st = db_exec("cabinet_rate", 3, (const char *const[]){u->pin, max, window}, &res);
+    enum db_status st = db_exec(&statements[CABINET_RATE], 3, (const char *const[]){u->pin, max, window}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return -1;
@@ -351,7 +352,7 @@ static int check_application(struct http_request *req, const struct application_
     snprintf(election, sizeof(election), "%ld", in->election_id);
     snprintf(station, sizeof(station), "%ld", in->station);
     PGresult *res = NULL;
-    *st = db_exec(lock ? "cabinet_voter_lock" : "cabinet_voter_station", 1,
+    *st = db_exec(&statements[lock ? CABINET_VOTER_LOCK : CABINET_VOTER_STATION], 1,
                   (const char *const[]){u->pin}, &res);
     if (*st != DB_OK)
         return -1;
@@ -365,7 +366,7 @@ static int check_application(struct http_request *req, const struct application_
     snprintf(p->commission, sizeof(p->commission), "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
 
-    if ((*st = db_exec("cabinet_election", 1, (const char *const[]){election}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[CABINET_ELECTION], 1, (const char *const[]){election}, &res)) != DB_OK)
         return -1;
     if (PQntuples(res) != 1) {
         PQclear(res);
@@ -383,7 +384,7 @@ static int check_application(struct http_request *req, const struct application_
     PQclear(res);
 
     if (in->has_station) {
-        if ((*st = db_exec("cabinet_station", 1, (const char *const[]){station}, &res)) != DB_OK)
+        if ((*st = db_exec(&statements[CABINET_STATION], 1, (const char *const[]){station}, &res)) != DB_OK)
             return -1;
         if (PQntuples(res) != 1) {
             PQclear(res);
@@ -406,7 +407,7 @@ static int check_application(struct http_request *req, const struct application_
                    : "election_id");
         return 1;
     }
-    if ((*st = db_exec("cabinet_pending", 1, (const char *const[]){u->pin}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[CABINET_PENDING], 1, (const char *const[]){u->pin}, &res)) != DB_OK)
         return -1;
     bool pending = PQntuples(res) > 0;
     PQclear(res);
@@ -429,8 +430,7 @@ static void application_post(struct http_request *req)
 {
     const struct user *u = req->user;
     struct application_input in;
-    if (apply_rate_check(req) < 0 || http_fields_parse(req, NULL, 0, NULL) < 0 ||
-        parse_application(req, &in) < 0)
+    if (apply_rate_check(req) < 0 || parse_application(req, &in) < 0)
         return;
 
     char election[24], station[24], id[24];
@@ -450,7 +450,7 @@ static void application_post(struct http_request *req)
     struct json_object *person = NULL;
     struct tunduk_response tr;
     char next_id[24] = "", issue[64];
-    if ((st = db_exec("cabinet_next_id", 0, NULL, &res)) != DB_OK) {
+    if ((st = db_exec(&statements[CABINET_NEXT_ID], 0, NULL, &res)) != DB_OK) {
         api_db_failure(req, st);
         return;
     }
@@ -477,7 +477,7 @@ static void application_post(struct http_request *req)
     const char *ip[] = {u->pin, election, application_kind_name((enum application_kind)in.kind),
                         place.from, in.has_station ? station : NULL, in.reason, place.commission,
                         registry, registry_status_name(rs), next_id};
-    st = db_exec("cabinet_insert", 10, ip, &res);
+    st = db_exec(&statements[CABINET_INSERT], 10, ip, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         /* Two submissions at once: the unique index keeps one. */
         refuse(req, "application_pending", "you already have an application being processed", NULL);
@@ -490,13 +490,13 @@ static void application_post(struct http_request *req)
     res = NULL;
     const char *ep[] = {id, "awaiting_identification", "voter", u->pin, place.commission,
                         "submitted online"};
-    if ((st = db_exec("cabinet_event", 6, ep, &res)) != DB_OK)
+    if ((st = db_exec(&statements[CABINET_EVENT], 6, ep, &res)) != DB_OK)
         goto failed;
     PQclear(res);
     res = NULL;
     registry_log_call(&tr, id);
     logged = true;
-    if ((st = db_exec("cabinet_application", 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
+    if ((st = db_exec(&statements[CABINET_APPLICATION], 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
         goto failed;
     char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
     PQclear(res);
@@ -517,43 +517,22 @@ out:
     tunduk_response_free(&tr);
 }
 
-static void applications_get(struct http_request *req)
-{
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    const struct user *u = req->user;
-    api_send_query(req, "cabinet_applications", 1, (const char *const[]){u->pin}, CACHE_NONE,
-                   "not_found", "no applications");
-}
-
-static const struct field id_field = {"id", FIELD_INT, 1, 999999999999L};
-
-static void application_get(struct http_request *req)
-{
-    struct field_value v;
-    const char *id = api_path_field(req, &id_field, &v);
-    if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    const struct user *u = req->user;
-    /* Someone else's application is as absent as a nonexistent one. */
-    api_send_query(req, "cabinet_application", 2, (const char *const[]){id, u->pin}, CACHE_NONE,
-                   "application_not_found", "you have no application with this number");
-}
-
-static void history_get(struct http_request *req)
-{
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    const struct user *u = req->user;
-    api_send_query(req, "cabinet_history", 1, (const char *const[]){u->pin}, CACHE_NONE,
-                   "not_found", "no history");
-}
+#define MINE(stmt, code, message) \
+    API_READ(&statements[stmt], CACHE_NONE, false, code, message, .mine = true), .access = ACCESS_SIGNED_IN
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/cabinet", cabinet_get, ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/cabinet/applications", applications_get, ACCESS_SIGNED_IN},
-    {"POST", "/api/v1/cabinet/applications", application_post, ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/cabinet/applications/{id}", application_get, ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/cabinet/history", history_get, ACCESS_SIGNED_IN},
+    {"GET", "/api/v1/cabinet", cabinet_get, ACCESS_SIGNED_IN,
+     .summary = "The voter's cabinet: profile, station, registry check, open elections"},
+    {"GET", "/api/v1/cabinet/applications", MINE(CABINET_APPLICATIONS, "not_found", "no applications"),
+     .summary = "The voter's applications to vote at another station"},
+    {"POST", "/api/v1/cabinet/applications", application_post, ACCESS_SIGNED_IN, .body = "application/json",
+     .summary = "Apply to vote at another station (checked with the population registry)"},
+    {"GET", "/api/v1/cabinet/applications/{id}",
+     /* Someone else's application is as absent as a nonexistent one. */
+     MINE(CABINET_APPLICATION, "application_not_found", "you have no application with this number"),
+     .path = {FIELD_RECORD("id")}, .summary = "One of the voter's applications, with its history"},
+    {"GET", "/api/v1/cabinet/history", MINE(CABINET_HISTORY, "not_found", "no history"),
+     .summary = "Everything that happened to the voter's applications"},
 };
-const struct route_table cabinet_routes = {routes, NELEM(routes)};
+
+const struct api_module cabinet_module = {"cabinet", routes, NELEM(routes), statements, CABINET__MAX, NULL};

@@ -33,8 +33,18 @@ void api_db_failure(struct http_request *req, enum db_status st)
     }
 }
 
+long api_fresh_ms(void)
+{
+    static long ms = -1;
+    if (ms < 0)
+        ms = api_setting("SHAILOO_RESULTS_CACHE_MS", 250, 0, 60000);
+    return ms;
+}
+
+static struct cache *answers;
+
 /* Runs stmt and answers with its JSON (stored under key when key is not NULL). */
-static void send_query(struct http_request *req, const char *key, const char *stmt, int nparams,
+static void send_query(struct http_request *req, const char *key, const struct db_statement *stmt, int nparams,
                        const char *const *params, enum http_cache cache, const char *not_found_code,
                        const char *not_found_message)
 {
@@ -49,50 +59,64 @@ static void send_query(struct http_request *req, const char *key, const char *st
         http_error(req, 404, not_found_code, not_found_message, NULL);
     } else {
         if (key != NULL)
-            cache_put(key, json, strlen(json));
+            cache_put(answers, key, json, strlen(json));
         http_json(req, 200, json, strlen(json), cache);
     }
     PQclear(res);
 }
 
-void api_send_query(struct http_request *req, const char *stmt, int nparams,
+void api_send_query(struct http_request *req, const struct db_statement *stmt, int nparams,
                     const char *const *params, enum http_cache cache, const char *not_found_code,
                     const char *not_found_message)
 {
     send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
 }
 
-void api_send_cached(struct http_request *req, long max_age_ms, const char *stmt, int nparams,
+#define ANSWER_SLOTS 256
+#define ANSWER_MAX_KEY 256
+
+void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt, int nparams,
                      const char *const *params, enum http_cache cache, const char *not_found_code,
                      const char *not_found_message)
 {
-    char key[CACHE_MAX_KEY];
-    size_t n = (size_t)snprintf(key, sizeof(key), "%s", stmt), len;
+    char key[ANSWER_MAX_KEY];
+    size_t n = (size_t)snprintf(key, sizeof(key), "%s", stmt->name), len;
     for (int i = 0; i < nparams && n < sizeof(key); i++)
         n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s", params[i] != NULL ? params[i] : "\\N");
     if (n >= sizeof(key)) {
         send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
         return;
     }
-    const char *body = cache_get(key, max_age_ms, &len);
+    if (answers == NULL)
+        answers = cache_create(ANSWER_SLOTS);
+    const char *body = cache_get(answers, key, max_age_ms, &len);
     if (body != NULL)
         http_json(req, 200, body, len, cache);
     else
         send_query(req, key, stmt, nparams, params, cache, not_found_code, not_found_message);
 }
 
-const char *api_path_field(struct http_request *req, const struct field *f,
-                           struct field_value *out)
+void api_read(struct http_request *req)
 {
-    const char *v = http_path_param(req, f->name);
-    const char *why = v != NULL ? http_field_check(f, v, out) : "is missing";
-    if (why != NULL) {
-        char msg[160];
-        snprintf(msg, sizeof(msg), "\"%s\" %s", f->name, why);
-        http_error(req, 400, "invalid_parameter", msg, f->name);
-        return NULL;
+    const struct api_read *r = req->route->data;
+    const char *params[HTTP_MAX_ARGS + 1];
+    size_t n = 0;
+    for (; n < req->nargs; n++)
+        params[n] = req->args[n].present ? req->args[n].s : NULL;
+    if (r->mine) {
+        const struct user *u = req->user;
+        if (u == NULL) {  /* a personal read on a public route: the table is wrong */
+            http_error(req, 500, "internal", "internal error; it has been logged", NULL);
+            return;
+        }
+        params[n++] = u->pin;
     }
-    return v;
+    if (r->fresh)
+        api_send_cached(req, api_fresh_ms(), r->statement, (int)n, params, r->cache,
+                        r->not_found_code, r->not_found_message);
+    else
+        api_send_query(req, r->statement, (int)n, params, r->cache, r->not_found_code,
+                       r->not_found_message);
 }
 
 struct json_object *api_json_body(struct http_request *req, const char *const *allowed)
@@ -157,4 +181,29 @@ bool api_valid_date(const char *s)
             return false;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     return y >= 1900 && y <= 2200 && calendar_valid_date(y, m, d);
+}
+
+void api_revoke(struct http_request *req)
+{
+    const struct api_revoke *r = req->route->data;
+    const char *params[] = {req->args[0].s};
+    PGresult *res = NULL;
+    enum db_status st = db_exec(r->revoke, 1, params, &res);
+    if (st == DB_OK && PQntuples(res) == 1) {
+        const char *json = PQgetvalue(res, 0, 0);
+        http_json(req, 200, json, strlen(json), CACHE_NONE);
+        PQclear(res);
+        return;
+    }
+    PQclear(res);
+    res = NULL;
+    if (st == DB_OK)
+        st = db_exec(r->exists, 1, params, &res);
+    if (st != DB_OK)
+        api_db_failure(req, st);
+    else if (PQntuples(res) == 1)
+        http_error(req, 409, "already_revoked", "this device is out of service already", NULL);
+    else
+        http_error(req, 404, "device_not_found", "there is no such device", NULL);
+    PQclear(res);
 }

@@ -21,12 +21,14 @@
     "   WHERE k.election_id = e.id AND k.kind = 'list') a ON true"
 #define CANDIDATE_NAME "concat_ws(' ', c.last_name, c.first_name, c.patronymic)"
 
-const struct db_statement elections_statements[] = {
-    {"elections_list",
+enum { ELECTIONS_LIST, ELECTIONS_ONE, ELECTIONS_LIST_CONTEST, ELECTIONS_DISTRICT_CONTEST, ELECTIONS__MAX };
+
+static const struct db_statement statements[ELECTIONS__MAX] = {
+    [ELECTIONS_LIST] = {"elections_list",
      "SELECT json_build_object('items', coalesce(json_agg(" ELECTION_JSON
      "  ORDER BY e.date DESC, e.id), '[]'))::text"
      "  FROM elections e" ELECTION_COUNT},
-    {"elections_one",
+    [ELECTIONS_ONE] = {"elections_one",
      "SELECT json_build_object('election', " ELECTION_JSON ","
      "  'contests', json_build_object("
      "    'list', (SELECT json_build_object('id', k.id, 'seats', k.seats,"
@@ -37,7 +39,7 @@ const struct db_statement elections_statements[] = {
      "                     ORDER BY k.district_number), '[]')"
      "               FROM contests k WHERE k.election_id = e.id AND k.kind = 'district')))::text"
      "  FROM elections e" ELECTION_COUNT " WHERE e.id = $1::integer"},
-    {"elections_list_contest",
+    [ELECTIONS_LIST_CONTEST] = {"elections_list_contest",
      "SELECT json_build_object('contest', json_build_object('id', k.id, 'seats', k.seats),"
      "  'parties', (SELECT coalesce(json_agg(json_build_object("
      "      'ballot_position', x.ballot_position, 'id', p.id, 'name_ru', p.name_ru,"
@@ -50,7 +52,7 @@ const struct db_statement elections_statements[] = {
      "      ORDER BY x.ballot_position), '[]')"
      "     FROM contest_entries x JOIN parties p ON p.id = x.party_id WHERE x.contest_id = k.id))::text"
      "  FROM contests k WHERE k.election_id = $1::integer AND k.kind = 'list'"},
-    {"elections_district_contest",
+    [ELECTIONS_DISTRICT_CONTEST] = {"elections_district_contest",
      "SELECT json_build_object('contest', json_build_object('id', k.id, 'district', k.district_number),"
      "  'candidates', (SELECT coalesce(json_agg(json_build_object("
      "      'ballot_position', x.ballot_position, 'name', " CANDIDATE_NAME ", 'sex', c.sex,"
@@ -63,55 +65,23 @@ const struct db_statement elections_statements[] = {
      "  FROM contests k WHERE k.election_id = $1::integer AND k.kind = 'district'"
      "   AND k.district_number = $2::smallint"},
 };
-const size_t elections_nstatements = NELEM(elections_statements);
-
-static void elections_get(struct http_request *req)
-{
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    api_send_query(req, "elections_list", 0, NULL, CACHE_SHORT, "not_found", "no elections");
-}
-
-static const struct field election_field = {"id", FIELD_INT, 1, 2147483647L};
-static const struct field district_field = {"district", FIELD_INT, 1, 36};
-
-static void election_get(struct http_request *req)
-{
-    struct field_value v;
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    api_send_query(req, "elections_one", 1, (const char *const[]){id}, CACHE_LONG,
-                   "election_not_found", "there is no such election");
-}
-
-static void list_contest_get(struct http_request *req)
-{
-    struct field_value v;
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    api_send_query(req, "elections_list_contest", 1, (const char *const[]){id}, CACHE_LONG,
-                   "contest_not_found", "this election has no party-list contest");
-}
-
-static void district_contest_get(struct http_request *req)
-{
-    struct field_value v, d;
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL)
-        return;
-    const char *district = api_path_field(req, &district_field, &d);
-    if (district == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    api_send_query(req, "elections_district_contest", 2, (const char *const[]){id, district},
-                   CACHE_LONG, "contest_not_found", "this election has no contest in this district");
-}
-
 static const struct route routes[] = {
-    {"GET", "/api/v1/elections", elections_get, 0},
-    {"GET", "/api/v1/elections/{id}", election_get, 0},
-    {"GET", "/api/v1/elections/{id}/contests/list", list_contest_get, 0},
-    {"GET", "/api/v1/elections/{id}/contests/districts/{district}", district_contest_get, 0},
+    {"GET", "/api/v1/elections",
+     API_READ(&statements[ELECTIONS_LIST], CACHE_SHORT, false, "not_found", "no elections"),
+     .summary = "Every election: date, name, type, status, voters and turnout"},
+    {"GET", "/api/v1/elections/{id}",
+     API_READ(&statements[ELECTIONS_ONE], CACHE_LONG, false, "election_not_found", "there is no such election"),
+     .path = {FIELD_ELECTION("id")}, .summary = "One election and its contests"},
+    {"GET", "/api/v1/elections/{id}/contests/list",
+     API_READ(&statements[ELECTIONS_LIST_CONTEST], CACHE_LONG, false, "contest_not_found",
+              "this election has no party-list contest"),
+     .path = {FIELD_ELECTION("id")}, .summary = "The party-list contest: parties and their candidates"},
+    {"GET", "/api/v1/elections/{id}/contests/districts/{district}",
+     API_READ(&statements[ELECTIONS_DISTRICT_CONTEST], CACHE_LONG, false, "contest_not_found",
+              "this election has no contest in this district"),
+     .path = {FIELD_ELECTION("id"), FIELD_DISTRICT("district")},
+     .summary = "A single-member district's contest and its candidates"},
 };
-const struct route_table elections_routes = {routes, NELEM(routes)};
+
+const struct api_module elections_module = {"elections", routes, NELEM(routes), statements,
+                                            ELECTIONS__MAX, NULL};

@@ -47,25 +47,25 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define POLL_MS 50
 #define POLL_ROWS 5000                /* log entries read at most per poll and election */
 #define ELECTIONS_MAX 256
-#define REGIONS 10                    /* 1..9, and 10 for the stations abroad */
-#define DISTRICTS 36
+#define REGIONS (REGION_MAX + 1)      /* 1..9, and 10 for the stations abroad */
+#define DISTRICTS DISTRICT_MAX
 
-#define STATION_MIN 1001
-#define STATION_MAX 10999
+enum {
+    PUBLISHED_ELECTIONS, PUBLISHED_STATIONS, PUBLISHED_HEADS, PUBLISHED_REPORTS, PUBLISHED__MAX
+};
 
-const struct db_statement published_statements[] = {
-    {"published_elections",
+static const struct db_statement statements[PUBLISHED__MAX] = {
+    [PUBLISHED_ELECTIONS] = {"published_elections",
      "SELECT e.id FROM elections e WHERE EXISTS (SELECT 1 FROM contests k WHERE k.election_id = e.id)"
      " ORDER BY e.id"},
-    {"published_stations",
+    [PUBLISHED_STATIONS] = {"published_stations",
      "SELECT number, coalesce(region_id, 10), coalesce(district_number, 0) FROM stations"},
-    {"published_heads", "SELECT election_id, seq FROM results_log_head"},
-    {"published_reports",
+    [PUBLISHED_HEADS] = {"published_heads", "SELECT election_id, seq FROM results_log_head"},
+    [PUBLISHED_REPORTS] = {"published_reports",
      "SELECT l.seq, r.station_number, r.kind = 'final' FROM results_log l"
      "  JOIN asu_reports r ON r.id = l.report_id"
      " WHERE l.election_id = $1::integer AND l.seq > $2::bigint ORDER BY l.seq LIMIT $3::integer"},
 };
-const size_t published_nstatements = NELEM(published_statements);
 
 /* A station's region (1..10) and district (0: none), by number. */
 static struct {
@@ -188,7 +188,7 @@ static void heads_load(void)
 {
     PGresult *res = NULL;
     nheads = 0;
-    if (db_exec("published_heads", 0, NULL, &res) == DB_OK)
+    if (db_exec(&statements[PUBLISHED_HEADS], 0, NULL, &res) == DB_OK)
         for (int i = 0; i < PQntuples(res) && nheads < ELECTIONS_MAX; i++, nheads++) {
             heads[nheads].election = atol(PQgetvalue(res, i, 0));
             heads[nheads].seq = atoll(PQgetvalue(res, i, 1));
@@ -204,7 +204,7 @@ static void reports_after(long e, long long *seq)
     snprintf(ss, sizeof(ss), "%lld", *seq);
     snprintf(limit, sizeof(limit), "%d", POLL_ROWS);
     PGresult *res = NULL;
-    if (db_exec("published_reports", 3, (const char *const[]){es, ss, limit}, &res) == DB_OK)
+    if (db_exec(&statements[PUBLISHED_REPORTS], 3, (const char *const[]){es, ss, limit}, &res) == DB_OK)
         for (int i = 0; i < PQntuples(res); i++) {
             *seq = atoll(PQgetvalue(res, i, 0));
             station_changed(e, atol(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2)[0] == 't');
@@ -216,7 +216,7 @@ static void reports_after(long e, long long *seq)
 static void poll(void)
 {
     PGresult *res = NULL;
-    if (db_exec("published_heads", 0, NULL, &res) != DB_OK) {
+    if (db_exec(&statements[PUBLISHED_HEADS], 0, NULL, &res) != DB_OK) {
         PQclear(res);
         return;
     }
@@ -256,7 +256,7 @@ static void everything(void)
 {
     PGresult *res = NULL;
     heads_load();
-    if (db_exec("published_stations", 0, NULL, &res) == DB_OK) {
+    if (db_exec(&statements[PUBLISHED_STATIONS], 0, NULL, &res) == DB_OK) {
         memset(places, 0, sizeof(places));
         for (int i = 0; i < PQntuples(res); i++) {
             long n = atol(PQgetvalue(res, i, 0));
@@ -269,7 +269,7 @@ static void everything(void)
     PQclear(res);
     res = NULL;
     stats_changed();
-    if (db_exec("published_elections", 0, NULL, &res) == DB_OK)
+    if (db_exec(&statements[PUBLISHED_ELECTIONS], 0, NULL, &res) == DB_OK)
         for (int i = 0; i < PQntuples(res); i++)
             election_everything(atol(PQgetvalue(res, i, 0)));
     PQclear(res);
@@ -295,7 +295,7 @@ static void init(void)
 {
     if (statements_init != NULL)
         statements_init();
-    db_register(published_statements, published_nstatements);
+    db_register(statements, PUBLISHED__MAX);
 }
 
 static struct publish_config config = {

@@ -1,24 +1,30 @@
 /* The population registry through Tunduk, every call recorded. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/json.h"
 #include "../core/log.h"
 #include "api.h"
 
-const struct db_statement registry_statements[] = {
-    {"registry_log",
+enum {
+    REGISTRY_LOG, REGISTRY__MAX
+};
+
+static const struct db_statement statements[REGISTRY__MAX] = {
+    [REGISTRY_LOG] = {"registry_log",
      "INSERT INTO tunduk_calls (method, service, xroad_id, request_hash, status, outcome,"
      "                          error_type, duration_ms, attempts, application_id)"
      " VALUES ($1, $2, $3::uuid, nullif($4, ''), $5::integer, $6, nullif($7, ''), $8::integer,"
      "         $9::integer, $10::bigint)"},
 };
-const size_t registry_nstatements = NELEM(registry_statements);
 
 static const char *population_service = "central-server/GOV/70000003/population/person";
 
-void registry_set_service(const char *service)
+/* The population service's X-Road id: SHAILOO_TUNDUK_POPULATION, else the default above. */
+static void init(void)
 {
+    const char *service = getenv("SHAILOO_TUNDUK_POPULATION");
     if (service != NULL && *service != '\0')
         population_service = service;
 }
@@ -46,7 +52,7 @@ void registry_log_call(const struct tunduk_response *r, const char *application_
                             outcome_name(r->outcome), r->error_type, duration, attempts,
                             application_id};
     PGresult *res = NULL;
-    if (db_exec("registry_log", 10, params, &res) != DB_OK)
+    if (db_exec(&statements[REGISTRY_LOG], 10, params, &res) != DB_OK)
         log_error(NULL, "cannot record a Tunduk call: %s", db_error());
     PQclear(res);
 }
@@ -86,3 +92,5 @@ enum registry_status registry_person(struct http_request *req, const char *pin, 
     *person = o;
     return REGISTRY_OK;
 }
+
+const struct api_module registry_module = {"registry", NULL, 0, statements, REGISTRY__MAX, init};

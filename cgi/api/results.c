@@ -16,150 +16,48 @@
 #include "api.h"
 #include "seats_json.h"
 
-#define RESULTS_LOG_PAGE 100         /* log entries a page, by default */
 #define RESULTS_LOG_PAGE_MAX 1000
 #define RESULTS_EVENTS_MAX 500       /* events in one answer of the stream */
 #define RESULTS_RETRY_MS 1000        /* the browser asks again after this */
-/*
- * How old an answer of the busy aggregates may be when a worker sends it
- * again (its own cache): at the night's peak a summary is built at most four
- * times a second per worker, and a report shows everywhere within this time.
- */
-#define RESULTS_FRESH_MS results_fresh_ms()
 
-/* 250 ms, or SHAILOO_RESULTS_CACHE_MS (0: no cache, to measure without it). */
-static long results_fresh_ms(void)
-{
-    static long ms = -1;
-    if (ms < 0)
-        ms = api_setting("SHAILOO_RESULTS_CACHE_MS", 250, 0, 60000);
-    return ms;
-}
+enum {
+    RESULTS_SUMMARY, RESULTS_REGIONS, RESULTS_REGION, RESULTS_DISTRICT, RESULTS_STATION,
+    RESULTS_TURNOUT, RESULTS_LOG, RESULTS_EXPORT, RESULTS_CSV, RESULTS_SEATS_INPUT, RESULTS_LOTS,
+    RESULTS_LOT_LOCK, RESULTS_LOT_NEW, RESULTS_EVENTS, RESULTS_HEAD, RESULTS__MAX
+};
 
-const struct db_statement results_statements[] = {
-    {"results_summary", "SELECT results_summary($1::integer)::text"},
-    {"results_regions", "SELECT results_regions($1::integer)::text"},
-    {"results_region", "SELECT results_region($1::integer, $2::smallint)::text"},
-    {"results_district", "SELECT results_district($1::integer, $2::smallint)::text"},
-    {"results_station", "SELECT results_station($1::integer, $2::integer)::text"},
-    {"results_turnout", "SELECT results_turnout($1::integer)::text"},
-    {"results_log", "SELECT results_log_page($1::integer, $2::bigint, $3::integer)::text"},
-    {"results_export", "SELECT results_export($1::integer)::text"},
-    {"results_csv", "SELECT results_csv($1::integer, $2) FROM elections WHERE id = $1::integer"},
-    {"results_seats_input",
+static const struct db_statement statements[RESULTS__MAX] = {
+    [RESULTS_SUMMARY] = {"results_summary", "SELECT results_summary($1::integer)::text"},
+    [RESULTS_REGIONS] = {"results_regions", "SELECT results_regions($1::integer)::text"},
+    [RESULTS_REGION] = {"results_region", "SELECT results_region($1::integer, $2::smallint)::text"},
+    [RESULTS_DISTRICT] = {"results_district", "SELECT results_district($1::integer, $2::smallint)::text"},
+    [RESULTS_STATION] = {"results_station", "SELECT results_station($1::integer, $2::integer)::text"},
+    [RESULTS_TURNOUT] = {"results_turnout", "SELECT results_turnout($1::integer)::text"},
+    [RESULTS_LOG] = {"results_log", "SELECT results_log_page($1::integer, $2::bigint, $3::integer)::text"},
+    [RESULTS_EXPORT] = {"results_export", "SELECT results_export($1::integer)::text"},
+    [RESULTS_CSV] = {"results_csv", "SELECT results_csv($1::integer, $2) FROM elections WHERE id = $1::integer"},
+    [RESULTS_SEATS_INPUT] = {"results_seats_input",
      "SELECT results_seats_input_with_lots($1::integer)::text FROM elections WHERE id = $1::integer"},
-    {"results_lots", "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
+    [RESULTS_LOTS] = {"results_lots", "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
     /* A drawing is checked against the tie and recorded with the election locked (lot_post). */
-    {"results_lot_lock", "SELECT status FROM elections WHERE id = $1::integer FOR UPDATE"},
-    {"results_lot_new",
+    [RESULTS_LOT_LOCK] = {"results_lot_lock", "SELECT status FROM elections WHERE id = $1::integer FOR UPDATE"},
+    [RESULTS_LOT_NEW] = {"results_lot_new",
      "SELECT results_record_lot($1::integer, $2::smallint, $3::integer[], $4, $5)::text"},
-    {"results_events",
+    [RESULTS_EVENTS] = {"results_events",
      "SELECT seq, data FROM results_events($1::integer, $2::bigint, $3::integer)"},
-    {"results_head",
+    [RESULTS_HEAD] = {"results_head",
      "SELECT coalesce((SELECT seq FROM results_log_head WHERE election_id = e.id), 0)"
      "  FROM elections e WHERE e.id = $1::integer"},
 };
-const size_t results_nstatements = NELEM(results_statements);
-
-static const struct field election_field = {"id", FIELD_INT, 1, 2147483647L};
-static const struct field region_field = {"region", FIELD_INT, 1, 10};
-static const struct field district_field = {"district", FIELD_INT, 1, 36};
-static const struct field station_field = {"station", FIELD_INT, 1001, 10999};
 
 static const char no_election[] = "there is no such election";
 
-/* The election id of the path, no query parameters: NULL having answered 400. */
-static const char *election_id(struct http_request *req)
+/* A CSV export: route->data names the contests' kind ("list" or "district"). */
+static void export_csv_get(struct http_request *req)
 {
-    struct field_value v;
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return NULL;
-    return id;
-}
-
-/* An answer about the whole election: one statement of its id (cached: see RESULTS_FRESH_MS). */
-static void election_answer(struct http_request *req, const char *stmt, bool cached)
-{
-    const char *id = election_id(req);
-    if (id == NULL)
-        return;
-    const char *params[] = {id};
-    if (cached)
-        api_send_cached(req, RESULTS_FRESH_MS, stmt, 1, params, CACHE_LIVE, "election_not_found",
-                        no_election);
-    else
-        api_send_query(req, stmt, 1, params, CACHE_LIVE, "election_not_found", no_election);
-}
-
-static void summary_get(struct http_request *req) { election_answer(req, "results_summary", true); }
-static void regions_get(struct http_request *req) { election_answer(req, "results_regions", true); }
-static void turnout_get(struct http_request *req) { election_answer(req, "results_turnout", true); }
-
-/* An area of the election named by the path's second parameter. */
-static void area_get(struct http_request *req, const struct field *f, const char *stmt,
-                     const char *message, bool cached)
-{
-    struct field_value v, w;
-    const char *id = api_path_field(req, &election_field, &v);
-    const char *n = id != NULL ? api_path_field(req, f, &w) : NULL;
-    if (n == NULL || http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    if (cached)
-        api_send_cached(req, RESULTS_FRESH_MS, stmt, 2, (const char *const[]){id, n}, CACHE_LIVE,
-                        "not_found", message);
-    else
-        api_send_query(req, stmt, 2, (const char *const[]){id, n}, CACHE_LIVE, "not_found", message);
-}
-
-static void region_get(struct http_request *req)
-{
-    area_get(req, &region_field, "results_region",
-             "no results for this election and region (1..9, 10: abroad)", true);
-}
-
-static void district_get(struct http_request *req)
-{
-    area_get(req, &district_field, "results_district", "no such election or district", true);
-}
-
-static void station_get(struct http_request *req)
-{
-    /* 2,500 stations, each read rarely: not worth a place in the worker's cache. */
-    area_get(req, &station_field, "results_station", "no such election or station", false);
-}
-
-enum { L_AFTER, L_LIMIT, L__MAX };
-static const struct field log_fields[L__MAX] = {
-    [L_AFTER] = {"after", FIELD_INT, 0, 2147483647L},
-    [L_LIMIT] = {"limit", FIELD_INT, 1, RESULTS_LOG_PAGE_MAX},
-};
-
-static void log_get(struct http_request *req)
-{
-    struct field_value v, q[L__MAX];
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL || http_fields_parse(req, log_fields, L__MAX, q) < 0)
-        return;
-    char limit[16];
-    snprintf(limit, sizeof(limit), "%d", RESULTS_LOG_PAGE);
-    const char *params[] = {id, q[L_AFTER].present ? q[L_AFTER].s : "0",
-                            q[L_LIMIT].present ? q[L_LIMIT].s : limit};
-    api_send_query(req, "results_log", 3, params, CACHE_LIVE, "election_not_found", no_election);
-}
-
-static void export_json_get(struct http_request *req)
-{
-    election_answer(req, "results_export", true);
-}
-
-static void export_csv(struct http_request *req, const char *kind)
-{
-    const char *id = election_id(req);
-    if (id == NULL)
-        return;
+    const char *id = http_arg_text(req, "id"), *kind = req->route->data;
     PGresult *res = NULL;
-    enum db_status st = db_exec("results_csv", 2, (const char *const[]){id, kind}, &res);
+    enum db_status st = db_exec(&statements[RESULTS_CSV], 2, (const char *const[]){id, kind}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -171,9 +69,6 @@ static void export_csv(struct http_request *req, const char *kind)
         http_send(req, 200, "text/csv; charset=utf-8", "public, max-age=1", csv, strlen(csv));
     PQclear(res);
 }
-
-static void export_list_csv_get(struct http_request *req) { export_csv(req, "list"); }
-static void export_districts_csv_get(struct http_request *req) { export_csv(req, "district"); }
 
 /* ---- Seats --------------------------------------------------------------- */
 
@@ -204,22 +99,24 @@ static struct json_object *allocate(struct json_object *input, struct json_objec
     return o;
 }
 
+static struct cache *seats_cache;
+
 static void seats_answer(struct http_request *req, bool input_only)
 {
-    const char *id = election_id(req);
-    if (id == NULL)
-        return;
+    const char *id = http_arg_text(req, "id");
     PGresult *res = NULL;
     struct json_object *in = NULL, *out = NULL, *v = NULL, *list, *districts;
     char key[64];
     size_t clen;
     snprintf(key, sizeof(key), "seats|%d|%s", input_only, id);
-    const char *cached = cache_get(key, RESULTS_FRESH_MS, &clen);
+    if (seats_cache == NULL)
+        seats_cache = cache_create(16);
+    const char *cached = cache_get(seats_cache, key, api_fresh_ms(), &clen);
     if (cached != NULL) {
         http_json(req, 200, cached, clen, CACHE_LIVE);
         return;
     }
-    enum db_status st = db_exec("results_seats_input", 1, (const char *const[]){id}, &res);
+    enum db_status st = db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -230,7 +127,7 @@ static void seats_answer(struct http_request *req, bool input_only)
         goto out;
     }
     if (input_only) {
-        cache_put(key, text, strlen(text));
+        cache_put(seats_cache, key, text, strlen(text));
         http_json(req, 200, text, strlen(text), CACHE_LIVE);
         goto out;
     }
@@ -275,7 +172,7 @@ static void seats_answer(struct http_request *req, bool input_only)
     size_t len;
     const char *s = json_object_to_json_string_length(
         out, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    cache_put(key, s, len);
+    cache_put(seats_cache, key, s, len);
     http_json(req, 200, s, len, CACHE_LIVE);
 out:
     json_object_put(out);
@@ -287,8 +184,6 @@ static void seats_get(struct http_request *req) { seats_answer(req, false); }
 static void seats_input_get(struct http_request *req) { seats_answer(req, true); }
 
 /* ---- Drawings of lots -------------------------------------------------------- */
-
-static void lots_get(struct http_request *req) { election_answer(req, "results_lots", false); }
 
 #define LOT_MAX 64
 
@@ -377,7 +272,7 @@ static int record_lot(struct http_request *req, const char *id, long long distri
     char err[160];
     int rc = -1;
     enum db_status st;
-    if ((st = db_begin()) != DB_OK || (st = db_exec("results_lot_lock", 1, (const char *const[]){id}, &res)) != DB_OK)
+    if ((st = db_begin()) != DB_OK || (st = db_exec(&statements[RESULTS_LOT_LOCK], 1, (const char *const[]){id}, &res)) != DB_OK)
         goto failed;
     if (PQntuples(res) != 1) {
         http_error(req, 404, "election_not_found", no_election, NULL);
@@ -392,7 +287,7 @@ static int record_lot(struct http_request *req, const char *id, long long distri
     }
     PQclear(res);
     res = NULL;
-    if ((st = db_exec("results_seats_input", 1, (const char *const[]){id}, &res)) != DB_OK)
+    if ((st = db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res)) != DB_OK)
         goto failed;
     const char *text = db_value(res);
     if (text == NULL || (in = json_parse_strict(text, strlen(text), err, sizeof(err))) == NULL) {
@@ -408,7 +303,7 @@ static int record_lot(struct http_request *req, const char *id, long long distri
         goto out;
     PQclear(res);
     res = NULL;
-    if ((st = db_exec("results_lot_new", 5, params, &res)) != DB_OK)
+    if ((st = db_exec(&statements[RESULTS_LOT_NEW], 5, params, &res)) != DB_OK)
         goto failed;
     const char *json = db_value(res);
     if (json == NULL) {
@@ -443,9 +338,7 @@ out:
 static void lot_post(struct http_request *req)
 {
     static const char *const members[] = {"district", "drawn_order", "note", NULL};
-    const char *id = election_id(req);
-    if (id == NULL)
-        return;
+    const char *id = http_arg_text(req, "id");
     struct json_object *o = api_json_body(req, members), *v;
     if (o == NULL)
         return;
@@ -507,20 +400,12 @@ out:
  * last id) are answered once a second by nginx's microcache.  Without a last
  * id the stream starts at the log's head ("head" event).
  */
-enum { E_AFTER, E__MAX };
-static const struct field events_fields[E__MAX] = {
-    [E_AFTER] = {"after", FIELD_INT, 0, 2147483647L},
-};
-
 static void events_get(struct http_request *req)
 {
-    struct field_value v, q[E__MAX], last;
-    const char *id = api_path_field(req, &election_field, &v);
-    if (id == NULL || http_fields_parse(req, events_fields, E__MAX, q) < 0)
-        return;
-    const char *after = q[E_AFTER].present ? q[E_AFTER].s : NULL;
+    struct field_value last;
+    const char *id = http_arg_text(req, "id"), *after = http_arg_text(req, "after");
     const char *header = http_header(req, "Last-Event-ID");
-    static const struct field last_field = {"Last-Event-ID", FIELD_INT, 0, 2147483647L};
+    static const struct field last_field = {"Last-Event-ID", FIELD_INT, 0, ID_MAX};
     if (header != NULL && *header != '\0') {
         const char *why = http_field_check(&last_field, header, &last);
         if (why != NULL) {
@@ -533,7 +418,7 @@ static void events_get(struct http_request *req)
     PGresult *res = NULL;
     char limit[16];
     snprintf(limit, sizeof(limit), "%d", RESULTS_EVENTS_MAX);
-    enum db_status st = db_exec("results_head", 1, (const char *const[]){id}, &res);
+    enum db_status st = db_exec(&statements[RESULTS_HEAD], 1, (const char *const[]){id}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -553,7 +438,7 @@ static void events_get(struct http_request *req)
         n += (size_t)snprintf(buf + n, cap - n, "id: %lld\nevent: head\ndata: {\"log_seq\":%lld}\n\n",
                               head, head);
     } else {
-        st = db_exec("results_events", 3, (const char *const[]){id, after, limit}, &res);
+        st = db_exec(&statements[RESULTS_EVENTS], 3, (const char *const[]){id, after, limit}, &res);
         if (st != DB_OK) {
             api_db_failure(req, st);
             return;
@@ -577,21 +462,56 @@ static void events_get(struct http_request *req)
     http_send(req, 200, "text/event-stream; charset=utf-8", "no-cache", buf, n);
 }
 
+#define ELECTION_PATH "/api/v1/results/elections/{id}"
+#define ELECTION_READ(stmt, fresh) API_READ(&statements[stmt], CACHE_LIVE, fresh, "election_not_found", no_election)
+/* The results' areas: 1..9 a region, 10 the stations abroad. */
+#define FIELD_RESULTS_REGION {"region", FIELD_INT, REGION_MIN, REGION_MAX + 1, .about = "a region (1..9), or 10: the stations abroad"}
+
+/*
+ * A station's results are read rarely each (2,500 stations): not worth a
+ * place in the worker's cache.  The election-wide answers are.
+ */
 static const struct route routes[] = {
-    {"GET", "/api/v1/results/elections/{id}/summary", summary_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/regions", regions_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/regions/{region}", region_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/districts/{district}", district_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/stations/{station}", station_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/turnout", turnout_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/seats", seats_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/seats/input", seats_input_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/log", log_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/lots", lots_get, 0},
-    {"POST", "/api/v1/results/elections/{id}/lots", lot_post, ACCESS_CEC_ADMIN},
-    {"GET", "/api/v1/results/elections/{id}/events", events_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/export/stations.json", export_json_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/export/list.csv", export_list_csv_get, 0},
-    {"GET", "/api/v1/results/elections/{id}/export/districts.csv", export_districts_csv_get, 0},
+    {"GET", ELECTION_PATH "/summary", ELECTION_READ(RESULTS_SUMMARY, true),
+     .path = {FIELD_ELECTION("id")}, .summary = "The country's results: turnout, votes, stations reported"},
+    {"GET", ELECTION_PATH "/regions", ELECTION_READ(RESULTS_REGIONS, true),
+     .path = {FIELD_ELECTION("id")}, .summary = "Every region's results"},
+    {"GET", ELECTION_PATH "/regions/{region}",
+     API_READ(&statements[RESULTS_REGION], CACHE_LIVE, true, "not_found",
+              "no results for this election and region (1..9, 10: abroad)"),
+     .path = {FIELD_ELECTION("id"), FIELD_RESULTS_REGION}, .summary = "One region's results, by district"},
+    {"GET", ELECTION_PATH "/districts/{district}",
+     API_READ(&statements[RESULTS_DISTRICT], CACHE_LIVE, true, "not_found", "no such election or district"),
+     .path = {FIELD_ELECTION("id"), FIELD_DISTRICT("district")},
+     .summary = "One district's results: the list and the district's own contest"},
+    {"GET", ELECTION_PATH "/stations/{station}",
+     API_READ(&statements[RESULTS_STATION], CACHE_LIVE, false, "not_found", "no such election or station"),
+     .path = {FIELD_ELECTION("id"), FIELD_STATION("station")},
+     .summary = "One station's reports and figures"},
+    {"GET", ELECTION_PATH "/turnout", ELECTION_READ(RESULTS_TURNOUT, true),
+     .path = {FIELD_ELECTION("id")}, .summary = "Turnout hour by hour, of the country and each region"},
+    {"GET", ELECTION_PATH "/seats", seats_get, .path = {FIELD_ELECTION("id")},
+     .summary = "The seats: 54 by party list, 36 by district, as the count stands"},
+    {"GET", ELECTION_PATH "/seats/input", seats_input_get, .path = {FIELD_ELECTION("id")},
+     .summary = "The seat allocation's input (for bin/shailoo-seats)"},
+    {"GET", ELECTION_PATH "/log", ELECTION_READ(RESULTS_LOG, false),
+     .path = {FIELD_ELECTION("id")},
+     .query = {FIELD_AFTER("after"),
+               {"limit", FIELD_INT, 1, RESULTS_LOG_PAGE_MAX, .def = "100", .about = "entries a page"}},
+     .summary = "The public hash-chained log of signed reports, a page at a time"},
+    {"GET", ELECTION_PATH "/lots", ELECTION_READ(RESULTS_LOTS, false),
+     .path = {FIELD_ELECTION("id")}, .summary = "The drawings of lots recorded"},
+    {"POST", ELECTION_PATH "/lots", lot_post, ACCESS_CEC_ADMIN, .path = {FIELD_ELECTION("id")},
+     .body = "application/json", .summary = "Record a drawing of lots that settles a tie"},
+    {"GET", ELECTION_PATH "/events", events_get, .path = {FIELD_ELECTION("id")},
+     .query = {{"after", FIELD_INT, 0, ID_MAX, .about = "the last log sequence seen (or Last-Event-ID)"}},
+     .answer = "text/event-stream", .summary = "Server-Sent Events: each report as it enters the log"},
+    {"GET", ELECTION_PATH "/export/stations.json", ELECTION_READ(RESULTS_EXPORT, true),
+     .path = {FIELD_ELECTION("id")}, .summary = "Every station's figures (JSON)"},
+    {"GET", ELECTION_PATH "/export/list.csv", export_csv_get, .path = {FIELD_ELECTION("id")},
+     .data = "list", .answer = "text/csv", .summary = "Every station's party-list figures (CSV)"},
+    {"GET", ELECTION_PATH "/export/districts.csv", export_csv_get, .path = {FIELD_ELECTION("id")},
+     .data = "district", .answer = "text/csv", .summary = "Every station's district figures (CSV)"},
 };
-const struct route_table results_routes = {routes, NELEM(routes)};
+
+const struct api_module results_module = {"results", routes, NELEM(routes), statements, RESULTS__MAX, NULL};

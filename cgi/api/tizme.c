@@ -5,17 +5,18 @@
 
 #include "../core/json.h"
 
-#include "../rules/pin.h"
 #include "api.h"
 
-const struct db_statement tizme_statements[] = {
+enum { TIZME_VOTER, TIZME_STATS, TIZME_DYNAMICS, TIZME__MAX };
+
+static const struct db_statement statements[TIZME__MAX] = {
     /* The station's JSON comes from the worker's cache: the hot path is one index probe. */
-    {"tizme_voter",
+    [TIZME_VOTER] = {"tizme_voter",
      "SELECT voter_initials(v.last_name, v.first_name, v.patronymic), v.status, v.station_number"
      "  FROM voters v"
      " WHERE v.pin = $1 AND v.status = 'active'"},
-    {"tizme_stats", "SELECT voter_stats_json($1::smallint)::text"},
-    {"tizme_dynamics",
+    [TIZME_STATS] = {"tizme_stats", "SELECT voter_stats_json($1::smallint)::text"},
+    [TIZME_DYNAMICS] = {"tizme_dynamics",
      "SELECT json_build_object("
      "  'region', CASE WHEN $1::smallint IS NULL THEN NULL ELSE area_json($1::smallint) END,"
      "  'series', coalesce(json_agg(json_build_object('month', month, 'female', f, 'male', m,"
@@ -26,20 +27,13 @@ const struct db_statement tizme_statements[] = {
      "         WHERE $1::smallint IS NULL OR region_id = $1::smallint"
      "         GROUP BY month) x"},
 };
-const size_t tizme_nstatements = NELEM(tizme_statements);
 
 static void voter_get(struct http_request *req)
 {
-    const char *pin = http_path_param(req, "pin");
-    if (http_fields_parse(req, NULL, 0, NULL) < 0)
-        return;
-    if (!pin_valid(pin)) {
-        http_error(req, 400, "invalid_pin", "a PIN is exactly 14 digits", "pin");
-        return;
-    }
+    const char *pin = http_arg_text(req, "pin");  /* 14 digits, checked at the door */
     const char *params[] = {pin};
     PGresult *res = NULL;
-    enum db_status st = db_exec("tizme_voter", 1, params, &res);
+    enum db_status st = db_exec(&statements[TIZME_VOTER], 1, params, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -70,34 +64,16 @@ static void voter_get(struct http_request *req)
     http_json(req, 200, body, (size_t)n, CACHE_NONE);
 }
 
-static const struct field region_fields[] = {
-    {"region", FIELD_INT, 0, 9},  /* 1..9 a region, 0 the voters abroad */
-};
-
-static void stats_query(struct http_request *req, const char *stmt)
-{
-    struct field_value v[NELEM(region_fields)];
-    if (http_fields_parse(req, region_fields, NELEM(region_fields), v) < 0)
-        return;
-    char region[24];
-    snprintf(region, sizeof(region), "%ld", v[0].i);
-    const char *params[] = {v[0].present ? region : NULL};
-    api_send_query(req, stmt, 1, params, CACHE_SHORT, "not_found", "no statistics");
-}
-
-static void stats_get(struct http_request *req)
-{
-    stats_query(req, "tizme_stats");
-}
-
-static void dynamics_get(struct http_request *req)
-{
-    stats_query(req, "tizme_dynamics");
-}
+/* 1..9 a region, 0 the voters abroad. */
+#define FIELD_STATS_REGION {"region", FIELD_INT, 0, REGION_MAX, .about = "a region (0: the voters abroad); absent: the country"}
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/tizme/voters/{pin}", voter_get, 0},
-    {"GET", "/api/v1/tizme/stats", stats_get, 0},
-    {"GET", "/api/v1/tizme/stats/dynamics", dynamics_get, 0},
+    {"GET", "/api/v1/tizme/voters/{pin}", voter_get, .path = {{"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "a voter's personal number", .code = "invalid_pin"}},
+     .summary = "Is this PIN on the voter list: initials, status and polling station (never cached)"},
+    {"GET", "/api/v1/tizme/stats", API_READ(&statements[TIZME_STATS], CACHE_SHORT, false, "not_found", "no statistics"),
+     .query = {FIELD_STATS_REGION}, .summary = "Voters by sex and age, of the country or a region"},
+    {"GET", "/api/v1/tizme/stats/dynamics", API_READ(&statements[TIZME_DYNAMICS], CACHE_SHORT, false, "not_found", "no statistics"),
+     .query = {FIELD_STATS_REGION}, .summary = "The list's size month by month"},
 };
-const struct route_table tizme_routes = {routes, NELEM(routes)};
+
+const struct api_module tizme_module = {"tizme", routes, NELEM(routes), statements, TIZME__MAX, NULL};

@@ -101,14 +101,14 @@ static enum db_status ensure_connected(void)
     return db_connect(conninfo_saved);
 }
 
-enum db_status db_exec(const char *name, int nparams, const char *const *params, PGresult **res)
+enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params, PGresult **res)
 {
     *res = NULL;
     for (int attempt = 0; attempt < 2; attempt++) {
         enum db_status st = ensure_connected();
         if (st != DB_OK)
             return st;
-        PGresult *r = PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
+        PGresult *r = PQexecPrepared(conn, stmt->name, nparams, params, NULL, NULL, 0);
         ExecStatusType rs = PQresultStatus(r);
         if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
             *res = r;

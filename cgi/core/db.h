@@ -28,11 +28,13 @@ enum db_status db_connect(const char *conninfo);
 void db_disconnect(void);
 
 /*
- * Runs a prepared statement with text parameters (NULL = SQL NULL).  On
+ * Runs a prepared statement (an entry of a registered table: a part names
+ * its statements once, by an enum indexing its table) with text parameters
+ * (NULL = SQL NULL).  On
  * DB_OK *res holds the result, which the caller PQclear()s.  A read that
  * fails because the connection broke is retried once after reconnecting.
  */
-enum db_status db_exec(const char *name, int nparams, const char *const *params, PGresult **res);
+enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params, PGresult **res);
 
 /* Transactions for writes: every write of a request is one transaction. */
 enum db_status db_begin(void);

@@ -190,6 +190,21 @@ int http_parse_query(struct http_request *req, const char *qs, const char **err)
     return 0;
 }
 
+/* YYYY-MM-DD of a real day of the years min..max (Gregorian). */
+static bool date_valid(const char *s, long min, long max)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= min && y <= max && m >= 1 && m <= 12 && d >= 1 &&
+           d <= days[m - 1] + (m == 2 && leap);
+}
+
 const char *http_field_check(const struct field *f, const char *v, struct field_value *out)
 {
     size_t len = strlen(v);
@@ -216,6 +231,10 @@ const char *http_field_check(const struct field *f, const char *v, struct field_
                 return "must consist of digits only";
         if ((long)len < f->min || (long)len > f->max)
             return "has the wrong number of digits";
+        return NULL;
+    case FIELD_DATE:
+        if (!date_valid(v, f->min, f->max))
+            return "must be a date YYYY-MM-DD";
         return NULL;
     case FIELD_TEXT:
         if (!http_utf8_valid(v, len))
@@ -266,7 +285,8 @@ int http_fields_parse(struct http_request *req, const struct field *spec, size_t
         if (why != NULL) {
             char msg[160];
             snprintf(msg, sizeof(msg), "parameter \"%s\" %s", spec[i].name, why);
-            http_error(req, 400, "invalid_parameter", msg, spec[i].name);
+            http_error(req, 400, spec[i].code != NULL ? spec[i].code : "invalid_parameter", msg,
+                       spec[i].name);
             return -1;
         }
     }
@@ -289,6 +309,22 @@ const char *http_path_param(struct http_request *req, const char *name)
         if (strcmp(req->path_params[i].name, name) == 0)
             return req->path_params[i].value;
     return NULL;
+}
+
+const struct field_value *http_arg(struct http_request *req, const char *name)
+{
+    static const struct field_value absent;
+    for (size_t i = 0; i < req->nargs; i++)
+        if (strcmp(req->arg_spec[i]->name, name) == 0)
+            return &req->args[i];
+    fprintf(stderr, "shailoo: %s: the route declares no field \"%s\"\n", req->path, name);
+    return &absent;
+}
+
+const char *http_arg_text(struct http_request *req, const char *name)
+{
+    const struct field_value *v = http_arg(req, name);
+    return v->present ? v->s : NULL;
 }
 
 const char *http_cookie(struct http_request *req, const char *name)

@@ -28,6 +28,34 @@ typedef int (*http_write_fn)(void *ctx, const char *data, size_t len);
 /* Looks up a request variable (CGI style: REQUEST_METHOD, HTTP_IF_NONE_MATCH...). */
 typedef const char *(*http_getenv_fn)(void *ctx, const char *name);
 
+/* Input validation, after kcgi's keys: a table of fields per handler. */
+enum field_type {
+    FIELD_INT,               /* decimal integer within [min, max] */
+    FIELD_TEXT,              /* valid UTF-8, no control characters, max characters */
+    FIELD_DIGITS,            /* exactly min..max ASCII digits */
+    FIELD_DATE,              /* YYYY-MM-DD, a real day of the years min..max */
+};
+
+struct field {
+    const char *name;
+    enum field_type type;
+    long min, max;           /* INT: value range; TEXT: max chars; DIGITS: length range; DATE: years */
+    bool required;           /* a query field that must be given (path fields always are) */
+    const char *def;         /* the value an absent query field takes, or NULL */
+    const char *about;       /* one line for the API's description, or NULL */
+    const char *code;        /* the error code when it is not valid (NULL: "invalid_parameter") */
+};
+
+struct field_value {
+    bool present;
+    long i;
+    const char *s;           /* the text as received (decoded), owned by the request pool */
+};
+
+struct route;
+
+#define HTTP_MAX_ARGS 12
+
 struct http_request {
     struct pool *pool;
     const char *method;      /* GET, HEAD, POST... */
@@ -37,6 +65,14 @@ struct http_request {
     size_t nquery;
     struct http_param path_params[8];
     size_t npath_params;
+    /*
+     * The route's declared fields (path ones first, then query ones), checked
+     * by the dispatcher before the handler runs: handlers read these only.
+     */
+    const struct route *route;
+    const struct field *arg_spec[HTTP_MAX_ARGS];
+    struct field_value args[HTTP_MAX_ARGS];
+    size_t nargs;
     const char *body;        /* NUL-terminated copy, or NULL */
     size_t body_len;
 
@@ -51,25 +87,6 @@ struct http_request {
     int status;              /* of the response, once sent */
     bool sent;
     bool head;               /* HEAD: headers only */
-};
-
-/* Input validation, after kcgi's keys: a table of fields per handler. */
-enum field_type {
-    FIELD_INT,               /* decimal integer within [min, max] */
-    FIELD_TEXT,              /* valid UTF-8, no control characters, max characters */
-    FIELD_DIGITS,            /* exactly min..max ASCII digits */
-};
-
-struct field {
-    const char *name;
-    enum field_type type;
-    long min, max;           /* FIELD_INT: value range; TEXT: max chars; DIGITS: length range */
-};
-
-struct field_value {
-    bool present;
-    long i;
-    const char *s;           /* the text as received (decoded), owned by the request pool */
 };
 
 /* Pure helpers (no I/O), unit-tested. */
@@ -112,6 +129,14 @@ const char *http_field_check(const struct field *f, const char *value, struct fi
 /* A request header, e.g. "If-None-Match" (NULL if absent). */
 const char *http_header(struct http_request *req, const char *name);
 const char *http_path_param(struct http_request *req, const char *name);
+/*
+ * A declared field's checked value (route.h): present with .i (INT) and .s
+ * (the text, in req->pool); an absent one with a default is present with it.
+ * A name the route does not declare is a programming error: logged, absent.
+ */
+const struct field_value *http_arg(struct http_request *req, const char *name);
+/* http_arg(req, name)->s, NULL if absent. */
+const char *http_arg_text(struct http_request *req, const char *name);
 /*
  * The value of cookie name from the Cookie header, copied into req->pool;
  * NULL if absent, malformed, or longer than HTTP_MAX_COOKIE.

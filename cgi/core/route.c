@@ -14,20 +14,10 @@ static bool pattern_match(const char *pat, const char *path, struct http_request
             const char *close = strchr(pat, '}');
             if (close == NULL)
                 return false;
-            const char *colon = memchr(pat, ':', (size_t)(close - pat));
-            const char *name_end = colon != NULL ? colon : close;
-            bool digits = colon != NULL && strncmp(colon, ":int}", 5) == 0;
             size_t seg = strcspn(path, "/");
             if (seg == 0 || nparams == sizeof(req->path_params) / sizeof(req->path_params[0]))
                 return false;
-            if (digits) {
-                if (seg > 9)
-                    return false;
-                for (size_t i = 0; i < seg; i++)
-                    if (!isdigit((unsigned char)path[i]))
-                        return false;
-            }
-            req->path_params[nparams].name = pool_strndup(req->pool, pat + 1, (size_t)(name_end - pat - 1));
+            req->path_params[nparams].name = pool_strndup(req->pool, pat + 1, (size_t)(close - pat - 1));
             req->path_params[nparams].value = pool_strndup(req->pool, path, seg);
             nparams++;
             pat = close + 1;
@@ -78,6 +68,108 @@ enum route_result route_match(const struct route_table *tables, size_t ntables,
     return path_known ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
 }
 
+size_t route_npath(const struct route *r)
+{
+    size_t n = 0;
+    while (n < ROUTE_MAX_PATH && r->path[n].name != NULL)
+        n++;
+    return n;
+}
+
+size_t route_nquery(const struct route *r)
+{
+    size_t n = 0;
+    while (n < ROUTE_MAX_QUERY && r->query[n].name != NULL)
+        n++;
+    return n;
+}
+
+/* The path's and the query's values checked against the route's fields into req->args. */
+static int check_args(struct http_request *req, const struct route *r)
+{
+    size_t np = route_npath(r), nq = route_nquery(r);
+    req->route = r;
+    req->nargs = 0;
+    for (size_t i = 0; i < np; i++) {
+        const char *v = http_path_param(req, r->path[i].name);
+        const char *why = v != NULL ? http_field_check(&r->path[i], v, &req->args[i]) : "is missing";
+        if (why != NULL) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "\"%s\" %s", r->path[i].name, why);
+            http_error(req, 400, r->path[i].code != NULL ? r->path[i].code : "invalid_parameter",
+                       msg, r->path[i].name);
+            return -1;
+        }
+        req->arg_spec[i] = &r->path[i];
+    }
+    struct field_value *q = &req->args[np];
+    if (http_fields_parse(req, r->query, nq, q) < 0)
+        return -1;
+    for (size_t i = 0; i < nq; i++) {
+        const struct field *f = &r->query[i];
+        req->arg_spec[np + i] = f;
+        if (q[i].present)
+            continue;
+        if (f->required) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "parameter \"%s\" is required", f->name);
+            http_error(req, 400, "missing_parameter", msg, f->name);
+            return -1;
+        }
+        /* Defaults are checked by route_check, so this cannot fail. */
+        if (f->def != NULL && http_field_check(f, f->def, &q[i]) != NULL)
+            q[i].present = false;
+    }
+    req->nargs = np + nq;
+    return 0;
+}
+
+/* The {name}s of pattern against the declared path fields; NULL if they agree. */
+static const char *check_pattern(const struct route *r)
+{
+    size_t n = 0, np = route_npath(r);
+    for (const char *p = strchr(r->pattern, '{'); p != NULL; p = strchr(p + 1, '{')) {
+        const char *close = strchr(p, '}');
+        if (close == NULL)
+            return "has an unclosed {";
+        if (n == np)
+            return "has a path parameter it does not declare";
+        size_t len = (size_t)(close - p - 1);
+        if (strlen(r->path[n].name) != len || strncmp(r->path[n].name, p + 1, len) != 0)
+            return "declares its path parameters in another order or under other names";
+        n++;
+    }
+    return n == np ? NULL : "declares a path parameter its pattern does not have";
+}
+
+int route_check(const struct route_table *tables, size_t ntables, char *why, size_t why_size)
+{
+    for (size_t t = 0; t < ntables; t++) {
+        for (size_t i = 0; i < tables[t].n; i++) {
+            const struct route *r = &tables[t].routes[i];
+            const char *bad = r->handler == NULL ? "has no handler" : check_pattern(r);
+            for (size_t k = 0; bad == NULL && k < route_nquery(r); k++) {
+                struct field_value v;
+                const struct field *f = &r->query[k];
+                if (f->def != NULL && http_field_check(f, f->def, &v) != NULL)
+                    bad = "has a query field whose default is not valid";
+                if (route_npath(r) + k + 1 > HTTP_MAX_ARGS)
+                    bad = "declares more fields than a request holds";
+            }
+            for (size_t u = 0; bad == NULL && u <= t; u++)
+                for (size_t j = 0; j < (u == t ? i : tables[u].n); j++)
+                    if (strcmp(tables[u].routes[j].pattern, r->pattern) == 0 &&
+                        strcmp(tables[u].routes[j].method, r->method) == 0)
+                        bad = "is declared twice";
+            if (bad != NULL) {
+                snprintf(why, why_size, "route %s %s %s", r->method, r->pattern, bad);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static route_guard_fn guard;
 
 void route_set_guard(route_guard_fn g)
@@ -100,6 +192,8 @@ void route_dispatch(const struct route_table *tables, size_t ntables, struct htt
             if (guard(req, r->access) < 0)
                 break;
         }
+        if (check_args(req, r) < 0)
+            break;
         r->handler(req);
         if (!req->sent)
             http_error(req, 500, "internal", "the handler gave no answer", NULL);

@@ -4,18 +4,29 @@
 #include "http.h"
 
 /*
- * The route table: method + path template -> handler.  A template segment
- * "{name}" matches one non-empty path segment and is stored as a path
- * parameter; "{name:int}" also requires digits only (else no match).
- * Each part of the application exports one const table.
+ * The route table: method + path template -> handler, with what the route
+ * accepts.  A template segment "{name}" matches one non-empty path segment;
+ * the route declares it in .path (type, bounds) and every query field it
+ * takes in .query, as kcgi's key tables do.  The dispatcher checks them
+ * all before the handler runs (400 naming the field; an undeclared query
+ * field is refused), so a handler reads checked values (http_arg) only.
  */
 typedef void (*route_handler)(struct http_request *req);
 
+#define ROUTE_MAX_PATH 3
+#define ROUTE_MAX_QUERY 8
+
 struct route {
     const char *method;      /* "GET", "POST"... (GET also answers HEAD) */
-    const char *pattern;     /* "/api/v1/stations/{number:int}" */
+    const char *pattern;     /* "/api/v1/stations/{number}" */
     route_handler handler;
     unsigned access;         /* 0: public; else the app's bits, checked by the guard */
+    struct field path[ROUTE_MAX_PATH];   /* the pattern's {name}s, in order */
+    struct field query[ROUTE_MAX_QUERY]; /* the query fields it takes (name NULL: no more) */
+    const void *data;        /* the handler's own constant, e.g. a plain read's statement */
+    const char *summary;     /* one line for the API's description */
+    const char *body;        /* the media type of the request body it takes, or NULL */
+    const char *answer;      /* the media type of its answer (NULL: JSON; "redirect": a 302) */
 };
 
 /*
@@ -47,7 +58,23 @@ enum route_result route_match(const struct route_table *tables, size_t ntables,
                               struct http_request *req, const struct route **found,
                               char *allow, size_t allow_size);
 
-/* Finds and runs the handler, or answers 404/405 in the standard error format. */
+/*
+ * Finds the route, asks the guard, checks the declared fields into
+ * req->args and runs the handler; or answers 404/405/400 in the standard
+ * error format.
+ */
 void route_dispatch(const struct route_table *tables, size_t ntables, struct http_request *req);
+
+/* The number of declared path and query fields of r. */
+size_t route_npath(const struct route *r);
+size_t route_nquery(const struct route *r);
+
+/*
+ * Checks the tables themselves: every {name} of a pattern declared in .path
+ * in the same order, every default valid for its field, no method and
+ * pattern twice.  0, or -1 with a message naming the route in why.
+ * main() refuses to start with a bad table; the unit tests run it too.
+ */
+int route_check(const struct route_table *tables, size_t ntables, char *why, size_t why_size);
 
 #endif

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "cache.h"
+
 #include "jws.h"
 #include "keys.h"
 
@@ -103,24 +105,22 @@ static bool copy_claim(jwt_t *jwt, const char *name, char *out, size_t size)
  */
 #define VERIFIED_CACHE 64
 
-static struct {
-    char token[SESSION_MAX_TOKEN + 1];
-    struct session_claims claims;
-} verified[VERIFIED_CACHE];
-static unsigned verified_next;
+static struct cache *verified;
 
 int session_verify(const char *token, time_t now, struct session_claims *c)
 {
     memset(c, 0, sizeof(*c));
     if (!session_ready() || token == NULL || strlen(token) > SESSION_MAX_TOKEN)
         return -1;
-    for (unsigned i = 0; i < VERIFIED_CACHE; i++) {
-        if (verified[i].token[0] != '\0' && strcmp(verified[i].token, token) == 0) {
-            if (verified[i].claims.exp <= now)
-                return -1;
-            *c = verified[i].claims;
-            return 0;
-        }
+    if (verified == NULL)
+        verified = cache_create(VERIFIED_CACHE);
+    size_t len;
+    const struct session_claims *hit = cache_get(verified, token, -1, &len);
+    if (hit != NULL && len == sizeof(*hit)) {
+        if (hit->exp <= now)
+            return -1;
+        *c = *hit;
+        return 0;
     }
     jwt_t *jwt = NULL;
     int rc = -1;
@@ -144,9 +144,7 @@ int session_verify(const char *token, time_t now, struct session_claims *c)
         !copy_claim(jwt, "csrf", c->csrf, sizeof(c->csrf)))
         goto out;
     rc = 0;
-    unsigned slot = verified_next++ % VERIFIED_CACHE;
-    strcpy(verified[slot].token, token);
-    verified[slot].claims = *c;
+    cache_put(verified, token, c, sizeof(*c));
 out:
     jwt_free(jwt);
     if (rc != 0)

@@ -11,7 +11,16 @@ static int called;
 static void h_list(struct http_request *req) { (void)req; called = 1; }
 static void h_one(struct http_request *req) { (void)req; called = 2; }
 static void h_post(struct http_request *req) { (void)req; called = 3; }
-static void h_typed(struct http_request *req) { (void)req; called = 4; }
+static long seen_id, seen_n, seen_page;
+static const char *seen_q;
+static void h_typed(struct http_request *req)
+{
+    called = 4;
+    seen_id = http_arg(req, "id")->i;
+    seen_n = http_arg(req, "n")->i;
+    seen_page = http_arg(req, "page")->i;
+    seen_q = http_arg_text(req, "q");
+}
 static void h_silent(struct http_request *req) { (void)req; called = 5; }
 static void h_private(struct http_request *req)
 {
@@ -32,9 +41,13 @@ static int guard(struct http_request *req, unsigned access)
 
 static const struct route routes[] = {
     {"GET", "/api/v1/stations", h_list, 0},
-    {"GET", "/api/v1/stations/{number}", h_one, 0},
+    {"GET", "/api/v1/stations/{number}", h_one, 0, .path = {{"number", FIELD_TEXT, 0, 10}}},
     {"POST", "/api/v1/stations", h_post, 0},
-    {"GET", "/api/v1/elections/{id:int}/districts/{n:int}", h_typed, 0},
+    {"GET", "/api/v1/elections/{id}/districts/{n}", h_typed, 0,
+     .path = {{"id", FIELD_INT, 1, 999999}, {"n", FIELD_INT, 1, 36, .code = "bad_district"}},
+     .query = {{"q", FIELD_TEXT, 0, 20}, {"page", FIELD_INT, 1, 100, .def = "1"},
+               {"must", FIELD_INT, 0, 9}}},
+    {"GET", "/api/v1/needs", h_list, 0, .query = {{"x", FIELD_INT, 0, 9, .required = true}}},
     {"GET", "/silent", h_silent, 0},
     {"GET", "/private", h_private, 4},
 };
@@ -65,7 +78,75 @@ static void matches(void **state)
     assert_int_equal(run("GET", "/api/v1/elections/7/districts/12", &req, &f), 4);
     assert_string_equal(http_path_param(&req, "id"), "7");
     assert_string_equal(http_path_param(&req, "n"), "12");
+    /* The handler reads checked values; an absent field with a default has it. */
+    assert_int_equal(seen_id, 7);
+    assert_int_equal(seen_n, 12);
+    assert_int_equal(seen_page, 1);
+    assert_null(seen_q);
     pool_destroy(pool);
+}
+
+/* Every declared field is checked before the handler runs. */
+static void validated_at_the_door(void **state)
+{
+    (void)state;
+    struct http_request req;
+    struct fake f;
+    pool = pool_create();
+    static const char qs[] = "q=abc&page=3";
+    fake_init(&req, &f, pool, "GET", "/api/v1/elections/7/districts/12");
+    char *q = pool_strdup(pool, qs);
+    const char *err;
+    assert_int_equal(http_parse_query(&req, q, &err), 0);
+    called = 0;
+    route_dispatch(&table, 1, &req);
+    assert_int_equal(called, 4);
+    assert_int_equal(seen_page, 3);
+    assert_string_equal(seen_q, "abc");
+
+    assert_int_equal(run("GET", "/api/v1/elections/x/districts/1", &req, &f), 0);
+    assert_int_equal(req.status, 400);
+    assert_non_null(strstr(fake_body(&f), "\"invalid_parameter\""));
+    assert_non_null(strstr(fake_body(&f), "\"field\":\"id\""));
+    assert_int_equal(run("GET", "/api/v1/elections/1/districts/37", &req, &f), 0);
+    assert_int_equal(req.status, 400);
+    assert_non_null(strstr(fake_body(&f), "\"bad_district\""));   /* the field's own code */
+
+    /* Unknown or bad query fields, and a required one missing. */
+    static const char *const bad[] = {"other=1", "page=0", "page=1&page=2", "q=" "123456789012345678901"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        fake_init(&req, &f, pool, "GET", "/api/v1/elections/7/districts/12");
+        assert_int_equal(http_parse_query(&req, pool_strdup(pool, bad[i]), &err), 0);
+        called = 0;
+        route_dispatch(&table, 1, &req);
+        assert_int_equal(called, 0);
+        assert_int_equal(req.status, 400);
+    }
+    assert_int_equal(run("GET", "/api/v1/needs", &req, &f), 0);
+    assert_int_equal(req.status, 400);
+    assert_non_null(strstr(fake_body(&f), "\"missing_parameter\""));
+    pool_destroy(pool);
+}
+
+static void tables_checked(void **state)
+{
+    (void)state;
+    char why[200];
+    assert_int_equal(route_check(&table, 1, why, sizeof(why)), 0);
+    static const struct route undeclared[] = {{"GET", "/a/{x}", h_list, 0}};
+    static const struct route renamed[] = {{"GET", "/a/{x}", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
+    static const struct route extra[] = {{"GET", "/a", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
+    static const struct route bad_default[] = {
+        {"GET", "/a", h_list, 0, .query = {{"p", FIELD_INT, 1, 9, .def = "10"}}}};
+    static const struct route twice[] = {{"GET", "/a", h_list, 0}, {"GET", "/a", h_one, 0}};
+    static const struct route no_handler[] = {{"GET", "/a", NULL, 0}};
+    const struct route_table bad[] = {{undeclared, 1}, {renamed, 1}, {extra, 1}, {bad_default, 1},
+                                      {twice, 2}, {no_handler, 1}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why[0] = '\0';
+        assert_int_equal(route_check(&bad[i], 1, why, sizeof(why)), -1);
+        assert_non_null(strstr(why, "/a"));
+    }
 }
 
 static void not_found_and_not_allowed(void **state)
@@ -80,10 +161,6 @@ static void not_found_and_not_allowed(void **state)
     assert_int_equal(run("GET", "/api/v1/stations/1/x", &req, &f), 0);
     assert_int_equal(req.status, 404);
     assert_int_equal(run("GET", "/api/v1/stationsX", &req, &f), 0);
-    assert_int_equal(req.status, 404);
-    assert_int_equal(run("GET", "/api/v1/elections/x/districts/1", &req, &f), 0);  /* typed */
-    assert_int_equal(req.status, 404);
-    assert_int_equal(run("GET", "/api/v1/elections/1234567890/districts/1", &req, &f), 0);
     assert_int_equal(req.status, 404);
 
     assert_int_equal(run("DELETE", "/api/v1/stations", &req, &f), 0);
@@ -133,6 +210,8 @@ int main(void)
         cmocka_unit_test(matches),
         cmocka_unit_test(not_found_and_not_allowed),
         cmocka_unit_test(guarded),
+        cmocka_unit_test(validated_at_the_door),
+        cmocka_unit_test(tables_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
