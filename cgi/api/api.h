@@ -161,18 +161,15 @@ void api_db_failure(struct http_request *req, enum db_status st);
 const char *places_station_json(long number, size_t *len, enum db_status *st);
 
 /*
- * The request's JSON object body, members limited to allowed (NULL-terminated):
- * a new object the caller puts, or NULL having answered 415/400 itself.
+ * The request's JSON object body, members limited to allowed (NULL-terminated;
+ * NULL: the parse function checks them): a new object the caller puts, or
+ * NULL having answered 415/400 itself.  The body then becomes a plain struct
+ * through the part's parse_...() function, built on core/json.h's reader.
  */
 struct json_object *api_json_body(struct http_request *req, const char *const *allowed);
-/* Member name of o as a whole number in [min, max]: true and *out; false if absent,
- * null, of another type or out of range. */
-bool api_json_int(struct json_object *o, const char *name, long long min, long long max,
-                  long long *out);
-/* Member name of o if it is a string of exactly n ASCII digits (borrowed from o), else NULL. */
-const char *api_json_digits(struct json_object *o, const char *name, size_t n);
-/* YYYY-MM-DD of a real day. */
-bool api_valid_date(const char *s);
+/* Answers 400 for a fault of the reader: unknown_field or invalid_field, naming the field. */
+struct json_fault;
+void api_json_refuse(struct http_request *req, const struct json_fault *f);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -20,6 +20,7 @@
 #include "../core/log.h"
 #include "../rules/protocol.h"
 #include "api.h"
+#include "asu_report.h"
 
 enum {
     ASU_DEVICE_NEW, ASU_DEVICE_WHY, ASU_DEVICES, ASU_DEVICE_REVOKE, ASU_DEVICE_EXISTS, ASU_INCIDENTS, ASU_DEVICE_KEY, ASU_ACCEPT, ASU_INCIDENT, ASU__MAX
@@ -60,45 +61,48 @@ static const struct db_statement statements[ASU__MAX] = {
      "SELECT asu_incident(d, $2::integer, $3, $4, $5, $6) FROM asu_devices d WHERE d.device_id = $1"},
 };
 
-static const char *const device_members[] = {"device_id", "election_id", "station_number",
-                                             "public_key", NULL};
+/* A device to register: POST /api/v1/asu/devices. */
+struct device_input {
+    const char *device, *key;    /* borrowed from the body */
+    char election[24], station[24];
+};
+
+static int parse_device(struct json_object *o, struct device_input *in, struct json_fault *f)
+{
+    static const char *const members[] = {"device_id", "election_id", "station_number",
+                                          "public_key", NULL};
+    long long election, station;
+    if (json_read_object(o, "", members, f) < 0 ||
+        json_read_digits(o, "", "device_id", true, DEVICE_ID_DIGITS, &in->device, f) < 0 ||
+        json_read_int(o, "", "election_id", true, 1, ID_MAX, &election, f) < 0 ||
+        json_read_int(o, "", "station_number", true, STATION_MIN, STATION_MAX, &station, f) < 0 ||
+        json_read_string(o, "", "public_key", true, 1024, &in->key, f) < 0)
+        return -1;
+    snprintf(in->election, sizeof(in->election), "%lld", election);
+    snprintf(in->station, sizeof(in->station), "%lld", station);
+    return 0;
+}
 
 static void device_post(struct http_request *req)
 {
-    struct json_object *o = api_json_body(req, device_members), *v;
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
     const struct user *u = req->user;
-    char election[24], station[24];
-    const char *key = NULL;
-    long long x;
+    struct device_input in;
+    struct json_fault f;
     PGresult *res = NULL;
-    const char *device = api_json_digits(o, "device_id", 20);
-    if (device == NULL) {
-        http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
-                   "device_id");
+    if (parse_device(o, &in, &f) < 0) {
+        api_json_refuse(req, &f);
         goto out;
     }
-    if (!api_json_int(o, "election_id", 1, 2147483647, &x)) {
-        http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
-                   "election_id");
-        goto out;
-    }
-    snprintf(election, sizeof(election), "%lld", x);
-    if (!api_json_int(o, "station_number", 1, 99999, &x)) {
-        http_error(req, 400, "invalid_field", "station_number must be a station's number",
-                   "station_number");
-        goto out;
-    }
-    snprintf(station, sizeof(station), "%lld", x);
-    if (json_object_object_get_ex(o, "public_key", &v) && json_object_is_type(v, json_type_string))
-        key = json_object_get_string(v);
-    if (key == NULL || !keys_is_p256_public_pem(key, (size_t)json_object_get_string_len(v))) {
+    if (!keys_is_p256_public_pem(in.key, strlen(in.key))) {
         http_error(req, 400, "invalid_key", "public_key must be an EC P-256 public key in PEM (ES256)",
                    "public_key");
         goto out;
     }
-    const char *params[] = {device, election, station, key, u->pin};
+    const char *election = in.election, *station = in.station;
+    const char *params[] = {in.device, election, station, in.key, u->pin};
     enum db_status st = db_exec(&statements[ASU_DEVICE_NEW], 5, params, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         http_error(req, 409, "device_conflict",
@@ -136,208 +140,6 @@ out:
 
 /* ---- Reports ----------------------------------------------------------- */
 
-/* Why a payload is not a report: a message and the member at fault. */
-struct bad_payload {
-    char message[160];
-    char field[64];
-};
-
-__attribute__((format(printf, 3, 4)))
-static int refuse(struct bad_payload *b, const char *field, const char *fmt, ...)
-{
-    /* A member's name is the sender's text: never cut in the middle of a character. */
-    snprintf(b->field, sizeof(b->field), "%.*s", (int)http_utf8_prefix(field, sizeof(b->field) - 1),
-             field);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(b->message, sizeof(b->message), fmt, ap);
-    va_end(ap);
-    http_utf8_trim(b->message);
-    return -1;
-}
-
-static int get_count(struct json_object *o, const char *name, const char *path, int64_t *out,
-                     struct bad_payload *b)
-{
-    long long x;
-    char field[64];
-    snprintf(field, sizeof(field), "%s%s", path, name);
-    if (!api_json_int(o, name, 0, PROTOCOL_MAX_COUNT, &x))
-        return refuse(b, field, "%s must be a whole number from 0 to %d", field, PROTOCOL_MAX_COUNT);
-    *out = x;
-    return 0;
-}
-
-/* An array of counts (at most max) into out[]; *n its length. */
-static int get_counts(struct json_object *arr, const char *field, int64_t *out, size_t max,
-                      size_t *n, struct bad_payload *b)
-{
-    if (arr == NULL || !json_object_is_type(arr, json_type_array))
-        return refuse(b, field, "%s must be an array of counts", field);
-    size_t len = json_object_array_length(arr);
-    if (len == 0 || len > max)
-        return refuse(b, field, "%s must have 1 to %zu counts", field, max);
-    for (size_t i = 0; i < len; i++) {
-        struct json_object *v = json_object_array_get_idx(arr, i);
-        int64_t x = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
-        if (x < 0 || x > PROTOCOL_MAX_COUNT)
-            return refuse(b, field, "%s[%zu] must be a whole number from 0 to %d", field, i,
-                          PROTOCOL_MAX_COUNT);
-        out[i] = x;
-    }
-    *n = len;
-    return 0;
-}
-
-static const char *const contest_members[] = {
-    "kind", "district", "voters", "received", "issued", "cancelled", "in_boxes", "invalid",
-    "valid", "votes", "against_all", "preferences", NULL};
-static const char *const contest_lines[] = {"voters", "received", "issued", "cancelled",
-                                            "in_boxes", "invalid", "valid", "against_all"};
-
-static int parse_contest(struct json_object *o, size_t i, struct protocol_contest *c,
-                         struct bad_payload *b)
-{
-    char path[32], field[96];
-    snprintf(path, sizeof(path), "contests[%zu].", i);
-    if (!json_object_is_type(o, json_type_object))
-        return refuse(b, "contests", "contests[%zu] must be an object", i);
-    const char *unknown = json_unknown_member(o, contest_members);
-    if (unknown != NULL)
-        return refuse(b, "contests", "contests[%zu] has an unknown member \"%.*s\"", i,
-                      (int)http_utf8_prefix(unknown, 40), unknown);
-    struct json_object *v;
-    const char *kind = json_object_object_get_ex(o, "kind", &v) &&
-                               json_object_is_type(v, json_type_string)
-                           ? json_object_get_string(v) : "";
-    snprintf(field, sizeof(field), "%skind", path);
-    if (strcmp(kind, "list") != 0 && strcmp(kind, "district") != 0)
-        return refuse(b, field, "%s must be \"list\" or \"district\"", field);
-    c->list = kind[0] == 'l';
-    long long d = 0;
-    snprintf(field, sizeof(field), "%sdistrict", path);
-    if (c->list) {
-        if (json_object_object_get_ex(o, "district", NULL))
-            return refuse(b, field, "the list contest has no district");
-    } else if (!api_json_int(o, "district", 1, 36, &d)) {
-        return refuse(b, field, "%s must be a district number 1..36", field);
-    }
-    c->district = (int)d;
-    int64_t *lines[] = {&c->voters, &c->received, &c->issued, &c->cancelled,
-                        &c->in_boxes, &c->invalid, &c->valid, &c->against_all};
-    for (size_t k = 0; k < NELEM(contest_lines); k++)
-        if (get_count(o, contest_lines[k], path, lines[k], b) < 0)
-            return -1;
-    snprintf(field, sizeof(field), "%svotes", path);
-    if (get_counts(json_object_object_get_ex(o, "votes", &v) ? v : NULL, field, c->votes,
-                   PROTOCOL_MAX_ENTRIES, &c->nvotes, b) < 0)
-        return -1;
-    c->npreferences = 0;
-    snprintf(field, sizeof(field), "%spreferences", path);
-    if (!json_object_object_get_ex(o, "preferences", &v))
-        return c->list ? refuse(b, field, "%s is required in the list contest", field) : 0;
-    if (!c->list)
-        return refuse(b, field, "only the list contest has preference votes");
-    if (!json_object_is_type(v, json_type_array) ||
-        json_object_array_length(v) > PROTOCOL_MAX_ENTRIES)
-        return refuse(b, field, "%s must be an array of each party's preference votes", field);
-    c->npreferences = json_object_array_length(v);
-    for (size_t p = 0; p < c->npreferences; p++) {
-        snprintf(field, sizeof(field), "%spreferences[%zu]", path, p);
-        if (get_counts(json_object_array_get_idx(v, p), field, c->preferences[p],
-                       PROTOCOL_MAX_LIST, &c->preference_len[p], b) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static const char *const report_members[PROTOCOL_KIND__MAX][10] = {
-    [PROTOCOL_OPENING] = {"kind", "device_id", "election_id", "station", "seq", "time", "voters",
-                          "voted", NULL},
-    [PROTOCOL_TURNOUT] = {"kind", "device_id", "election_id", "station", "seq", "time", "voters",
-                          "voted", "hour", NULL},
-    [PROTOCOL_FINAL] = {"kind", "device_id", "election_id", "station", "seq", "time", "contests",
-                        NULL},
-};
-
-/* The payload's JSON into *r: 0, or -1 with *b saying what is wrong. */
-static int parse_report(struct json_object *o, struct protocol_report *r, struct bad_payload *b)
-{
-    struct json_object *v;
-    long long x;
-    if (!json_object_is_type(o, json_type_object))
-        return refuse(b, "", "the payload must be a JSON object");
-    int kind = json_object_object_get_ex(o, "kind", &v) && json_object_is_type(v, json_type_string)
-                   ? protocol_kind_parse(json_object_get_string(v)) : -1;
-    if (kind < 0)
-        return refuse(b, "kind", "kind must be \"opening\", \"turnout\" or \"final\"");
-    r->kind = (enum protocol_kind)kind;
-    const char *unknown = json_unknown_member(o, report_members[kind]);
-    if (unknown != NULL)
-        return refuse(b, unknown, "a %s report has no member \"%.*s\"", protocol_kind_name(r->kind),
-                      (int)http_utf8_prefix(unknown, 40), unknown);
-    const char *dev = api_json_digits(o, "device_id", 20);
-    if (dev == NULL)
-        return refuse(b, "device_id", "device_id must be the device's 20 digits");
-    memcpy(r->device_id, dev, 21);
-    if (!api_json_int(o, "election_id", 1, 2147483647, &x))
-        return refuse(b, "election_id", "election_id must be a positive whole number");
-    r->election_id = x;
-    if (!api_json_int(o, "station", 1, 99999, &x))
-        return refuse(b, "station", "station must be a station number");
-    r->station = x;
-    if (!api_json_int(o, "seq", 1, 1000000, &x))
-        return refuse(b, "seq", "seq must be a whole number from 1 to 1000000");
-    r->seq = x;
-    const char *t = json_object_object_get_ex(o, "time", &v) && json_object_is_type(v, json_type_string)
-                        ? json_object_get_string(v) : "";
-    if (strlen(t) >= sizeof(r->time) || !protocol_valid_time(t))
-        return refuse(b, "time", "time must be an RFC 3339 date-time with an offset");
-    memcpy(r->time, t, strlen(t) + 1);
-    if (r->kind != PROTOCOL_FINAL) {
-        if (get_count(o, "voters", "", &r->voters, b) < 0 || get_count(o, "voted", "", &r->voted, b) < 0)
-            return -1;
-        if (r->kind == PROTOCOL_TURNOUT) {
-            if (!api_json_int(o, "hour", 0, 23, &x))
-                return refuse(b, "hour", "hour must be the hour of the count, 0..23");
-            r->hour = (int)x;
-        }
-        return 0;
-    }
-    if (!json_object_object_get_ex(o, "contests", &v) || !json_object_is_type(v, json_type_array) ||
-        json_object_array_length(v) < 1 || json_object_array_length(v) > PROTOCOL_MAX_CONTESTS)
-        return refuse(b, "contests", "contests must be an array of 1 or 2 contests");
-    r->ncontests = json_object_array_length(v);
-    for (size_t i = 0; i < r->ncontests; i++)
-        if (parse_contest(json_object_array_get_idx(v, i), i, &r->contests[i], b) < 0)
-            return -1;
-    return 0;
-}
-
-/* The protected header: {"alg":"ES256","kid":"<20 digits>"} and optionally "typ". */
-static const char *header_kid(const struct jws *j, bool *alg_ok)
-{
-    static const char *const members[] = {"alg", "kid", "typ", NULL};
-    char err[64], *kid = NULL;
-    *alg_ok = false;
-    struct json_object *o = json_parse_strict(j->header, j->header_len, err, sizeof(err)), *v;
-    if (o == NULL || !json_object_is_type(o, json_type_object) ||
-        json_unknown_member(o, members) != NULL ||
-        (json_object_object_get_ex(o, "typ", &v) && !json_object_is_type(v, json_type_string)))
-        goto out;
-    *alg_ok = json_object_object_get_ex(o, "alg", &v) && json_object_is_type(v, json_type_string) &&
-              strcmp(json_object_get_string(v), "ES256") == 0;
-    static char buf[24];
-    const char *k = api_json_digits(o, "kid", 20);
-    if (k != NULL) {
-        memcpy(buf, k, 21);
-        kid = buf;
-    }
-out:
-    json_object_put(o);
-    return kid;
-}
-
 static void record_incident(struct http_request *req, const char *jws, const char *device,
                             int64_t seq, const char *kind, const char *code, const char *detail)
 {
@@ -351,38 +153,26 @@ static void record_incident(struct http_request *req, const char *jws, const cha
     PQclear(res);
 }
 
-/* The answer to asu_accept()'s verdict (json: {"status":...}). */
+/* The answer to asu_accept()'s verdict (json: {"status":...}), by the table of asu_report.c. */
 static void answer(struct http_request *req, const char *json)
 {
     char err[64];
     struct json_object *o = json != NULL ? json_parse_strict(json, strlen(json), err, sizeof(err)) : NULL;
-    struct json_object *v;
-    const char *status = o != NULL && json_object_object_get_ex(o, "status", &v) &&
-                                 json_object_is_type(v, json_type_string)
-                             ? json_object_get_string(v) : "";
-    const char *msg = o != NULL && json_object_object_get_ex(o, "message", &v) &&
-                              json_object_is_type(v, json_type_string)
-                          ? json_object_get_string(v) : "the report does not fit the contest's ballot";
-    if (strcmp(status, "accepted") == 0)
-        http_json(req, 201, json, strlen(json), CACHE_NONE);
-    else if (strcmp(status, "duplicate") == 0)
-        http_json(req, 200, json, strlen(json), CACHE_NONE);
-    else if (strcmp(status, "conflict") == 0)
-        http_error(req, 409, "sequence_conflict",
-                   "this sequence number was used by a report with other figures; "
-                   "the CEC has been told", "seq");
-    else if (strcmp(status, "unknown_device") == 0)
-        http_error(req, 401, "unknown_device", "no working device has this key id", NULL);
-    else if (strcmp(status, "election_closed") == 0)
-        http_error(req, 422, "election_closed", "this election takes no more reports", "election_id");
-    else if (strcmp(status, "ballot_mismatch") == 0)
-        http_error(req, 422, "ballot_mismatch", msg, "contests");
-    else if (strcmp(status, "bad_hour") == 0)
-        http_error(req, 422, "bad_hour", "turnout is counted only at the election's turnout hours",
-                   "hour");
-    else {
+    const char *status = "", *message = NULL;
+    struct json_fault f;
+    if (json_read_string(o, "", "status", true, 64, &status, &f) < 0 ||
+        json_read_string(o, "", "message", false, 500, &message, &f) < 0)
+        status = "";
+    const struct asu_verdict *v = asu_verdict_find(status);
+    if (v == NULL) {
         log_error(req->request_id, "asu_accept answered %s", json != NULL ? json : "nothing");
         http_error(req, 500, "internal", "internal error; it has been logged", NULL);
+    } else if (v->code == NULL) {
+        http_json(req, v->http, json, strlen(json), CACHE_NONE);
+    } else {
+        /* ballot_mismatch says which ballot and how. */
+        http_error(req, v->http, v->code, message != NULL && strcmp(v->status, "ballot_mismatch") == 0
+                                              ? message : v->message, v->field);
     }
     json_object_put(o);
 }
@@ -419,8 +209,8 @@ static void report_post(struct http_request *req)
         http_error(req, 400, "malformed_jws", why, NULL);
         return;
     }
-    const char *kid = header_kid(&j, &alg_ok);
-    if (kid == NULL) {
+    char kid[DEVICE_ID_DIGITS + 1];
+    if (!asu_report_header(&j, kid, &alg_ok)) {
         http_error(req, 400, "malformed_jws",
                    "the protected header must be {\"alg\":\"ES256\",\"kid\":\"<device id>\"}", NULL);
         goto out;
@@ -459,9 +249,9 @@ static void report_post(struct http_request *req)
     }
     struct protocol_report *r = pool_alloc(req->pool, sizeof(*r));
     memset(r, 0, sizeof(*r));
-    struct bad_payload bad;
-    if (parse_report(payload, r, &bad) < 0) {
-        http_error(req, 400, "invalid_field", bad.message, bad.field);
+    struct json_fault bad;
+    if (asu_report_parse(payload, r, &bad) < 0) {
+        api_json_refuse(req, &bad);
         goto out;
     }
     if (strcmp(r->device_id, kid) != 0 || r->election_id != dev_election || r->station != dev_station) {

@@ -150,37 +150,45 @@ static void find_get(struct http_request *req)
     api_send_query(req, &statements[BIO_FIND], 3, params, CACHE_NONE, "not_found", "nothing found");
 }
 
-static const char *const identify_members[] = {"application_id", "device_id", "matched", NULL};
+/* An identification: POST /api/v1/biometrics/identifications. */
+struct identification {
+    char app[24];
+    const char *device;          /* borrowed from the body */
+    bool matched;
+};
+
+static int parse_identification(struct json_object *o, struct identification *in, struct json_fault *f)
+{
+    static const char *const members[] = {"application_id", "device_id", "matched", NULL};
+    long long app;
+    if (json_read_object(o, "", members, f) < 0 ||
+        json_read_int(o, "", "application_id", true, 1, BIG_ID_MAX, &app, f) < 0 ||
+        json_read_digits(o, "", "device_id", true, DEVICE_ID_DIGITS, &in->device, f) < 0 ||
+        json_read_bool(o, "", "matched", true, &in->matched, f) < 0)
+        return -1;
+    snprintf(in->app, sizeof(in->app), "%lld", app);
+    return 0;
+}
 
 static void identify_post(struct http_request *req)
 {
-    char commission[24], app[24];
+    char commission[24];
     if (staff_commission(req, ACCESS_OPERATOR, commission, sizeof(commission)) < 0)
         return;
-    struct json_object *o = api_json_body(req, identify_members), *v;
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
     const struct user *u = req->user;
     PGresult *res = NULL;
     enum db_status st = DB_OK;
-    long long app_id;
-    if (!api_json_int(o, "application_id", 1, INT64_MAX, &app_id)) {
-        http_error(req, 400, "invalid_field", "application_id must be a positive whole number",
-                   "application_id");
+    struct identification in;
+    struct json_fault f;
+    if (parse_identification(o, &in, &f) < 0) {
+        api_json_refuse(req, &f);
         goto out;
     }
-    snprintf(app, sizeof(app), "%lld", app_id);
-    const char *device = api_json_digits(o, "device_id", 20);
-    if (device == NULL) {
-        http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
-                   "device_id");
-        goto out;
-    }
-    if (!json_object_object_get_ex(o, "matched", &v) || !json_object_is_type(v, json_type_boolean)) {
-        http_error(req, 400, "invalid_field", "matched must be true or false", "matched");
-        goto out;
-    }
-    bool matched = json_object_get_boolean(v);
+    const char *app = in.app, *device = in.device;
+    bool matched = in.matched;
     if ((st = db_begin()) != DB_OK)
         goto failed;
     if ((st = db_exec(&statements[BIO_LOCK], 2, (const char *const[]){app, commission}, &res)) != DB_OK)
@@ -362,7 +370,22 @@ static void register_get(struct http_request *req)
                    "register_not_found", "no register with this number");
 }
 
-static const char *const decision_members[] = {"approve", "reason", NULL};
+/* A territorial commission's decision: POST /api/v1/tec/applications/{id}/decision. */
+struct decision {
+    bool approve;
+    const char *reason;          /* borrowed from the body, or NULL */
+};
+
+static int parse_decision(struct json_object *o, struct decision *in, struct json_fault *f)
+{
+    static const char *const members[] = {"approve", "reason", NULL};
+    in->reason = NULL;
+    if (json_read_object(o, "", members, f) < 0 ||
+        json_read_bool(o, "", "approve", true, &in->approve, f) < 0 ||
+        json_read_string(o, "", "reason", false, 1000, &in->reason, f) < 0)
+        return -1;
+    return 0;
+}
 
 static void decision_post(struct http_request *req)
 {
@@ -370,26 +393,20 @@ static void decision_post(struct http_request *req)
     const char *id = http_arg_text(req, "id");
     if (staff_commission(req, ACCESS_TEC_ADMIN, commission, sizeof(commission)) < 0)
         return;
-    struct json_object *o = api_json_body(req, decision_members), *v;
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
     const struct user *u = req->user;
     PGresult *res = NULL;
     enum db_status st = DB_OK;
-    if (!json_object_object_get_ex(o, "approve", &v) || !json_object_is_type(v, json_type_boolean)) {
-        http_error(req, 400, "invalid_field", "approve must be true or false", "approve");
+    struct decision in;
+    struct json_fault f;
+    if (parse_decision(o, &in, &f) < 0) {
+        api_json_refuse(req, &f);
         goto out;
     }
-    bool approve = json_object_get_boolean(v);
-    const char *reason = json_object_object_get_ex(o, "reason", &v) &&
-                                 json_object_is_type(v, json_type_string)
-                             ? json_object_get_string(v)
-                             : NULL;
-    if (reason != NULL && (http_utf8_length(reason) > 1000 ||
-                           strlen(reason) != (size_t)json_object_get_string_len(v))) {
-        http_error(req, 400, "invalid_field", "reason is text of at most 1000 characters", "reason");
-        goto out;
-    }
+    bool approve = in.approve;
+    const char *reason = in.reason;
     if (!approve && (reason == NULL || *reason == '\0')) {
         http_error(req, 400, "reason_required", "a rejection needs its reason", "reason");
         goto out;
@@ -473,25 +490,21 @@ out:
 
 /* ---- identification devices (CEC administrators) -------------------------- */
 
-static const char *const device_members[] = {"device_id", "commission_id", NULL};
-
 static void device_post(struct http_request *req)
 {
-    struct json_object *o = api_json_body(req, device_members);
+    static const char *const members[] = {"device_id", "commission_id", NULL};
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
     PGresult *res = NULL;
     char commission[24];
     long long x;
-    const char *device = api_json_digits(o, "device_id", 20);
-    if (device == NULL) {
-        http_error(req, 400, "invalid_field", "device_id is the device's 20-digit identifier",
-                   "device_id");
-        goto out;
-    }
-    if (!api_json_int(o, "commission_id", 1, 2147483647, &x)) {
-        http_error(req, 400, "invalid_field", "commission_id must be a positive whole number",
-                   "commission_id");
+    const char *device;
+    struct json_fault f;
+    if (json_read_object(o, "", members, &f) < 0 ||
+        json_read_digits(o, "", "device_id", true, DEVICE_ID_DIGITS, &device, &f) < 0 ||
+        json_read_int(o, "", "commission_id", true, 1, ID_MAX, &x, &f) < 0) {
+        api_json_refuse(req, &f);
         goto out;
     }
     snprintf(commission, sizeof(commission), "%lld", x);

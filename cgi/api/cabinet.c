@@ -248,52 +248,40 @@ struct application_input {
     const char *reason;
 };
 
-static const char *const application_members[] = {"election_id", "kind", "station_number",
-                                                   "reason", NULL};
+static int read_application(struct json_object *o, struct application_input *in, struct json_fault *f)
+{
+    static const char *const members[] = {"election_id", "kind", "station_number", "reason", NULL};
+    long long election = 0, station = 0;
+    const char *kind = NULL;
+    int rc;
+    if (json_read_object(o, "", members, f) < 0 ||
+        json_read_int(o, "", "election_id", true, 1, ID_MAX, &election, f) < 0 ||
+        json_read_string(o, "", "kind", true, 32, &kind, f) < 0 ||
+        (rc = json_read_int(o, "", "station_number", false, STATION_MIN, STATION_MAX, &station, f)) < 0 ||
+        json_read_string(o, "", "reason", false, 1000, &in->reason, f) < 0)
+        return -1;
+    if ((in->kind = application_kind_parse(kind)) < 0)
+        return json_fault(f, "invalid", "kind", "kind must be one of move_home, move_abroad, correction");
+    in->election_id = (long)election;
+    in->has_station = rc > 0;
+    in->station = rc > 0 ? (long)station : 0;
+    return 0;
+}
 
-/* The body into a plain struct; answers 400/422 itself and returns -1 on bad input. */
+/* The body into a plain struct; answers 400 itself and returns -1 on bad input. */
 static int parse_application(struct http_request *req, struct application_input *in)
 {
     memset(in, 0, sizeof(*in));
     in->reason = "";
-    struct json_object *o = api_json_body(req, application_members);
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return -1;
-    int rc = -1;
-    struct json_object *v;
-    long long x;
-    if (!api_json_int(o, "election_id", 1, 2147483647, &x)) {
-        http_error(req, 400, "invalid_field", "election_id must be a positive whole number",
-                   "election_id");
-        goto out;
-    }
-    in->election_id = (long)x;
-    if (!json_object_object_get_ex(o, "kind", &v) || !json_object_is_type(v, json_type_string) ||
-        (in->kind = application_kind_parse(json_object_get_string(v))) < 0) {
-        http_error(req, 400, "invalid_field",
-                   "kind must be one of move_home, move_abroad, correction", "kind");
-        goto out;
-    }
-    if (json_object_object_get_ex(o, "station_number", &v) && v != NULL) {
-        if (!api_json_int(o, "station_number", 1, 99999, &x)) {
-            http_error(req, 400, "invalid_field", "station_number must be a station's number",
-                       "station_number");
-            goto out;
-        }
-        in->has_station = true;
-        in->station = (long)x;
-    }
-    if (json_object_object_get_ex(o, "reason", &v) && v != NULL) {
-        const char *r = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
-        if (r == NULL || http_utf8_length(r) > 1000 || strlen(r) != (size_t)json_object_get_string_len(v)) {
-            http_error(req, 400, "invalid_field", "reason must be text of at most 1000 characters",
-                       "reason");
-            goto out;
-        }
-        in->reason = pool_strdup(req->pool, r);
-    }
-    rc = 0;
-out:
+    struct json_fault f;
+    int rc = read_application(o, in, &f);
+    if (rc < 0)
+        api_json_refuse(req, &f);
+    else
+        in->reason = pool_strdup(req->pool, in->reason);  /* the body dies here */
     json_object_put(o);
     return rc;
 }

@@ -6,7 +6,6 @@
 
 #include "../core/cache.h"
 #include "../core/json.h"
-#include "../rules/calendar.h"
 #include "../core/log.h"
 
 long api_setting(const char *name, long def, long min, long max)
@@ -140,7 +139,7 @@ struct json_object *api_json_body(struct http_request *req, const char *const *a
         http_error(req, 400, "invalid_json", "the body must be a JSON object", NULL);
         return NULL;
     }
-    const char *unknown = json_unknown_member(o, allowed);
+    const char *unknown = allowed != NULL ? json_unknown_member(o, allowed) : NULL;
     if (unknown != NULL) {
         http_error(req, 400, "unknown_field", "the body has a field this request does not take",
                    unknown);
@@ -150,37 +149,10 @@ struct json_object *api_json_body(struct http_request *req, const char *const *a
     return o;
 }
 
-bool api_json_int(struct json_object *o, const char *name, long long min, long long max,
-                  long long *out)
+void api_json_refuse(struct http_request *req, const struct json_fault *f)
 {
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_int))
-        return false;
-    int64_t x = json_object_get_int64(v);
-    if (x < min || x > max)
-        return false;
-    *out = (long long)x;
-    return true;
-}
-
-const char *api_json_digits(struct json_object *o, const char *name, size_t n)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    const char *s = json_object_get_string(v);
-    return strlen(s) == n && strspn(s, "0123456789") == n ? s : NULL;
-}
-
-bool api_valid_date(const char *s)
-{
-    if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    return y >= 1900 && y <= 2200 && calendar_valid_date(y, m, d);
+    http_error(req, 400, strcmp(f->code, "unknown_member") == 0 ? "unknown_field" : "invalid_field",
+               f->message, f->field);
 }
 
 void api_revoke(struct http_request *req)

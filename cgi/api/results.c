@@ -335,55 +335,57 @@ out:
  * "lot_required"), and never once the election is completed or annulled: a
  * drawing made in advance would otherwise settle a later tie silently.
  */
-static void lot_post(struct http_request *req)
+/* A drawing of lots: POST .../lots. */
+struct lot_input {
+    long long district;          /* 0: the party lists */
+    int64_t drawn[LOT_MAX];
+    size_t n;
+    const char *note;            /* borrowed from the body */
+};
+
+static int parse_lot(struct json_object *o, struct lot_input *in, struct json_fault *f)
 {
     static const char *const members[] = {"district", "drawn_order", "note", NULL};
+    struct json_object *arr;
+    in->district = 0;
+    if (json_read_object(o, "", members, f) < 0 ||
+        json_read_int(o, "", "district", false, DISTRICT_MIN, DISTRICT_MAX, &in->district, f) < 0 ||
+        json_read_array(o, "", "drawn_order", true, 2, LOT_MAX, json_type_int, &arr, &in->n, f) < 0 ||
+        json_read_ints(arr, "drawn_order", 1, ID_MAX, in->drawn, f) < 0 ||
+        json_read_string(o, "", "note", true, 500, &in->note, f) < 0)
+        return -1;
+    if (*in->note == '\0')
+        return json_fault(f, "invalid", "note", "note says where and how the lots were drawn (1-500 characters)");
+    return 0;
+}
+
+static void lot_post(struct http_request *req)
+{
     const char *id = http_arg_text(req, "id");
-    struct json_object *o = api_json_body(req, members), *v;
+    struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
     const struct user *u = req->user;
-    char district[8] = "", *ids = NULL;
-    int64_t drawn[LOT_MAX];
-    long long x = 0;
-    if (json_object_object_get_ex(o, "district", &v) && !json_object_is_type(v, json_type_null)) {
-        if (!api_json_int(o, "district", 1, 36, &x)) {
-            http_error(req, 400, "invalid_field", "district is 1..36, or null for the party lists",
-                       "district");
-            goto out;
-        }
-        snprintf(district, sizeof(district), "%lld", x);
-    }
-    struct json_object *arr = json_object_object_get_ex(o, "drawn_order", &v) ? v : NULL;
-    size_t n = arr != NULL && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
-    if (n < 2 || n > LOT_MAX) {
-        http_error(req, 400, "invalid_field", "drawn_order lists 2 to 64 ids, first drawn first",
-                   "drawn_order");
+    char district[24] = "", *ids = NULL;
+    struct lot_input in;
+    struct json_fault f;
+    if (parse_lot(o, &in, &f) < 0) {
+        api_json_refuse(req, &f);
         goto out;
     }
-    ids = pool_alloc(req->pool, n * 12 + 3);
+    if (in.district > 0)
+        snprintf(district, sizeof(district), "%lld", in.district);
+    ids = pool_alloc(req->pool, in.n * 12 + 3);
     size_t len = 0;
     ids[len++] = '{';
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *e = json_object_array_get_idx(arr, i);
-        int64_t idv = json_object_is_type(e, json_type_int) ? json_object_get_int64(e) : 0;
-        if (idv < 1 || idv > 2147483647) {
-            http_error(req, 400, "invalid_field", "drawn_order holds party or candidate ids",
-                       "drawn_order");
-            goto out;
-        }
-        drawn[i] = idv;
-        len += (size_t)snprintf(ids + len, 13, "%s%lld", i > 0 ? "," : "", (long long)idv);
-    }
+    for (size_t i = 0; i < in.n; i++)
+        len += (size_t)snprintf(ids + len, 13, "%s%lld", i > 0 ? "," : "", (long long)in.drawn[i]);
     ids[len++] = '}';
     ids[len] = '\0';
-    const char *note = json_object_object_get_ex(o, "note", &v) && json_object_is_type(v, json_type_string)
-                           ? json_object_get_string(v) : "";
-    if (*note == '\0' || !http_utf8_valid(note, strlen(note)) || http_utf8_length(note) > 500) {
-        http_error(req, 400, "invalid_field", "note says where and how the lots were drawn (1-500 characters)",
-                   "note");
-        goto out;
-    }
+    const char *note = in.note;
+    int64_t *drawn = in.drawn;
+    size_t n = in.n;
+    long long x = in.district;
     const char *params[] = {id, district[0] != '\0' ? district : NULL, ids, note, u->pin};
     record_lot(req, id, x, drawn, n, params);
 out:

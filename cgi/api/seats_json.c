@@ -49,230 +49,154 @@ int seats_json_refuse(struct bad *b, const char *code, const char *field, const 
 
 #define refuse seats_json_refuse
 
-static const char *type_name(enum json_type t)
-{
-    switch (t) {
-    case json_type_int: return "an integer";
-    case json_type_string: return "a string";
-    case json_type_boolean: return "true or false";
-    case json_type_array: return "an array";
-    case json_type_object: return "an object";
-    default: return "something else";
-    }
-}
-
 /*
- * obj[key] of the given type into *val (borrowed from obj); *val is NULL
- * when an optional member is absent.  path is where obj is ("" at the top).
+ * The input is read through core/json.h's reader: each parse_...() takes a
+ * struct json_fault, which seats_json_allocate turns into *b.
  */
-static int member(struct json_object *obj, const char *path, const char *key, enum json_type type,
-                  bool required, struct json_object **val, struct bad *b)
-{
-    char field[256];
-    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
-    *val = NULL;
-    if (!json_object_object_get_ex(obj, key, val)) {
-        if (required)
-            return refuse(b, "missing", field, "%s is required", key);
-        return 0;
-    }
-    if (!json_object_is_type(*val, type))
-        return refuse(b, "wrong_type", field, "%s must be %s", key, type_name(type));
-    return 0;
-}
+#define COUNT_MIN INT64_MIN      /* a count: any integer (the rules refuse negatives and the too large) */
+#define COUNT_MAX INT64_MAX
 
-/* Refuses members not in allowed (NULL-terminated). */
-static int known_members(struct json_object *obj, const char *path, const char *const *allowed,
-                         struct bad *b)
+static int read_count(struct json_object *o, const char *path, const char *key, int64_t *out,
+                      struct json_fault *f)
 {
-    const char *unknown = json_unknown_member(obj, allowed);
-    char field[256];
-    if (unknown == NULL)
-        return 0;
-    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", unknown);
-    return refuse(b, "unknown_member", field, "unknown member \"%s\"", unknown);
-}
-
-/* A count: any integer (the rules refuse negatives and the too large). */
-static int get_count(struct json_object *obj, const char *path, const char *key, int64_t *out,
-                     struct bad *b)
-{
-    struct json_object *v;
-    if (member(obj, path, key, json_type_int, true, &v, b) < 0)
+    long long x;
+    if (json_read_int(o, path, key, true, COUNT_MIN, COUNT_MAX, &x, f) < 0)
         return -1;
-    *out = json_object_get_int64(v);
+    *out = x;
     return 0;
 }
 
-/* A small integer (seats, cap, position, district, id of a region). */
-static int get_small(struct json_object *obj, const char *path, const char *key, bool required,
-                     int *out, struct bad *b)
+/* A small integer (seats, cap, position, district, id of a region); absent: *out untouched. */
+static int read_small(struct json_object *o, const char *path, const char *key, bool required,
+                      int *out, struct json_fault *f)
 {
-    struct json_object *v;
-    if (member(obj, path, key, json_type_int, required, &v, b) < 0)
-        return -1;
-    if (v == NULL)
-        return 0;
-    int64_t n = json_object_get_int64(v);
-    if (n < INT_MIN || n > INT_MAX) {
-        char field[256];
-        snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
-        return refuse(b, "out_of_range", field, "%s is out of range", key);
-    }
-    *out = (int)n;
-    return 0;
+    long long x;
+    int rc = json_read_int(o, path, key, required, INT_MIN, INT_MAX, &x, f);
+    if (rc > 0)
+        *out = (int)x;
+    return rc < 0 ? -1 : 0;
 }
 
-/* An array of at most max elements, each of the given type. */
-static int get_array(struct json_object *obj, const char *path, const char *key, bool required,
-                     size_t max, enum json_type type, struct json_object **arr, size_t *n,
-                     struct bad *b)
+static int read_name(struct json_object *o, const char *path, const char **out, struct json_fault *f)
 {
-    char field[256];
-    *n = 0;
-    if (member(obj, path, key, json_type_array, required, arr, b) < 0)
-        return -1;
-    if (*arr == NULL)
-        return 0;
-    snprintf(field, sizeof field, "%s%s%s", path, *path ? "." : "", key);
-    *n = json_object_array_length(*arr);
-    if (*n > max)
-        return refuse(b, "too_many", field, "%s has more than %zu entries", key, max);
-    for (size_t i = 0; i < *n; i++)
-        if (!json_object_is_type(json_object_array_get_idx(*arr, i), type)) {
-            char item[320];
-            snprintf(item, sizeof item, "%s[%zu]", field, i);
-            return refuse(b, "wrong_type", item, "each entry must be %s", type_name(type));
-        }
-    return 0;
+    return json_read_string(o, path, "name", true, 1000, out, f) < 0 ? -1 : 0;
 }
 
-static int get_name(struct json_object *obj, const char *path, const char **out, struct bad *b)
-{
-    struct json_object *v;
-    if (member(obj, path, "name", json_type_string, true, &v, b) < 0)
-        return -1;
-    *out = json_object_get_string(v);
-    return 0;
-}
-
-static int parse_lot(struct json_object *root, struct seats_lot *lot, struct bad *b)
+static int parse_lot(struct json_object *root, struct seats_lot *lot, struct json_fault *f)
 {
     struct json_object *arr;
     size_t n;
-    if (get_array(root, "", "lot", false, SEATS_MAX_LOT, json_type_int, &arr, &n, b) < 0)
+    if (json_read_array(root, "", "lot", false, 0, SEATS_MAX_LOT, json_type_int, &arr, &n, f) < 0 ||
+        (n > 0 && json_read_ints(arr, "lot", COUNT_MIN, COUNT_MAX, lot->ids, f) < 0))
         return -1;
     lot->n = n;
-    for (size_t i = 0; i < n; i++)
-        lot->ids[i] = json_object_get_int64(json_object_array_get_idx(arr, i));
     return 0;
 }
 
 static int parse_candidates(struct json_object *p, const char *path, struct seats_party *party,
-                            const char **names, struct bad *b)
+                            const char **names, struct json_fault *f)
 {
     static const char *const allowed[] = {"position", "name", "sex", "preference_votes",
                                           "withdrawn", NULL};
-    struct json_object *arr, *v;
-    char at[128], field[192];
+    static const char *const sexes[] = {"F", "M", NULL};
+    struct json_object *arr;
+    char field[128], at[160];
     size_t n;
 
-    if (get_array(p, path, "candidates", true, SEATS_MAX_CANDIDATES, json_type_object, &arr, &n,
-                  b) < 0)
+    if (json_read_array(p, path, "candidates", true, 0, SEATS_MAX_CANDIDATES, json_type_object,
+                        &arr, &n, f) < 0)
         return -1;
+    json_path_key(field, sizeof field, path, "candidates");
     party->ncandidates = n;
     for (size_t i = 0; i < n; i++) {
         struct json_object *c = json_object_array_get_idx(arr, i);
         struct seats_candidate *sc = &party->candidates[i];
-        snprintf(at, sizeof at, "%s.candidates[%zu]", path, i);
-        if (known_members(c, at, allowed, b) < 0 ||
-            get_small(c, at, "position", true, &sc->position, b) < 0 ||
-            get_name(c, at, &names[i], b) < 0 ||
-            get_count(c, at, "preference_votes", &sc->preference_votes, b) < 0 ||
-            member(c, at, "sex", json_type_string, true, &v, b) < 0)
+        int sex = 0;
+        json_path_index(at, sizeof at, field, i);
+        sc->withdrawn = false;
+        if (json_read_object(c, at, allowed, f) < 0 ||
+            read_small(c, at, "position", true, &sc->position, f) < 0 ||
+            read_name(c, at, &names[i], f) < 0 ||
+            read_count(c, at, "preference_votes", &sc->preference_votes, f) < 0 ||
+            json_read_choice(c, at, "sex", true, sexes, &sex, f) < 0 ||
+            json_read_bool(c, at, "withdrawn", false, &sc->withdrawn, f) < 0)
             return -1;
-        const char *sex = json_object_get_string(v);
-        if (strcmp(sex, "F") != 0 && strcmp(sex, "M") != 0) {
-            snprintf(field, sizeof field, "%s.sex", at);
-            return refuse(b, "bad_sex", field, "sex is \"F\" or \"M\"");
-        }
-        sc->sex = sex[0];
-        if (member(c, at, "withdrawn", json_type_boolean, false, &v, b) < 0)
-            return -1;
-        sc->withdrawn = v != NULL && json_object_get_boolean(v);
+        sc->sex = sexes[sex][0];
     }
     return 0;
 }
 
-static int parse_list(struct json_object *root, struct input *in, struct bad *b)
+static int parse_regions(struct json_object *root, struct seats_list_contest *c, struct json_fault *f)
 {
-    static const char *const allowed[] = {"seats", "cap", "participants", "regions",
-                                          "against_all", "parties", "lot", NULL};
     static const char *const region_allowed[] = {"id", "participants", NULL};
+    struct json_object *arr;
+    char at[64], field[80];
+    size_t n;
+    if (json_read_array(root, "", "regions", true, SEATS_REGIONS, SEATS_REGIONS, json_type_object,
+                        &arr, &n, f) < 0)
+        return -1;
+    for (size_t r = 0; r < n; r++) {
+        struct json_object *g = json_object_array_get_idx(arr, r);
+        int id = 0;
+        json_path_index(at, sizeof at, "regions", r);
+        if (json_read_object(g, at, region_allowed, f) < 0 ||
+            read_small(g, at, "id", true, &id, f) < 0 ||
+            read_count(g, at, "participants", &c->region_participants[r], f) < 0)
+            return -1;
+        if (id != (int)r + 1)
+            return json_fault(f, "wrong_regions", json_path_key(field, sizeof field, at, "id"),
+                              "regions are listed in order, ids 1 to %d", SEATS_REGIONS);
+    }
+    return 0;
+}
+
+static int parse_parties(struct json_object *root, struct input *in, struct json_fault *f)
+{
     static const char *const party_allowed[] = {"id", "name", "votes", "region_votes",
                                                 "candidates", NULL};
     struct seats_list_contest *c = &in->list;
     struct json_object *arr, *votes;
-    char at[64];
-    size_t n;
-
-    c->seats = SEATS_LIST_SEATS;
-    c->cap = SEATS_LIST_CAP;
-    if (known_members(root, "", allowed, b) < 0 ||
-        get_small(root, "", "seats", true, &c->seats, b) < 0 ||
-        get_small(root, "", "cap", false, &c->cap, b) < 0 ||
-        get_count(root, "", "participants", &c->participants, b) < 0 ||
-        get_count(root, "", "against_all", &c->against_all, b) < 0)
-        return -1;
-
-    if (get_array(root, "", "regions", true, SEATS_REGIONS, json_type_object, &arr, &n, b) < 0)
-        return -1;
-    if (n != SEATS_REGIONS)
-        return refuse(b, "wrong_regions", "regions", "regions lists the %d regions", SEATS_REGIONS);
-    for (size_t r = 0; r < n; r++) {
-        struct json_object *g = json_object_array_get_idx(arr, r);
-        int id = 0;
-        snprintf(at, sizeof at, "regions[%zu]", r);
-        if (known_members(g, at, region_allowed, b) < 0 ||
-            get_small(g, at, "id", true, &id, b) < 0 ||
-            get_count(g, at, "participants", &c->region_participants[r], b) < 0)
-            return -1;
-        if (id != (int)r + 1) {
-            snprintf(at, sizeof at, "regions[%zu].id", r);
-            return refuse(b, "wrong_regions", at, "regions are listed in order, ids 1 to %d",
-                          SEATS_REGIONS);
-        }
-    }
-
-    if (get_array(root, "", "parties", true, SEATS_MAX_PARTIES, json_type_object, &arr, &n, b) < 0)
+    char at[64], field[96];
+    size_t n, nr;
+    if (json_read_array(root, "", "parties", true, 0, SEATS_MAX_PARTIES, json_type_object, &arr, &n,
+                        f) < 0)
         return -1;
     c->nparties = n;
     for (size_t i = 0; i < n; i++) {
         struct json_object *p = json_object_array_get_idx(arr, i);
         struct seats_party *sp = &c->parties[i];
-        size_t nr;
-        snprintf(at, sizeof at, "parties[%zu]", i);
-        if (known_members(p, at, party_allowed, b) < 0 || get_count(p, at, "id", &sp->id, b) < 0 ||
-            get_name(p, at, &in->party_names[i], b) < 0 ||
-            get_count(p, at, "votes", &sp->votes, b) < 0 ||
-            get_array(p, at, "region_votes", true, SEATS_REGIONS, json_type_int, &votes, &nr,
-                      b) < 0)
-            return -1;
-        if (nr != SEATS_REGIONS) {
-            char field[96];
-            snprintf(field, sizeof field, "%s.region_votes", at);
-            return refuse(b, "wrong_regions", field, "region_votes has one count per region, %d",
-                          SEATS_REGIONS);
-        }
-        for (size_t r = 0; r < nr; r++)
-            sp->region_votes[r] = json_object_get_int64(json_object_array_get_idx(votes, r));
-        if (parse_candidates(p, at, sp, in->candidate_names[i], b) < 0)
+        json_path_index(at, sizeof at, "parties", i);
+        if (json_read_object(p, at, party_allowed, f) < 0 || read_count(p, at, "id", &sp->id, f) < 0 ||
+            read_name(p, at, &in->party_names[i], f) < 0 ||
+            read_count(p, at, "votes", &sp->votes, f) < 0 ||
+            json_read_array(p, at, "region_votes", true, SEATS_REGIONS, SEATS_REGIONS, json_type_int,
+                            &votes, &nr, f) < 0 ||
+            json_read_ints(votes, json_path_key(field, sizeof field, at, "region_votes"), COUNT_MIN,
+                           COUNT_MAX, sp->region_votes, f) < 0 ||
+            parse_candidates(p, at, sp, in->candidate_names[i], f) < 0)
             return -1;
     }
-    return parse_lot(root, &in->lot, b);
+    return 0;
 }
 
-static int parse_district(struct json_object *root, struct input *in, struct bad *b)
+static int parse_list(struct json_object *root, struct input *in, struct json_fault *f)
+{
+    static const char *const allowed[] = {"seats", "cap", "participants", "regions",
+                                          "against_all", "parties", "lot", NULL};
+    struct seats_list_contest *c = &in->list;
+    c->seats = SEATS_LIST_SEATS;
+    c->cap = SEATS_LIST_CAP;
+    if (json_read_object(root, "", allowed, f) < 0 ||
+        read_small(root, "", "seats", true, &c->seats, f) < 0 ||
+        read_small(root, "", "cap", false, &c->cap, f) < 0 ||
+        read_count(root, "", "participants", &c->participants, f) < 0 ||
+        read_count(root, "", "against_all", &c->against_all, f) < 0 ||
+        parse_regions(root, c, f) < 0 || parse_parties(root, in, f) < 0)
+        return -1;
+    return parse_lot(root, &in->lot, f);
+}
+
+static int parse_district(struct json_object *root, struct input *in, struct json_fault *f)
 {
     static const char *const allowed[] = {"district", "against_all", "candidates", "lot", NULL};
     static const char *const candidate_allowed[] = {"id", "name", "votes", NULL};
@@ -281,23 +205,23 @@ static int parse_district(struct json_object *root, struct input *in, struct bad
     char at[64];
     size_t n;
 
-    if (known_members(root, "", allowed, b) < 0 ||
-        get_small(root, "", "district", true, &d->district, b) < 0 ||
-        get_count(root, "", "against_all", &d->against_all, b) < 0 ||
-        get_array(root, "", "candidates", true, SEATS_MAX_DISTRICT_CANDIDATES, json_type_object,
-                  &arr, &n, b) < 0)
+    if (json_read_object(root, "", allowed, f) < 0 ||
+        read_small(root, "", "district", true, &d->district, f) < 0 ||
+        read_count(root, "", "against_all", &d->against_all, f) < 0 ||
+        json_read_array(root, "", "candidates", true, 0, SEATS_MAX_DISTRICT_CANDIDATES,
+                        json_type_object, &arr, &n, f) < 0)
         return -1;
     d->ncandidates = n;
     for (size_t i = 0; i < n; i++) {
         struct json_object *c = json_object_array_get_idx(arr, i);
-        snprintf(at, sizeof at, "candidates[%zu]", i);
-        if (known_members(c, at, candidate_allowed, b) < 0 ||
-            get_count(c, at, "id", &d->candidates[i].id, b) < 0 ||
-            get_name(c, at, &in->district_names[i], b) < 0 ||
-            get_count(c, at, "votes", &d->candidates[i].votes, b) < 0)
+        json_path_index(at, sizeof at, "candidates", i);
+        if (json_read_object(c, at, candidate_allowed, f) < 0 ||
+            read_count(c, at, "id", &d->candidates[i].id, f) < 0 ||
+            read_name(c, at, &in->district_names[i], f) < 0 ||
+            read_count(c, at, "votes", &d->candidates[i].votes, f) < 0)
             return -1;
     }
-    return parse_lot(root, &in->lot, b);
+    return parse_lot(root, &in->lot, f);
 }
 
 /* ---- Output ------------------------------------------------------------- */
@@ -531,8 +455,11 @@ struct json_object *seats_json_allocate(struct json_object *root, struct seats_j
         goto out;
     }
     in->is_district = json_object_object_get_ex(root, "district", &probe);
-    if ((in->is_district ? parse_district(root, in, b) : parse_list(root, in, b)) < 0)
+    struct json_fault f;
+    if ((in->is_district ? parse_district(root, in, &f) : parse_list(root, in, &f)) < 0) {
+        refuse(b, f.code, f.field, "%s", f.message);
         goto out;
+    }
     if (in->is_district)
         e = seats_district_winner(&in->district, &in->lot, &dr);
     else

@@ -106,11 +106,16 @@ describe('GET /api/v1/stations/{number}', () => {
   });
 
   test('a number with no station: 404 station_not_found', async () => {
-    const missing = psqlInt(`SELECT min(n) FROM generate_series(1001, 99999) n
+    const missing = psqlInt(`SELECT min(n) FROM generate_series(1001, 10999) n
                               WHERE NOT EXISTS (SELECT 1 FROM stations WHERE number = n)`);
     assertError(await request(`/api/v1/stations/${missing}`), 404, 'station_not_found');
-    assertError(await request('/api/v1/stations/99999'), 404, 'station_not_found');
-    assertError(await request('/api/v1/stations/1'), 404, 'station_not_found');
+    assertError(await request('/api/v1/stations/10999'), 404, 'station_not_found');
+  });
+
+  test('a number outside the schema\'s range (1001..10999): 400 at the door, never a query', async () => {
+    for (const v of ['1', '1000', '11000', '99999']) {
+      assertError(await request(`/api/v1/stations/${v}`), 400, 'invalid_parameter', 'number');
+    }
   });
 
   test('malformed numbers: 400 invalid_parameter', async () => {

@@ -35,9 +35,10 @@
 #include "rules/protocol.h"
 #include "../unit/fake_request.h"
 
-/* The handlers, compiled in here: the fuzz build links no api/ code, no libpq. */
-#include "api/common.c"
-#include "api/asu.c"
+/* The handlers are linked (api/asu.c, asu_report.c, common.c: see the Makefile); no libpq. */
+#include "api/api.h"
+#include "api/asu_report.h"
+#include "core/log.h"
 
 #define KID "20270100000000001001"
 
@@ -77,11 +78,11 @@ static void check_accepted_payload(const char *payload)
         abort();
     }
     struct protocol_report *r = calloc(1, sizeof(*r));
-    struct bad_payload bad;
+    struct json_fault bad;
     struct protocol_failure f;
     if (r == NULL)
         abort();
-    if (parse_report(o, r, &bad) < 0 || strcmp(r->device_id, KID) != 0 ||
+    if (asu_report_parse(o, r, &bad) < 0 || strcmp(r->device_id, KID) != 0 ||
         r->election_id != 202701 || r->station != 1001 || protocol_check(r, &f) < 0) {
         fprintf(stderr, "asu_accept reached with a report that should have been refused\n");
         abort();
@@ -90,8 +91,10 @@ static void check_accepted_payload(const char *payload)
     json_object_put(o);
 }
 
-enum db_status db_exec(const char *name, int nparams, const char *const *params, PGresult **res)
+enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params,
+                       PGresult **res)
 {
+    const char *name = stmt->name;
     (void)nparams;
     *res = &empty_row;
     if (strcmp(name, "asu_device_key") == 0) {
@@ -132,6 +135,9 @@ int PQgetisnull(const PGresult *res, int row, int col)
 }
 void PQclear(PGresult *res) { (void)res; }
 
+/* The POST /api/v1/asu/reports route of asu_module, as the dispatcher runs it. */
+static struct route_table reports;
+
 /* ---- the harness ------------------------------------------------------------- */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -153,6 +159,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     device_row.values[1] = "202701";
     device_row.values[2] = "1001";
     verdict_row.ntuples = 1;
+    for (size_t i = 0; i < asu_module.nroutes; i++)
+        if (strcmp(asu_module.routes[i].pattern, "/api/v1/asu/reports") == 0)
+            reports = (struct route_table){&asu_module.routes[i], 1};
+    if (reports.routes == NULL)
+        abort();
     return 0;
 }
 
@@ -172,7 +183,7 @@ static void post(const char *body, size_t len, unsigned pick)
     req.body_len = len;
     verdict_pick = pick;
     accept_calls = 0;
-    report_post(&req);
+    route_dispatch(&reports, 1, &req);
     if (!req.sent) {
         fprintf(stderr, "no answer\n");
         abort();
