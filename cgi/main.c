@@ -52,7 +52,7 @@ static const char *env(const char *name, const char *fallback)
 int main(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: shailoo   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
+        puts("usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
         return 0;
     }
     struct route_table tables[NMODULES];
@@ -62,6 +62,13 @@ int main(int argc, char **argv)
     if (route_check(tables, NMODULES, why, sizeof(why)) < 0) {
         fprintf(stderr, "shailoo: %s\n", why);
         return 1;
+    }
+    /* shailoo --routes: every route of every module, "METHOD PATTERN" a line (the tests compare). */
+    if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
+        for (size_t i = 0; i < NMODULES; i++)
+            for (size_t k = 0; k < tables[i].n; k++)
+                printf("%s %s\n", tables[i].routes[k].method, tables[i].routes[k].pattern);
+        return 0;
     }
     openapi_set_modules(modules, NMODULES);
     for (size_t i = 0; i < NMODULES; i++)
