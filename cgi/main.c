@@ -49,33 +49,9 @@ static const char *env(const char *name, const char *fallback)
     return v != NULL && *v != '\0' ? v : fallback;
 }
 
-int main(int argc, char **argv)
+/* Our session keys, ESIA and Tunduk from the environment (README.md, "Configuration"). */
+static void configure_identity_and_tunduk(void)
 {
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
-        return 0;
-    }
-    struct route_table tables[NMODULES];
-    char why[256];
-    for (size_t i = 0; i < NMODULES; i++)
-        tables[i] = (struct route_table){modules[i]->routes, modules[i]->nroutes};
-    if (route_check(tables, NMODULES, why, sizeof(why)) < 0) {
-        fprintf(stderr, "shailoo: %s\n", why);
-        return 1;
-    }
-    /* shailoo --routes: every route of every module, "METHOD PATTERN" a line (the tests compare). */
-    if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
-        for (size_t i = 0; i < NMODULES; i++)
-            for (size_t k = 0; k < tables[i].n; k++)
-                printf("%s %s\n", tables[i].routes[k].method, tables[i].routes[k].pattern);
-        return 0;
-    }
-    openapi_set_modules(modules, NMODULES);
-    for (size_t i = 0; i < NMODULES; i++)
-        if (modules[i]->init != NULL)
-            modules[i]->init();
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    route_set_guard(auth_guard);
     if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),
                      env("SHAILOO_SESSION_PUBKEY", "var/keys/session.pub.pem")) < 0)
         log_error(NULL, "no session key (SHAILOO_SESSION_KEY): sign-in is off");
@@ -103,6 +79,36 @@ int main(int argc, char **argv)
         log_error(NULL, "Tunduk is not configured (SHAILOO_TUNDUK_URL): registry checks are off");
     if (esia_init(&esia) < 0)
         log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        puts("usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
+        return 0;
+    }
+    struct route_table tables[NMODULES];
+    char why[256];
+    for (size_t i = 0; i < NMODULES; i++)
+        tables[i] = (struct route_table){modules[i]->routes, modules[i]->nroutes};
+    if (route_check(tables, NMODULES, why, sizeof(why)) < 0) {
+        fprintf(stderr, "shailoo: %s\n", why);
+        return 1;
+    }
+    /* shailoo --routes: every route of every module, "METHOD PATTERN" a line (the tests compare). */
+    if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
+        for (size_t i = 0; i < NMODULES; i++)
+            for (size_t k = 0; k < tables[i].n; k++)
+                printf("%s %s\n", tables[i].routes[k].method, tables[i].routes[k].pattern);
+        return 0;
+    }
+    openapi_set_modules(modules, NMODULES);
+    for (size_t i = 0; i < NMODULES; i++)
+        if (modules[i]->init != NULL)
+            modules[i]->init();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    route_set_guard(auth_guard);
+    configure_identity_and_tunduk();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     char dflt[24];
     snprintf(dflt, sizeof(dflt), "%ld", cores > 0 ? cores * 2 : 2);

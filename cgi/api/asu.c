@@ -184,6 +184,81 @@ static bool is_jose(const char *type)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
+/* The device a report names, as registered: its election and station. */
+struct sender {
+    char kid[DEVICE_ID_DIGITS + 1];
+    long election, station;
+};
+
+/*
+ * The compact JWS text (j parsed from it, freed by the caller): its header,
+ * its device's registered key and the signature.  0, or -1 having answered.
+ */
+static int verify_report(struct http_request *req, const char *text, struct jws *j, struct sender *d)
+{
+    bool alg_ok;
+    PGresult *res = NULL;
+    EVP_PKEY *key = NULL;
+    int rc = -1;
+    if (!asu_report_header(j, d->kid, &alg_ok)) {
+        http_error(req, 400, "malformed_jws",
+                   "the protected header must be {\"alg\":\"ES256\",\"kid\":\"<device id>\"}", NULL);
+        return -1;
+    }
+    if (!alg_ok) {
+        http_error(req, 401, "bad_signature", "reports are signed with ES256 only", NULL);
+        return -1;
+    }
+    enum db_status st = db_exec(&statements[ASU_DEVICE_KEY], 1, (const char *const[]){d->kid}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return -1;
+    }
+    if (PQntuples(res) != 1) {
+        http_error(req, 401, "unknown_device", "no working device has this key id", NULL);
+        goto out;
+    }
+    const char *pem = PQgetvalue(res, 0, 0);
+    d->election = atol(PQgetvalue(res, 0, 1));
+    d->station = atol(PQgetvalue(res, 0, 2));
+    if ((key = jws_public_key(pem, strlen(pem))) == NULL) {
+        log_error(req->request_id, "device %s has an unreadable public key", d->kid);
+        http_error(req, 500, "internal", "internal error; it has been logged", NULL);
+    } else if (!jws_verify_es256(text, j, key)) {
+        http_error(req, 401, "bad_signature", "the signature does not verify with the device's key", NULL);
+    } else {
+        rc = 0;
+    }
+out:
+    PQclear(res);
+    jws_key_free(key);
+    return rc;
+}
+
+/*
+ * The verified payload r: the device's own station and election, and the
+ * control relations.  0, or -1 having answered (and kept it as an incident).
+ */
+static int check_report(struct http_request *req, const char *text, const struct sender *d,
+                        const struct protocol_report *r)
+{
+    char msg[160];
+    struct protocol_failure f;
+    if (strcmp(r->device_id, d->kid) != 0 || r->election_id != d->election || r->station != d->station) {
+        snprintf(msg, sizeof(msg), "device %s is registered for station %ld in election %ld", d->kid,
+                 d->station, d->election);
+        record_incident(req, text, d->kid, r->seq, "wrong_station", "wrong_station", msg);
+        http_error(req, 422, "wrong_station", msg, "station");
+        return -1;
+    }
+    if (protocol_check(r, &f) < 0) {
+        record_incident(req, text, d->kid, r->seq, "control_failed", f.code, f.message);
+        http_error(req, 422, "control_failed", f.message, f.field);
+        return -1;
+    }
+    return 0;
+}
+
 static void report_post(struct http_request *req)
 {
     if (!is_jose(req->getenv(req->getenv_ctx, "CONTENT_TYPE"))) {
@@ -192,11 +267,10 @@ static void report_post(struct http_request *req)
         return;
     }
     struct jws j;
+    struct sender d;
     const char *why;
     PGresult *res = NULL;
-    EVP_PKEY *key = NULL;
     struct json_object *payload = NULL;
-    bool alg_ok;
     size_t len = req->body_len;
     while (len > 0 && (req->body[len - 1] == '\n' || req->body[len - 1] == '\r'))
         len--;
@@ -209,38 +283,8 @@ static void report_post(struct http_request *req)
         http_error(req, 400, "malformed_jws", why, NULL);
         return;
     }
-    char kid[DEVICE_ID_DIGITS + 1];
-    if (!asu_report_header(&j, kid, &alg_ok)) {
-        http_error(req, 400, "malformed_jws",
-                   "the protected header must be {\"alg\":\"ES256\",\"kid\":\"<device id>\"}", NULL);
+    if (verify_report(req, text, &j, &d) < 0)
         goto out;
-    }
-    if (!alg_ok) {
-        http_error(req, 401, "bad_signature", "reports are signed with ES256 only", NULL);
-        goto out;
-    }
-    enum db_status st = db_exec(&statements[ASU_DEVICE_KEY], 1, (const char *const[]){kid}, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        goto out;
-    }
-    if (PQntuples(res) != 1) {
-        http_error(req, 401, "unknown_device", "no working device has this key id", NULL);
-        goto out;
-    }
-    const char *pem = PQgetvalue(res, 0, 0);
-    long dev_election = atol(PQgetvalue(res, 0, 1)), dev_station = atol(PQgetvalue(res, 0, 2));
-    key = jws_public_key(pem, strlen(pem));
-    if (key == NULL) {
-        log_error(req->request_id, "device %s has an unreadable public key", kid);
-        http_error(req, 500, "internal", "internal error; it has been logged", NULL);
-        goto out;
-    }
-    if (!jws_verify_es256(text, &j, key)) {
-        http_error(req, 401, "bad_signature", "the signature does not verify with the device's key",
-                   NULL);
-        goto out;
-    }
     char err[160];
     payload = json_parse_strict(j.payload, j.payload_len, err, sizeof(err));
     if (payload == NULL) {
@@ -254,32 +298,16 @@ static void report_post(struct http_request *req)
         api_json_refuse(req, &bad);
         goto out;
     }
-    if (strcmp(r->device_id, kid) != 0 || r->election_id != dev_election || r->station != dev_station) {
-        char msg[160];
-        snprintf(msg, sizeof(msg), "device %s is registered for station %ld in election %ld", kid,
-                 dev_station, dev_election);
-        record_incident(req, text, kid, r->seq, "wrong_station", "wrong_station", msg);
-        http_error(req, 422, "wrong_station", msg, "station");
+    if (check_report(req, text, &d, r) < 0)
         goto out;
-    }
-    struct protocol_failure f;
-    if (protocol_check(r, &f) < 0) {
-        record_incident(req, text, kid, r->seq, "control_failed", f.code, f.message);
-        http_error(req, 422, "control_failed", f.message, f.field);
-        goto out;
-    }
-    PQclear(res);
-    res = NULL;
     const char *signed_payload = pool_strndup(req->pool, j.payload, j.payload_len);
-    st = db_exec(&statements[ASU_ACCEPT], 3, (const char *const[]){kid, text, signed_payload}, &res);
-    if (st != DB_OK) {
+    enum db_status st = db_exec(&statements[ASU_ACCEPT], 3, (const char *const[]){d.kid, text, signed_payload}, &res);
+    if (st != DB_OK)
         api_db_failure(req, st);
-        goto out;
-    }
-    answer(req, db_value(res));
+    else
+        answer(req, db_value(res));
 out:
     PQclear(res);
-    jws_key_free(key);
     json_object_put(payload);
     jws_free(&j);
 }

@@ -170,6 +170,90 @@ static int parse_identification(struct json_object *o, struct identification *in
     return 0;
 }
 
+/*
+ * Inside the transaction: the application (locked) waits for identification
+ * at this commission, and the device is this commission's and in service.
+ * 0; -1 refused (answered, rolled back); -2 the database failed (*st).
+ */
+static int identify_check(struct http_request *req, const struct identification *in,
+                          const char *commission, enum db_status *st)
+{
+    PGresult *res = NULL;
+    int status = 0;
+    const char *code = NULL, *why = NULL, *field = "application_id";
+    if ((*st = db_exec(&statements[BIO_LOCK], 2, (const char *const[]){in->app, commission}, &res)) != DB_OK)
+        return -2;
+    if (PQntuples(res) != 1)
+        status = 404, code = "application_not_found", why = "no application with this number";
+    else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+        status = 403, code = "outside_scope", why = "this application belongs to another commission";
+    else if (strcmp(PQgetvalue(res, 0, 0), "awaiting_identification") != 0)
+        status = 409, code = "not_awaiting_identification",
+        why = "this application is not waiting for identification";
+    PQclear(res);
+    res = NULL;
+    if (code == NULL) {
+        if ((*st = db_exec(&statements[BIO_DEVICE], 2, (const char *const[]){in->device, commission}, &res)) != DB_OK)
+            return -2;
+        status = 422, field = "device_id";
+        if (PQntuples(res) != 1)
+            code = "unknown_device", why = "this device is not registered";
+        else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+            code = "device_of_another_commission", why = "this device is registered to another commission";
+        else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
+            code = "device_revoked", why = "this device has been taken out of service";
+        PQclear(res);
+    }
+    if (code == NULL)
+        return 0;
+    db_rollback();
+    http_error(req, status, code, why, field);
+    return -1;
+}
+
+/*
+ * Inside the transaction: the identification, the application's status and
+ * event.  0 with *body (the answer, in req->pool); -1 refused (answered,
+ * rolled back); -2 the database failed (*st).
+ */
+static int identify_record(struct http_request *req, const struct identification *in,
+                           const char *commission, const char **body, enum db_status *st)
+{
+    const struct user *u = req->user;
+    PGresult *res = NULL;
+    const char *app = in->app;
+    const char *ip[] = {app, in->device, in->matched ? "true" : "false", u->pin, commission};
+    *st = db_exec(&statements[BIO_IDENTIFY], 5, ip, &res);
+    if (*st == DB_FAILED && strcmp(db_sqlstate(), "23503") == 0) {
+        /* The schema's own check (migration 015): a device revoked at this very moment. */
+        db_rollback();
+        http_error(req, 422, "device_revoked", "this device has been taken out of service", "device_id");
+        return -1;
+    }
+    if (*st != DB_OK)
+        return -2;
+    char *ident = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (in->matched) {
+        if ((*st = db_exec(&statements[BIO_STATUS], 2, (const char *const[]){app, "identified"}, &res)) != DB_OK)
+            return -2;
+        PQclear(res);
+    }
+    const char *ep[] = {app, in->matched ? "identified" : "awaiting_identification", "operator", u->pin,
+                        commission, in->matched ? "identified by biometrics" : "biometrics did not match"};
+    if ((*st = db_exec(&statements[BIO_EVENT], 6, ep, &res)) != DB_OK)
+        return -2;
+    PQclear(res);
+    if ((*st = db_exec(&statements[BIO_APPLICATION], 1, (const char *const[]){app}, &res)) != DB_OK)
+        return -2;
+    size_t size = strlen(ident) + strlen(PQgetvalue(res, 0, 0)) + 64;
+    char *text = pool_alloc(req->pool, size);
+    snprintf(text, size, "{\"identification\":%s,\"application\":%s}", ident, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    *body = text;
+    return 0;
+}
+
 static void identify_post(struct http_request *req)
 {
     char commission[24];
@@ -178,102 +262,24 @@ static void identify_post(struct http_request *req)
     struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
-    const struct user *u = req->user;
-    PGresult *res = NULL;
-    enum db_status st = DB_OK;
     struct identification in;
     struct json_fault f;
-    if (parse_identification(o, &in, &f) < 0) {
+    const char *body = NULL;
+    enum db_status st = DB_OK;
+    int rc = parse_identification(o, &in, &f);
+    if (rc < 0)
         api_json_refuse(req, &f);
-        goto out;
-    }
-    const char *app = in.app, *device = in.device;
-    bool matched = in.matched;
-    if ((st = db_begin()) != DB_OK)
-        goto failed;
-    if ((st = db_exec(&statements[BIO_LOCK], 2, (const char *const[]){app, commission}, &res)) != DB_OK)
-        goto failed;
-    if (PQntuples(res) != 1) {
+    else if ((st = db_begin()) != DB_OK)
+        rc = -2;
+    else if ((rc = identify_check(req, &in, commission, &st)) == 0 &&
+             (rc = identify_record(req, &in, commission, &body, &st)) == 0 && (st = db_commit()) != DB_OK)
+        rc = -2;
+    if (rc == 0)
+        http_json(req, 201, body, strlen(body), CACHE_NONE);
+    if (rc == -2) {
         db_rollback();
-        http_error(req, 404, "application_not_found", "no application with this number",
-                   "application_id");
-        goto out;
+        api_db_failure(req, st);
     }
-    if (strcmp(PQgetvalue(res, 0, 1), "t") != 0) {
-        db_rollback();
-        http_error(req, 403, "outside_scope", "this application belongs to another commission",
-                   "application_id");
-        goto out;
-    }
-    if (strcmp(PQgetvalue(res, 0, 0), "awaiting_identification") != 0) {
-        db_rollback();
-        http_error(req, 409, "not_awaiting_identification",
-                   "this application is not waiting for identification", "application_id");
-        goto out;
-    }
-    PQclear(res);
-    res = NULL;
-    if ((st = db_exec(&statements[BIO_DEVICE], 2, (const char *const[]){device, commission}, &res)) != DB_OK)
-        goto failed;
-    /* The device: registered, of this commission, in service (refused before any write). */
-    const char *bad = NULL, *why = NULL;
-    if (PQntuples(res) != 1)
-        bad = "unknown_device", why = "this device is not registered";
-    else if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
-        bad = "device_of_another_commission", why = "this device is registered to another commission";
-    else if (strcmp(PQgetvalue(res, 0, 1), "t") != 0)
-        bad = "device_revoked", why = "this device has been taken out of service";
-    PQclear(res);
-    res = NULL;
-    if (bad != NULL) {
-        db_rollback();
-        http_error(req, 422, bad, why, "device_id");
-        goto out;
-    }
-    const char *ip[] = {app, device, matched ? "true" : "false", u->pin, commission};
-    st = db_exec(&statements[BIO_IDENTIFY], 5, ip, &res);
-    if (st == DB_FAILED && strcmp(db_sqlstate(), "23503") == 0) {
-        /* The schema's own check (migration 015): a device revoked at this very moment. */
-        PQclear(res);
-        db_rollback();
-        http_error(req, 422, "device_revoked", "this device has been taken out of service",
-                   "device_id");
-        goto out;
-    }
-    if (st != DB_OK)
-        goto failed;
-    char *ident = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = NULL;
-    if (matched) {
-        if ((st = db_exec(&statements[BIO_STATUS], 2, (const char *const[]){app, "identified"}, &res)) != DB_OK)
-            goto failed;
-        PQclear(res);
-        res = NULL;
-    }
-    const char *ep[] = {app, matched ? "identified" : "awaiting_identification", "operator", u->pin,
-                        commission, matched ? "identified by biometrics" : "biometrics did not match"};
-    if ((st = db_exec(&statements[BIO_EVENT], 6, ep, &res)) != DB_OK)
-        goto failed;
-    PQclear(res);
-    res = NULL;
-    if ((st = db_exec(&statements[BIO_APPLICATION], 1, (const char *const[]){app}, &res)) != DB_OK)
-        goto failed;
-    size_t size = strlen(ident) + strlen(PQgetvalue(res, 0, 0)) + 64;
-    char *body = pool_alloc(req->pool, size);
-    int n = snprintf(body, size, "{\"identification\":%s,\"application\":%s}", ident,
-                     PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = NULL;
-    if ((st = db_commit()) != DB_OK)
-        goto failed;
-    http_json(req, 201, body, (size_t)n, CACHE_NONE);
-    goto out;
-failed:
-    PQclear(res);
-    db_rollback();
-    api_db_failure(req, st);
-out:
     json_object_put(o);
 }
 
@@ -387,104 +393,117 @@ static int parse_decision(struct json_object *o, struct decision *in, struct jso
     return 0;
 }
 
+/* The application a decision is about, locked: what the decision needs of it. */
+struct decided {
+    bool move;                   /* a move (not a correction): the voter changes station */
+    const char *pin, *to;        /* in req->pool */
+};
+
+/* Inside the transaction: 0 with *d; -1 refused (answered, rolled back); -2 the database failed. */
+static int decision_check(struct http_request *req, const char *id, const char *commission,
+                          struct decided *d, enum db_status *st)
+{
+    PGresult *res = NULL;
+    int status = 0;
+    const char *code = NULL, *why = NULL;
+    if ((*st = db_exec(&statements[TEC_LOCK], 2, (const char *const[]){id, commission}, &res)) != DB_OK)
+        return -2;
+    const char *now = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
+    if (PQntuples(res) != 1)
+        status = 404, code = "application_not_found", why = "no application with this number";
+    else if (strcmp(PQgetvalue(res, 0, 5), "t") != 0)
+        status = 403, code = "outside_scope", why = "this application belongs to another commission";
+    else if (strcmp(now, "approved") == 0 || strcmp(now, "rejected") == 0)
+        status = 409, code = "already_decided", why = "this application has been decided already";
+    else if (strcmp(now, "in_register") != 0)
+        status = 409, code = "not_in_register", why = "only applications sent in a register can be decided";
+    if (code == NULL) {
+        d->move = strcmp(PQgetvalue(res, 0, 1), "correction") != 0;
+        d->pin = pool_strdup(req->pool, PQgetvalue(res, 0, 2));
+        d->to = pool_strdup(req->pool, PQgetvalue(res, 0, 4));
+    }
+    PQclear(res);
+    if (code == NULL)
+        return 0;
+    db_rollback();
+    http_error(req, status, code, why, NULL);
+    return -1;
+}
+
+/* The voter moves at once, with history: never on two stations.  DB_OK or the failure. */
+static enum db_status decision_move(struct http_request *req, const char *id, const struct decided *d)
+{
+    PGresult *res = NULL;
+    enum db_status st;
+    if ((st = db_exec(&statements[TEC_VOTER_LOCK], 1, (const char *const[]){d->pin}, &res)) != DB_OK)
+        return st;
+    char *from = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if ((st = db_exec(&statements[TEC_MOVE], 2, (const char *const[]){d->pin, d->to}, &res)) != DB_OK)
+        return st;
+    PQclear(res);
+    st = db_exec(&statements[TEC_MOVE_RECORD], 4, (const char *const[]){d->pin, from, d->to, id}, &res);
+    PQclear(res);
+    return st;
+}
+
+/* The decision and its event; *body the application as it now is (req->pool).  DB_OK or the failure. */
+static enum db_status decision_record(struct http_request *req, const char *id, const char *commission,
+                                      const struct decision *in, const char **body)
+{
+    const struct user *u = req->user;
+    PGresult *res = NULL;
+    enum db_status st;
+    const char *new_status = in->approve ? "approved" : "rejected";
+    const char *reason = in->reason != NULL && *in->reason != '\0' ? in->reason : NULL;
+    const char *dp[] = {id, new_status, reason};
+    if ((st = db_exec(&statements[TEC_DECIDE], 3, dp, &res)) != DB_OK)
+        return st;
+    PQclear(res);
+    const char *ep[] = {id, new_status, "tec_admin", u->pin, commission, reason != NULL ? reason : ""};
+    if ((st = db_exec(&statements[BIO_EVENT], 6, ep, &res)) != DB_OK)
+        return st;
+    PQclear(res);
+    if ((st = db_exec(&statements[BIO_APPLICATION], 1, (const char *const[]){id}, &res)) != DB_OK)
+        return st;
+    size_t size = strlen(PQgetvalue(res, 0, 0)) + 32;
+    char *text = pool_alloc(req->pool, size);
+    snprintf(text, size, "{\"application\":%s}", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    *body = text;
+    return DB_OK;
+}
+
 static void decision_post(struct http_request *req)
 {
     char commission[24];
-    const char *id = http_arg_text(req, "id");
+    const char *id = http_arg_text(req, "id"), *body = NULL;
     if (staff_commission(req, ACCESS_TEC_ADMIN, commission, sizeof(commission)) < 0)
         return;
     struct json_object *o = api_json_body(req, NULL);
     if (o == NULL)
         return;
-    const struct user *u = req->user;
-    PGresult *res = NULL;
-    enum db_status st = DB_OK;
     struct decision in;
+    struct decided d;
     struct json_fault f;
-    if (parse_decision(o, &in, &f) < 0) {
+    enum db_status st = DB_OK;
+    int rc = -1;
+    if (parse_decision(o, &in, &f) < 0)
         api_json_refuse(req, &f);
-        goto out;
-    }
-    bool approve = in.approve;
-    const char *reason = in.reason;
-    if (!approve && (reason == NULL || *reason == '\0')) {
+    else if (!in.approve && (in.reason == NULL || *in.reason == '\0'))
         http_error(req, 400, "reason_required", "a rejection needs its reason", "reason");
-        goto out;
-    }
-    if ((st = db_begin()) != DB_OK)
-        goto failed;
-    if ((st = db_exec(&statements[TEC_LOCK], 2, (const char *const[]){id, commission}, &res)) != DB_OK)
-        goto failed;
-    if (PQntuples(res) != 1) {
+    else if ((st = db_begin()) != DB_OK)
+        rc = -2;
+    else if ((rc = decision_check(req, id, commission, &d, &st)) == 0 &&
+             ((in.approve && d.move && (st = decision_move(req, id, &d)) != DB_OK) ||
+              (st = decision_record(req, id, commission, &in, &body)) != DB_OK || (st = db_commit()) != DB_OK))
+        rc = -2;
+    if (rc == 0)
+        http_json(req, 200, body, strlen(body), CACHE_NONE);
+    if (rc == -2) {
         db_rollback();
-        http_error(req, 404, "application_not_found", "no application with this number", NULL);
-        goto out;
+        api_db_failure(req, st);
     }
-    if (strcmp(PQgetvalue(res, 0, 5), "t") != 0) {
-        db_rollback();
-        http_error(req, 403, "outside_scope", "this application belongs to another commission", NULL);
-        goto out;
-    }
-    const char *status = PQgetvalue(res, 0, 0);
-    if (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0) {
-        db_rollback();
-        http_error(req, 409, "already_decided", "this application has been decided already", NULL);
-        goto out;
-    }
-    if (strcmp(status, "in_register") != 0) {
-        db_rollback();
-        http_error(req, 409, "not_in_register",
-                   "only applications sent in a register can be decided", NULL);
-        goto out;
-    }
-    bool move = strcmp(PQgetvalue(res, 0, 1), "correction") != 0;
-    char *pin = pool_strdup(req->pool, PQgetvalue(res, 0, 2));
-    char *to = pool_strdup(req->pool, PQgetvalue(res, 0, 4));
-    PQclear(res);
-    res = NULL;
-    if (approve && move) {
-        /* The voter moves at once, with history: never on two stations. */
-        if ((st = db_exec(&statements[TEC_VOTER_LOCK], 1, (const char *const[]){pin}, &res)) != DB_OK)
-            goto failed;
-        char *from = pool_strdup(req->pool, PQgetvalue(res, 0, 0));
-        PQclear(res);
-        res = NULL;
-        if ((st = db_exec(&statements[TEC_MOVE], 2, (const char *const[]){pin, to}, &res)) != DB_OK)
-            goto failed;
-        PQclear(res);
-        res = NULL;
-        if ((st = db_exec(&statements[TEC_MOVE_RECORD], 4, (const char *const[]){pin, from, to, id}, &res)) != DB_OK)
-            goto failed;
-        PQclear(res);
-        res = NULL;
-    }
-    const char *new_status = approve ? "approved" : "rejected";
-    const char *dp[] = {id, new_status, reason != NULL && *reason != '\0' ? reason : NULL};
-    if ((st = db_exec(&statements[TEC_DECIDE], 3, dp, &res)) != DB_OK)
-        goto failed;
-    PQclear(res);
-    res = NULL;
-    const char *ep[] = {id, new_status, "tec_admin", u->pin, commission, reason != NULL ? reason : ""};
-    if ((st = db_exec(&statements[BIO_EVENT], 6, ep, &res)) != DB_OK)
-        goto failed;
-    PQclear(res);
-    res = NULL;
-    if ((st = db_exec(&statements[BIO_APPLICATION], 1, (const char *const[]){id}, &res)) != DB_OK)
-        goto failed;
-    size_t size = strlen(PQgetvalue(res, 0, 0)) + 32;
-    char *body = pool_alloc(req->pool, size);
-    int n = snprintf(body, size, "{\"application\":%s}", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = NULL;
-    if ((st = db_commit()) != DB_OK)
-        goto failed;
-    http_json(req, 200, body, (size_t)n, CACHE_NONE);
-    goto out;
-failed:
-    PQclear(res);
-    db_rollback();
-    api_db_failure(req, st);
-out:
     json_object_put(o);
 }
 

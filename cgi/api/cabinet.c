@@ -407,6 +407,35 @@ static int check_application(struct http_request *req, const struct application_
 }
 
 /*
+ * The application's number, taken first so the registry call names it
+ * (X-Road-Issue), and the population registry's answer about the person,
+ * kept (registry_keep) and as JSON text in req->pool (or NULL).  tr is
+ * filled when DB_OK (the caller records and frees it).
+ */
+static enum db_status ask_registry(struct http_request *req, char *next_id, size_t size,
+                                   enum registry_status *rs, const char **registry,
+                                   struct tunduk_response *tr)
+{
+    const struct user *u = req->user;
+    struct json_object *person = NULL;
+    PGresult *res = NULL;
+    char issue[64];
+    enum db_status st = db_exec(&statements[CABINET_NEXT_ID], 0, NULL, &res);
+    if (st != DB_OK)
+        return st;
+    snprintf(next_id, size, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    snprintf(issue, sizeof(issue), "shailoo-application-%s", next_id);
+    *rs = registry_person(req, u->pin, issue, &person, tr);
+    *registry = person != NULL ? pool_strdup(req->pool, json_object_to_json_string_ext(
+                                                             person, JSON_C_TO_STRING_PLAIN))
+                               : NULL;
+    json_object_put(person);
+    registry_keep(req, u->pin, *rs, *registry);
+    return DB_OK;
+}
+
+/*
  * Cheap checks first (DESIGN.md): the person's rate limit, the body, every
  * check our own database can answer; only then the population registry,
  * always asked afresh (the answer is recorded with the application as the
@@ -435,24 +464,14 @@ static void application_post(struct http_request *req)
     }
 
     /* What the registry says is recorded with the application (asked outside the transaction). */
-    struct json_object *person = NULL;
     struct tunduk_response tr;
-    char next_id[24] = "", issue[64];
-    if ((st = db_exec(&statements[CABINET_NEXT_ID], 0, NULL, &res)) != DB_OK) {
+    char next_id[24];
+    enum registry_status rs;
+    const char *registry = NULL;
+    if ((st = ask_registry(req, next_id, sizeof(next_id), &rs, &registry, &tr)) != DB_OK) {
         api_db_failure(req, st);
         return;
     }
-    snprintf(next_id, sizeof(next_id), "%s", PQgetvalue(res, 0, 0));
-    PQclear(res);
-    res = NULL;
-    snprintf(issue, sizeof(issue), "shailoo-application-%s", next_id);
-    enum registry_status rs = registry_person(req, u->pin, issue, &person, &tr);
-    const char *registry = person != NULL
-                               ? pool_strdup(req->pool, json_object_to_json_string_ext(
-                                                            person, JSON_C_TO_STRING_PLAIN))
-                               : NULL;
-    json_object_put(person);
-    registry_keep(req, u->pin, rs, registry);
     bool logged = false;   /* the call is recorded with the application, or alone after a refusal */
 
     if ((st = db_begin()) != DB_OK)
