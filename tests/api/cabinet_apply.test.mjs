@@ -149,7 +149,7 @@ describe('refusals (422), nothing written', () => {
 
   const abroadStation = () => Number(psql(`SELECT number FROM stations WHERE abroad ORDER BY number LIMIT 1`)[0][0]);
   const cases = [
-    ['station_not_found', () => move(99999), 'station_number'],
+    ['station_not_found', () => move(10999), 'station_number'],
     ['wrong_station_kind: a move at home to a station abroad', () => move(abroadStation()), 'station_number'],
     ['wrong_station_kind: a move abroad to a station at home',
       () => ({ election_id: election.id, kind: 'move_abroad', station_number: other }), 'station_number'],
@@ -227,7 +227,7 @@ describe('refusals (422), nothing written', () => {
   test('cheap checks first: a request refused by our own data makes no Tunduk call', async () => {
     // DESIGN.md: local validation, then the database, then an external registry.
     const cases = [
-      [move(99999), 'station_not_found'],
+      [move(10999), 'station_not_found'],
       [{ election_id: 2147483647, kind: 'correction' }, 'election_not_found'],
       [move(homeA), 'same_station'],
       [{ election_id: election.id, kind: 'move_home' }, 'station_required'],

@@ -29,7 +29,7 @@ const hits = (pin) => psql(`SELECT hits FROM person_rate_limits WHERE pin = :'pi
 describe('applications per person', () => {
   test(`${LIMIT} attempts in the window are answered as usual (refusals count too); the next: 429 with Retry-After`, async () => {
     // Refused ones (a station that does not exist) count: the limit is on trying.
-    for (let i = 0; i < LIMIT; i++) assertError(await p.post(PATH, { election_id: election.id, kind: 'move_home', station_number: 99999 }), 422, 'station_not_found');
+    for (let i = 0; i < LIMIT; i++) assertError(await p.post(PATH, { election_id: election.id, kind: 'move_home', station_number: 10999 }), 422, 'station_not_found');
     assert.equal(Number(hits(P)), LIMIT);
     const before0 = rowCounts(P);
     const logBefore = (await tundukLog(P)).length;

@@ -32,7 +32,7 @@ describe('security headers and X-Request-Id', () => {
     ['400 broken path', '/api/v1/stations/%ff', {}],
     ['404 unknown route', '/api/v1/nope', {}],
     ['404 not on the list', `/api/v1/tizme/voters/${DEMO.absent}`, {}],
-    ['404 no station', '/api/v1/stations/99999', {}],
+    ['404 no station', '/api/v1/stations/10999', {}],
     ['405 method', '/api/v1/regions', { method: 'DELETE' }],
     ['414 long path', `/api/v1/${'a'.repeat(1100)}`, {}],
   ];
