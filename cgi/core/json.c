@@ -199,7 +199,7 @@ int json_read_object(struct json_object *o, const char *path, const char *const 
     const char *unknown = json_unknown_member(o, allowed);
     if (unknown != NULL)
         return json_fault(f, "unknown_member", json_path_key(field, sizeof(field), path, unknown),
-                          "unknown member \"%s\"", unknown);
+                          "unknown member \"%.*s\"", (int)http_utf8_prefix(unknown, 40), unknown);
     return 1;
 }
 

@@ -601,8 +601,8 @@ describe('POST /api/v1/asu/reports', () => {
       ['contests empty', { ...fin, contests: [] }, 'contests'],
       ['a third contest', withC((x) => x.push(clone(x[1]))), 'contests'],
       ['contests an object', { ...fin, contests: c[0] }, 'contests'],
-      ['a contest not an object', withC((x) => { x[1] = 5; }), 'contests'],
-      ['an unknown contest member', withC((x) => { x[0].seats = 54; }), 'contests'],
+      ['a contest not an object', withC((x) => { x[1] = 5; }), 'contests[1]'],
+      ['an unknown contest member', withC((x) => { x[0].seats = 54; }), 'contests[0].seats'],
       ['an unknown contest kind', withC((x) => { x[1].kind = 'mayor'; }), 'contests[1].kind'],
       ['a list contest with a district', withC((x) => { x[0].district = 1; }), 'contests[0].district'],
       ['a district contest without its number', withC((x) => { delete x[1].district; }), 'contests[1].district'],
@@ -613,16 +613,16 @@ describe('POST /api/v1/asu/reports', () => {
       ['float valid', withC((x) => { x[0].valid += 0.5; }), 'contests[0].valid'],
       ['no votes', withC((x) => { delete x[0].votes; }), 'contests[0].votes'],
       ['votes empty', withC((x) => { x[1].votes = []; }), 'contests[1].votes'],
-      ['a negative vote', withC((x) => { x[0].votes[3] = -1; }), 'contests[0].votes'],
-      ['a float vote', withC((x) => { x[0].votes[3] += 0.5; }), 'contests[0].votes'],
-      ['a vote as a string', withC((x) => { x[1].votes[0] = String(x[1].votes[0]); }), 'contests[1].votes'],
+      ['a negative vote', withC((x) => { x[0].votes[3] = -1; }), 'contests[0].votes[3]'],
+      ['a float vote', withC((x) => { x[0].votes[3] += 0.5; }), 'contests[0].votes[3]'],
+      ['a vote as a string', withC((x) => { x[1].votes[0] = String(x[1].votes[0]); }), 'contests[1].votes[0]'],
       ['65 votes', withC((x) => { x[0].votes = Array(65).fill(0); }), 'contests[0].votes'],
       ['preferences in a district contest', withC((x) => { x[1].preferences = [[0]]; }), 'contests[1].preferences'],
       ['preferences not an array', withC((x) => { x[0].preferences = 5; }), 'contests[0].preferences'],
       ['a party\'s preferences not an array', withC((x) => { x[0].preferences[1] = 5; }), 'contests[0].preferences[1]'],
       ['a party\'s preferences empty', withC((x) => { x[0].preferences[1] = []; }), 'contests[0].preferences[1]'],
-      ['a negative preference', withC((x) => { x[0].preferences[1][0] = -1; }), 'contests[0].preferences[1]'],
-      ['a float preference', withC((x) => { x[0].preferences[1][0] = 0.5; }), 'contests[0].preferences[1]'],
+      ['a negative preference', withC((x) => { x[0].preferences[1][0] = -1; }), 'contests[0].preferences[1][0]'],
+      ['a float preference', withC((x) => { x[0].preferences[1][0] = 0.5; }), 'contests[0].preferences[1][0]'],
       ['55 positions', withC((x) => { x[0].preferences[1] = Array(55).fill(0); }), 'contests[0].preferences[1]'],
     ];
     let n = 0;
@@ -632,8 +632,9 @@ describe('POST /api/v1/asu/reports', () => {
     }
     assert.ok(n > 60);
     // A long member name of two-byte letters is cut at a whole letter, in the field and the message.
-    for (const [name, field, shown] of [['Ж'.repeat(40), 'Ж'.repeat(31), 'Ж'.repeat(20)],
-      [`a${'Ж'.repeat(40)}`, `a${'Ж'.repeat(31)}`, `a${'Ж'.repeat(19)}`]]) {
+    // (The field keeps 255 bytes, the message 40 bytes of the name.)
+    for (const [name, field, shown] of [['Ж'.repeat(200), 'Ж'.repeat(127), 'Ж'.repeat(20)],
+      [`a${'Ж'.repeat(200)}`, `a${'Ж'.repeat(127)}`, `a${'Ж'.repeat(19)}`]]) {
       const e = await refused(signAs(d, { ...open, [name]: 1 }), 400, 'invalid_field', undefined,
         { what: `an unknown member of ${name.length} letters`, quick: true });
       assert.equal(e.field, field, 'the field: the name cut at a whole letter');
