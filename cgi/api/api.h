@@ -149,6 +149,13 @@ void api_send_cached(struct http_request *req, long max_age_ms, const struct db_
  */
 long api_setting(const char *name, long def, long min, long max);
 
+/*
+ * The end of a write handler's transaction: rc 0 sends body (JSON, not
+ * cached) with status; rc -2 rolls back and answers the database's failure
+ * st; rc -1 was answered already.
+ */
+void api_write_end(struct http_request *req, int rc, enum db_status st, int status, const char *body);
+
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);
 

@@ -274,12 +274,7 @@ static void identify_post(struct http_request *req)
     else if ((rc = identify_check(req, &in, commission, &st)) == 0 &&
              (rc = identify_record(req, &in, commission, &body, &st)) == 0 && (st = db_commit()) != DB_OK)
         rc = -2;
-    if (rc == 0)
-        http_json(req, 201, body, strlen(body), CACHE_NONE);
-    if (rc == -2) {
-        db_rollback();
-        api_db_failure(req, st);
-    }
+    api_write_end(req, rc, st, 201, body);
     json_object_put(o);
 }
 
@@ -498,12 +493,7 @@ static void decision_post(struct http_request *req)
              ((in.approve && d.move && (st = decision_move(req, id, &d)) != DB_OK) ||
               (st = decision_record(req, id, commission, &in, &body)) != DB_OK || (st = db_commit()) != DB_OK))
         rc = -2;
-    if (rc == 0)
-        http_json(req, 200, body, strlen(body), CACHE_NONE);
-    if (rc == -2) {
-        db_rollback();
-        api_db_failure(req, st);
-    }
+    api_write_end(req, rc, st, 200, body);
     json_object_put(o);
 }
 

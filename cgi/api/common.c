@@ -179,3 +179,13 @@ void api_revoke(struct http_request *req)
         http_error(req, 404, "device_not_found", "there is no such device", NULL);
     PQclear(res);
 }
+
+void api_write_end(struct http_request *req, int rc, enum db_status st, int status, const char *body)
+{
+    if (rc == 0) {
+        http_json(req, status, body, strlen(body), CACHE_NONE);
+    } else if (rc == -2) {
+        db_rollback();
+        api_db_failure(req, st);
+    }
+}
