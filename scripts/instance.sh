@@ -5,7 +5,8 @@
 #   scripts/instance.sh start|stop|migrate|psql|status|pg-stop|pg-start
 #
 # Environment: VAR, PORT, DEMO_SCALE, SANITIZE=1 (run the ASan/UBSan build),
-# RESET_DB=1 (recreate the database), WORKERS, LOOKUP_RATE, LOOKUP_BURST (the
+# RESET_DB=1 (recreate the database), DB (its name, shailoo), SQL_DIR (the
+# sql/ whose migrations and functions migrate applies), WORKERS, LOOKUP_RATE, LOOKUP_BURST (the
 # PIN lookup per client address), AUTH_RATE/_BURST (signing in), APPLY_RATE/_BURST
 # (application POSTs), DIRECT_RATE/_BURST (asking past the published files),
 # DIRECT_EXPORT_RATE/_BURST (an export asked past its file), EXPORT_CONNS
@@ -36,7 +37,7 @@ ASU=$VAR/asu            # the demo's ASU devices: private keys and ballots (make
 ASU_ELECTION=202701     # the demo's scheduled election
 RUN=$VAR/run
 LOG=$VAR/log
-DB=shailoo
+DB=${DB:-shailoo}
 export PGHOST=$RUN PGDATABASE=$DB PGUSER=$USER_NAME
 
 say() { printf '%s\n' "$*" >&2; }
@@ -116,21 +117,56 @@ log_error_verbosity = terse"
     fi
 }
 
+# Migrations (sql/migrations/NNN_*.sql: tables, columns, constraints, data)
+# are applied once each, in order, and recorded with their SHA-256; one
+# edited after it was applied is refused.  Then every file of sql/functions/
+# (functions, views, triggers: CREATE OR REPLACE) is applied again, in
+# order, in one transaction, so a changed function reaches every database.
 migrate() {
+    local SQL=${SQL_DIR:-sql}   # another copy of sql/ (the migration tests edit one)
     q -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 ||
         q -d postgres -c "CREATE DATABASE $DB"
     q -c "SET client_min_messages = warning; CREATE TABLE IF NOT EXISTS schema_migrations (
-              version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-    local f v
-    for f in sql/migrations/[0-9][0-9][0-9]_*.sql; do
+              version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+          ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS sha256 text"
+    local f v h rec bad=0
+    for f in $SQL/migrations/[0-9][0-9][0-9]_*.sql; do
+        v=$(basename "$f" .sql)
+        h=$(sha256sum "$f" | cut -c1-64)
+        rec=$(q -c "SELECT coalesce(sha256, '-') FROM schema_migrations WHERE version = '$v'")
+        if [ "$rec" = "-" ]; then
+            say "instance: migration $v was applied before hashes were kept: its sha256 $h is recorded now"
+            q -c "UPDATE schema_migrations SET sha256 = '$h' WHERE version = '$v'"
+        elif [ -n "$rec" ] && [ "$rec" != "$h" ]; then
+            say "instance: REFUSED: migration $v was edited after it was applied to database $DB"
+            say "  recorded sha256 $rec"
+            say "  file     sha256 $h ($f)"
+            say "  A migration is frozen once applied: restore the file (git checkout $f) and put"
+            say "  the change in a new migration (tables, data) or in sql/functions/ (functions, views, triggers)."
+            bad=1
+        fi
+    done
+    [ "$bad" = 0 ] || exit 1
+    # 000_*: functions of no table, which constraints use: there before the tables.
+    for f in $SQL/functions/000_*.sql; do
+        psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$f" >/dev/null
+    done
+    for f in $SQL/migrations/[0-9][0-9][0-9]_*.sql; do
         v=$(basename "$f" .sql)
         if [ -z "$(q -c "SELECT 1 FROM schema_migrations WHERE version = '$v'")" ]; then
             say "instance: migration $v"
+            h=$(sha256sum "$f" | cut -c1-64)
             # The migration and its record in one transaction: applied once, whole.
             psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$f" \
-                -c "INSERT INTO schema_migrations (version) VALUES ('$v')" >/dev/null
+                -c "INSERT INTO schema_migrations (version, sha256) VALUES ('$v', '$h')" >/dev/null
         fi
     done
+    # Bodies are checked when called, not when created (as pg_dump does), so a
+    # file may use a function of a later file; views are still checked at once.
+    local args=()
+    for f in $SQL/functions/[0-9][0-9][0-9]_*.sql; do args+=(-f "$f"); done
+    psql -X -q -v ON_ERROR_STOP=1 --single-transaction \
+        -c "SET client_min_messages = warning" -c "SET LOCAL check_function_bodies = off" "${args[@]}" >/dev/null
 }
 
 load_demo() {
