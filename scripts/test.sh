@@ -47,6 +47,11 @@ if ! scripts/instance.sh start; then
 fi
 
 export SHAILOO_URL=http://127.0.0.1:$PORT SHAILOO_VAR=$PWD/var/test
+# SQL regression tests first, on the freshly loaded demo (each rolls itself back).
+sql_line=$(PGHOST=$PWD/var/test/run PGUSER=${SHAILOO_USER:-shailoo} PGDATABASE=shailoo scripts/sql-tests.sh |
+           tee /dev/stderr | tail -1) || status=1
+qp=$(printf '%s' "$sql_line" | sed -n 's/^sql: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
+qf=$(printf '%s' "$sql_line" | sed -n 's/^sql: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 node_out=$(mktemp)
 np=0 nf=0
 # API tests (in parallel), then the browser tests (they move demo voters the
@@ -90,6 +95,6 @@ fi
 up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 echo
-echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
-echo "$(( ${up:-0} + ${sp0:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${nf:-1} + san )) failed"
+echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; sql: ${qp:-0} passed, ${qf:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "$(( ${up:-0} + ${sp0:-0} + ${qp:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${qf:-1} + ${nf:-1} + san )) failed"
 exit $status

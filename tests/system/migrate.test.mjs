@@ -23,7 +23,7 @@ function migrate() {
 function probe(sql) {
   // The test library's psql talks to the test database; ask the probe database directly.
   const r = spawnSync('psql', ['-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-d', DB, '-c', sql], {
-    encoding: 'utf8', env: { ...process.env, PGHOST: join(VAR, 'run') },
+    encoding: 'utf8', env: { ...process.env, PGHOST: join(VAR, 'run'), PGUSER: 'shailoo' },
   });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
@@ -31,7 +31,7 @@ function probe(sql) {
 
 after(() => {
   spawnSync('psql', ['-X', '-q', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`],
-    { env: { ...process.env, PGHOST: join(VAR, 'run') } });
+    { env: { ...process.env, PGHOST: join(VAR, 'run'), PGUSER: 'shailoo' } });
   rmSync(work, { recursive: true, force: true });
 });
 
