@@ -14,29 +14,35 @@ export class ApiError extends Error {
   }
 }
 
-/* GET path, return the parsed body of a 2xx answer; throw ApiError otherwise.
- * An aborted request rethrows the AbortError untouched. */
-export async function getJSON(path, { signal } = {}) {
+/* The one fetch of the pages: a request to the API, the parsed body of a 2xx
+ * answer; an ApiError otherwise (the error format of every answer decoded here,
+ * once). An aborted request rethrows the AbortError untouched. body (an object)
+ * is sent as JSON. */
+export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
   let res;
+  const h = { Accept: 'application/json', ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
   try {
     res = await fetch(path, {
-      headers: { Accept: 'application/json' },
+      method,
+      headers: h,
       credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body == null ? {} : body),
       signal,
     });
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
     throw new ApiError('network');
   }
-  let body = null;
+  let data = null;
   try {
-    body = await res.json();
+    data = await res.json();
   } catch (e) {
     if (e && e.name === 'AbortError') throw e;
-    body = null;
+    data = null;
   }
   if (!res.ok) {
-    const err = body && typeof body === 'object' && body.error ? body.error : {};
+    const err = data && typeof data === 'object' && data.error ? data.error : {};
     const ra = Number.parseInt(res.headers.get('Retry-After') || '', 10);
     throw new ApiError(
       'http',
@@ -47,8 +53,13 @@ export async function getJSON(path, { signal } = {}) {
       Number.isFinite(ra) && ra >= 0 ? ra : null,
     );
   }
-  if (body == null || typeof body !== 'object') throw new ApiError('parse', res.status);
-  return body;
+  if (data == null || typeof data !== 'object') throw new ApiError('parse', res.status);
+  return data;
+}
+
+/* GET path: request()'s answer. */
+export function getJSON(path, { signal } = {}) {
+  return request(path, { signal });
 }
 
 export const isAbort = (e) => e && e.name === 'AbortError';

@@ -9,7 +9,7 @@
 // navigation, links with data-role="operator" / "tec_admin" shown only to
 // those who have the role.
 import { t, onLangChange } from './i18n.js';
-import { ApiError, getJSON, errorText } from './api.js';
+import { ApiError, getJSON, request, errorText } from './api.js';
 import { setStatus } from './dom.js';
 
 let me = null;
@@ -45,42 +45,8 @@ export function hasRole(role) {
 
 /* POST (or another method) a JSON body with the CSRF token; the parsed body
  * of a 2xx answer, else an ApiError like getJSON's. */
-export async function sendJSON(path, body, { method = 'POST' } = {}) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'X-CSRF-Token': (me && me.csrf_token) || '',
-      },
-      body: JSON.stringify(body == null ? {} : body),
-    });
-  } catch {
-    throw new ApiError('network');
-  }
-  let data = null;
-  try {
-    data = await res.json();
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    const err = data && typeof data === 'object' && data.error ? data.error : {};
-    const ra = Number.parseInt(res.headers.get('Retry-After') || '', 10);
-    throw new ApiError(
-      'http',
-      res.status,
-      typeof err.code === 'string' ? err.code : null,
-      typeof err.message === 'string' ? err.message : '',
-      typeof err.field === 'string' ? err.field : null,
-      Number.isFinite(ra) && ra >= 0 ? ra : null,
-    );
-  }
-  if (data == null || typeof data !== 'object') throw new ApiError('parse', res.status);
-  return data;
+export function sendJSON(path, body, { method = 'POST' } = {}) {
+  return request(path, { method, body, headers: { 'X-CSRF-Token': (me && me.csrf_token) || '' } });
 }
 
 /* The text for a failure on a signed-in page: what 401 and 403 mean here,

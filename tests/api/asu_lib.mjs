@@ -11,7 +11,9 @@
 // so asu_devices.test.mjs's clean-up (ids "7...") never meets them.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { request, psql, sleep } from './lib.mjs';
+import { request, psql, sleep, b64u, dropElection } from './lib.mjs';
+
+export { b64u, dropElection };
 import { signIn } from './cabinet_lib.mjs';
 
 export const CEC_PIN = '21111197000066';
@@ -19,34 +21,10 @@ export const SOURCE_ELECTION = 202701;   // the demo ballot we copy (read only)
 export const ZERO_HASH = '0'.repeat(64);
 export const REPORTS = '/api/v1/asu/reports';
 
-export const b64u = (x) => Buffer.from(x).toString('base64url');
 export const sha256hex = (x) => crypto.createHash('sha256').update(x).digest('hex');
 
 // ---------------------------------------------------------------- elections
 
-/*
- * Drops everything of a test election: log, figures, sums, reports,
- * incidents, devices, contests, the election.  Idempotent.
- */
-export function dropElection(id) {
-  assert.ok(id >= 990700, `only test elections are dropped (${id})`);
-  psql(`BEGIN;
-    DELETE FROM results_lots WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM results_log WHERE election_id = :'e'::integer;
-    DELETE FROM results_log_head WHERE election_id = :'e'::integer;
-    DELETE FROM station_turnout WHERE election_id = :'e'::integer;
-    DELETE FROM area_turnout WHERE election_id = :'e'::integer;
-    DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM asu_incidents WHERE election_id = :'e'::integer;
-    DELETE FROM asu_reports WHERE election_id = :'e'::integer;
-    DELETE FROM asu_devices WHERE election_id = :'e'::integer;
-    DELETE FROM list_candidates WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM contest_entries WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
-    DELETE FROM contests WHERE election_id = :'e'::integer;
-    DELETE FROM elections WHERE id = :'e'::integer;
-    COMMIT;`, { e: id });
-}
 
 /*
  * A test election on election night (status 'counting', today: never taken

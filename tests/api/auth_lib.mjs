@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import { BASE, VAR, PORT, request, psql } from './lib.mjs';
+import { BASE, VAR, PORT, request, psql, b64u } from './lib.mjs';
+
+export { b64u };
 
 // The ESIA stand-in listens on PORT+400 (scripts/instance.sh).
 export const ESIA = `http://127.0.0.1:${PORT + 400}`;
@@ -193,7 +195,6 @@ export async function esiaCodes() {
 
 // ---------------------------------------------------------------- JWT
 
-export const b64u = (x) => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
 
 export function decodeJwt(token) {
   const [h, p, s] = token.split('.');

@@ -3,7 +3,9 @@
 // (session cookie + CSRF token), voters of our own picked from the database,
 // the Tunduk stand-in's test hooks, test elections, and cleaning up.
 import assert from 'node:assert/strict';
-import { BASE, PORT, request, psql, psqlValue, sleep } from './lib.mjs';
+import { BASE, PORT, request, psql, psqlValue, sleep, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
+
+export { dropElection, TEST_ELECTION_MIN };
 import { fetchRaw, signIn as authSignIn } from './auth_lib.mjs';
 
 export const TUNDUK = `http://127.0.0.1:${PORT + 401}`;
@@ -24,7 +26,6 @@ const DEMO_PINS = ['21505199000011', '10803198500022', '12207200100033', '201011
   '20202196000055', '11503199200088', '11212198000077', '21111197000066'];
 
 // Test elections get ids in this range (never used by the demo: ids are year * 100 + n).
-export const TEST_ELECTION_MIN = 990000;
 
 // ---------------------------------------------------------------- HTTP
 
@@ -185,20 +186,6 @@ export function insertElection(slot, days, status = 'scheduled') {
   return id;
 }
 
-// Drops a test election and anything that refers to it.
-export function dropElection(id) {
-  if (id < TEST_ELECTION_MIN) return;
-  psql(`BEGIN;
-    CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM applications WHERE election_id = :'id'::integer;
-    UPDATE voters v SET station_number = m.from_station FROM station_moves m
-     WHERE m.application_id IN (SELECT id FROM gone) AND v.pin = m.pin;
-    DELETE FROM station_moves WHERE application_id IN (SELECT id FROM gone);
-    DELETE FROM identifications WHERE application_id IN (SELECT id FROM gone);
-    DELETE FROM application_events WHERE application_id IN (SELECT id FROM gone);
-    DELETE FROM applications WHERE id IN (SELECT id FROM gone);
-    DELETE FROM elections WHERE id = :'id'::integer;
-    COMMIT;`, { id });
-}
 
 // ---------------------------------------------------------------- the Tunduk stand-in
 

@@ -17,14 +17,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { BASE, SHOTS, useBrowser, api, withPage as pageWith, noSideScroll } from './lib.mjs';
 
-const BASE = (process.env.SHAILOO_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.SHAILOO_SHOTS || os.tmpdir();
 const VAR = path.resolve(process.env.SHAILOO_VAR || 'var');
-const TILE = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//i;
 const ME = /\/api\/v1\/me$/;
+// "Am I signed in?" answers 401 before signing in.
+const withPage = (o, fn) => pageWith({ ...o, allow: [...(o.allow || []), { url: ME, status: 401 }] }, fn);
 
 const VOTER = '21505199000011'; // Асанов Бакыт Жумабекович, station 1001, commission 101
 const OPERATOR = '10803198500022'; // Иванова Елена Петровна, operator of commission 101
@@ -35,7 +33,6 @@ const TO = 1002;
 const DEVICE = '00010100000000000001';
 const UNREGISTERED = '12345678901234567890';
 
-let browser;
 
 // ---- the database, put in a known state ----
 
@@ -69,63 +66,15 @@ async function quietCommission(timeoutMs = 60000) {
   }
 }
 
-before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
+useBrowser();
+before(() => {
   assert.ok(fs.existsSync(path.join(VAR, 'run')), `no database socket directory ${path.join(VAR, 'run')}: set SHAILOO_VAR`);
   resetVoter();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  resetVoter();
-});
+after(() => resetVoter());
 
-async function api(p) {
-  const res = await fetch(BASE + p, { headers: { Accept: 'application/json' } });
-  const body = await res.json();
-  assert.equal(res.status, 200, `GET ${p}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
-/* A fresh browser context (its own cookies), fn(page, ctx), then a failure on
- * any page error or unexpected console error.
- * allow: [{url: RegExp, status}] failed loads that are expected. */
-async function withPage({ width = 1280, height = 900, allow = [] } = {}, fn) {
-  allow = [...allow, { url: ME, status: 401 }]; // "am I signed in?" before signing in
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU', serviceWorkers: 'block', reducedMotion: 'reduce' });
-  const problems = [];
-  // Nothing leaves this machine (the ESIA stand-in is on this machine too).
-  await context.route(
-    (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
-    (route) => route.abort('internetdisconnected'),
-  );
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => problems.push(`uncaught page error: ${e.stack || e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    const url = (msg.location() && msg.location().url) || '';
-    if (/^Failed to load resource/.test(text)) {
-      if (TILE.test(url)) return;
-      const m = /status of (\d{3})/.exec(text);
-      if (allow.some((a) => a.url.test(url) && (a.status == null || (m && Number(m[1]) === a.status)))) return;
-    }
-    const line = `console error: ${text} (${url})`.replace(/\/\d+\/\d+\/\d+\.png/g, '/{z}/{x}/{y}.png');
-    if (!problems.includes(line)) problems.push(line);
-  });
-  try {
-    await fn(page, context);
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'the page logged errors');
-}
 
 async function ready(page) {
   await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
@@ -150,10 +99,6 @@ async function signOut(page) {
   assert.equal(me, 401, 'the session is gone');
 }
 
-async function noSideScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${what}: the page scrolls sideways by ${overflow}px`);
-}
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

@@ -16,74 +16,23 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, SHOTS, sleep, digits, useBrowser, api, withPage, noSideScroll } from './lib.mjs';
 import { psql } from '../api/lib.mjs';
 import { dropElection, setupElection } from '../api/asu_lib.mjs';
 
-const BASE = (process.env.SHAILOO_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.SHAILOO_SHOTS || os.tmpdir();
-const TILE = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//i;
 
 const PAST = 202104; // completed, with every station's protocol (demo)
 const LIVE = 990900; // this file's test election
 const R = (e) => `/api/v1/results/elections/${e}`;
 
-let browser;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const digits = (s) => String(s).replace(/[\s\u00a0\u202f]/g, '');
 /* 34.6 -> "34,60" as the pages write percentages. */
 const pct = (x) => Number(x).toFixed(2).replace('.', ',');
 
-before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
+useBrowser();
 
-after(async () => {
-  if (browser) await browser.close();
-  dropElection(LIVE);
-});
+after(() => dropElection(LIVE));
 
-async function api(p) {
-  const res = await fetch(BASE + p, { headers: { Accept: 'application/json' } });
-  const body = await res.json();
-  assert.equal(res.status, 200, `GET ${p}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
-/* A fresh browser context, fn(page), then a failure on any page error or
- * console error (map tiles aside: there is no internet here). */
-async function withPage({ width = 1280, height = 900 } = {}, fn) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU', serviceWorkers: 'block', reducedMotion: 'reduce' });
-  const problems = [];
-  const local = new URL(BASE).origin;
-  await context.route(
-    (url) => url.origin !== local,
-    (route) => route.abort('internetdisconnected'),
-  );
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => problems.push(`uncaught page error: ${e.stack || e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    const url = (msg.location() && msg.location().url) || '';
-    if (/^Failed to load resource/.test(text) && (TILE.test(url) || /ERR_INTERNET_DISCONNECTED/.test(text))) return;
-    const line = `console error: ${text} (${url})`.replace(/\/\d+\/\d+\/\d+\.png/g, '/{z}/{x}/{y}.png');
-    if (!problems.includes(line)) problems.push(line);
-  });
-  try {
-    await fn(page, context);
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'the page logged errors');
-}
 
 /* Waits until the view of kind is drawn (its figures loaded). */
 async function viewReady(page, kind) {
@@ -96,10 +45,6 @@ async function open(page, query, kind) {
   await viewReady(page, kind);
 }
 
-async function noSideScroll(page, what) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `${what}: the page scrolls sideways by ${overflow}px`);
-}
 
 const text = async (page, sel) => (await page.locator(sel).first().textContent()).trim();
 const charted = (page, sel) => page.evaluate((s) => Boolean(window.Chart && window.Chart.getChart(document.querySelector(s))), sel);

@@ -9,101 +9,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, SHOTS, sleep, digits, useBrowser, api, withPage as pageWith } from './lib.mjs';
 
-const BASE = (process.env.SHAILOO_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = process.env.SHAILOO_SHOTS || os.tmpdir();
-const TILE = /^https?:\/\/([a-z0-9-]+\.)*tile\.openstreetmap\.org\//i;
 const LOOKUP = /\/api\/v1\/tizme\/voters\/[^/]*$/;
+// A 429 of the PIN lookup is waited out by checkPin.
+const withPage = (o, fn) => pageWith({ ...o, allow: [...(o.allow || []), { url: LOOKUP, status: 429 }] }, fn);
 
 const PIN_ON_LIST = '21505199000011'; // station 1001, Bishkek
 const PIN_NOT_ON_LIST = '21505199000012';
 const PIN_REMOVED = '20202196000055';
 
-let browser;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-before(async () => {
-  assert.ok(fs.existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM)`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-});
+useBrowser();
 
-after(async () => {
-  if (browser) await browser.close();
-});
 
-async function api(p) {
-  let res;
-  for (let i = 1; ; i += 1) {
-    res = await fetch(BASE + p, { headers: { Accept: 'application/json' } });
-    if (res.status !== 429 || i >= 5) break;
-    await sleep(1000 * Math.max(1, Number(res.headers.get('retry-after')) || 1));
-  }
-  const body = await res.json();
-  assert.equal(res.status, 200, `GET ${p}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
 
-/* Digits only: "3 703 420" (any kind of space) -> "3703420". */
-const digits = (s) => String(s).replace(/[\s\u00a0\u202f]/g, '');
 
-/* Opens a fresh browser context (empty localStorage), runs fn(page, ctx),
- * then fails on any page error or unexpected console error.
- * allow: [{url: RegExp, status: 404}, …] failed loads that are expected
- * (status 0: no answer at all). */
-async function withPage({ width = 1280, height = 900, allow = [] } = {}, fn) {
-  allow = [...allow, { url: LOOKUP, status: 429 }]; // waited out by checkPin
-  // reduced motion: charts are drawn at once, so screenshots show them whole
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'ru-RU', serviceWorkers: 'block', reducedMotion: 'reduce' });
-  const problems = [];
-  const local = new URL(BASE).origin;
-  // Nothing leaves this machine: map tiles and anything else external are aborted.
-  await context.route(
-    (url) => url.origin !== local,
-    (route) => route.abort('internetdisconnected'),
-  );
-  const page = await context.newPage();
-  page.setDefaultTimeout(15000);
-  page.on('pageerror', (e) => problems.push(`uncaught page error: ${e.stack || e.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    const text = msg.text();
-    const url = (msg.location() && msg.location().url) || '';
-    if (/^Failed to load resource/.test(text)) {
-      if (TILE.test(url)) return; // no internet here: tiles are expected to fail
-      const m = /status of (\d{3})/.exec(text);
-      if (allow.some((a) => a.url.test(url) && (a.status == null || (m && Number(m[1]) === a.status) || (!m && a.status === 0)))) return;
-    }
-    if (/Content Security Policy/.test(text) && TILE.test((/'([^']+)'/.exec(text) || [])[1] || '')) {
-      // a real fault, not the missing internet: the tiles could never show
-      const line = `the pages' Content-Security-Policy blocks the map tiles (${(/'([^']+)'/.exec(text) || [])[1].replace(/\/\d+\/\d+\/\d+\.png$/, '/…')}): its img-src must allow the TILE_URL host of static/js/map.js`;
-      if (!problems.includes(line)) problems.push(line);
-      return;
-    }
-    // one line per kind of problem, not one per map tile
-    const line = `console error: ${text} (${url})`.replace(/\/\d+\/\d+\/\d+\.png/g, '/{z}/{x}/{y}.png');
-    if (!problems.includes(line)) problems.push(line);
-  });
-  try {
-    await fn(page, context);
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'the page logged errors');
-}
 
 async function openTizme(page, hash = '') {
   await page.goto(`${BASE}/tizme/${hash}`);
