@@ -47,7 +47,7 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define POLL_MS 50
 #define POLL_ROWS 5000                /* log entries read at most per poll and election */
 #define ELECTIONS_MAX 256
-#define REGIONS (REGION_MAX + 1)      /* 1..9, and 10 for the stations abroad */
+#define REGIONS AREA_ABROAD           /* 1..9, and 10 for the stations abroad */
 #define DISTRICTS DISTRICT_MAX
 
 enum {
@@ -161,7 +161,7 @@ static void stats_changed(void)
     char uri[PUBLISH_MAX_URI];
     for (size_t i = 0; i < NELEM(paths); i++) {
         publish_add(LANE_AREAS, paths[i], 0, STATS_MS);
-        for (int r = 0; r <= 9; r++) {   /* 0: the voters abroad */
+        for (int r = REGION_MIN; r <= AREA_ABROAD; r++) {   /* 10: the voters abroad */
             snprintf(uri, sizeof(uri), "%s?region=%d", paths[i], r);
             publish_add(LANE_AREAS, uri, 0, STATS_MS);
         }

@@ -467,7 +467,7 @@ static void events_get(struct http_request *req)
 #define ELECTION_PATH "/api/v1/results/elections/{id}"
 #define ELECTION_READ(stmt, fresh) API_READ(&statements[stmt], CACHE_LIVE, fresh, "election_not_found", no_election)
 /* The results' areas: 1..9 a region, 10 the stations abroad. */
-#define FIELD_RESULTS_REGION {"region", FIELD_INT, REGION_MIN, REGION_MAX + 1, .about = "a region (1..9), or 10: the stations abroad"}
+#define FIELD_RESULTS_REGION {"region", FIELD_INT, REGION_MIN, AREA_ABROAD, .about = "a region (1..9), or 10: the stations abroad"}
 
 /*
  * A station's results are read rarely each (2,500 stations): not worth a

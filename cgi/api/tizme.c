@@ -64,8 +64,8 @@ static void voter_get(struct http_request *req)
     http_json(req, 200, body, (size_t)n, CACHE_NONE);
 }
 
-/* 1..9 a region, 0 the voters abroad. */
-#define FIELD_STATS_REGION {"region", FIELD_INT, 0, REGION_MAX, .about = "a region (0: the voters abroad); absent: the country"}
+/* 1..9 a region, 10 the voters abroad (rules/limits.h); absent: the country. */
+#define FIELD_STATS_REGION {"region", FIELD_INT, REGION_MIN, AREA_ABROAD, .about = "a region, or 10: the voters abroad; absent: the country"}
 
 static const struct route routes[] = {
     {"GET", "/api/v1/tizme/voters/{pin}", voter_get, .path = {{"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "a voter's personal number", .code = "invalid_pin"}},

@@ -9,6 +9,7 @@
  */
 #define REGION_MIN 1                 /* regions.id: the nine regions and cities */
 #define REGION_MAX 9
+#define AREA_ABROAD 10               /* the voters and stations abroad, as an area (0: the country) */
 #define DISTRICT_MIN 1               /* districts.number: single-member districts */
 #define DISTRICT_MAX 36
 #define STATION_MIN 1001             /* stations.number */

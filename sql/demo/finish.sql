@@ -25,7 +25,7 @@ WITH months AS (
       FROM generate_series(1, 23) k
 ),
 v AS (
-    SELECT coalesce(s.region_id, 0)::smallint AS area,
+    SELECT coalesce(s.region_id, 10)::smallint AS area,
            v.sex,
            -- the age on any first of a month is the same for every birth day
            -- from the 2nd to the end of a month, so keep just day 1 or 2

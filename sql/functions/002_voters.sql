@@ -14,7 +14,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION station_area(st integer) RETURNS smallint
 LANGUAGE sql STABLE STRICT AS $$
-    SELECT coalesce(region_id, 0) FROM stations WHERE number = st
+    SELECT coalesce(region_id, 10) FROM stations WHERE number = st
 $$;
 
 -- Keeps voter_stats and stations.voters in step with every write to voters.
@@ -53,7 +53,7 @@ BEGIN
         ON CONFLICT (only_row) DO UPDATE SET asof = EXCLUDED.asof;
     DELETE FROM voter_stats;
     INSERT INTO voter_stats
-    SELECT coalesce(s.region_id, 0), v.sex, age_group(v.birth_date, d), count(*)
+    SELECT coalesce(s.region_id, 10), v.sex, age_group(v.birth_date, d), count(*)
       FROM voters v JOIN stations s ON s.number = v.station_number
      WHERE v.status = 'active'
      GROUP BY 1, 2, 3;

@@ -1,7 +1,9 @@
 -- Area 0 of the statistics: the voters registered at stations abroad.
+-- Areas, one numbering everywhere (migration 020): 0 the country, 1..9 a
+-- region, 10 the voters and stations abroad, 100 + n district n (results).
 CREATE OR REPLACE FUNCTION area_json(area smallint) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN area = 0 THEN
-        json_build_object('id', 0, 'code', 'abroad', 'name_ru', 'За рубежом', 'name_ky', 'Чет өлкөдө')
+    SELECT CASE WHEN area = 10 THEN
+        json_build_object('id', 10, 'code', 'abroad', 'name_ru', 'За рубежом', 'name_ky', 'Чет өлкөдө')
     ELSE
         (SELECT json_build_object('id', r.id, 'code', r.code, 'name_ru', r.name_ru, 'name_ky', r.name_ky)
            FROM regions r WHERE r.id = area)
@@ -47,11 +49,11 @@ CREATE OR REPLACE FUNCTION voter_stats_json(area smallint) RETURNS json LANGUAGE
         'by_region', (SELECT json_agg(json_build_object('id', id, 'code', j->>'code',
                                                         'name_ru', j->>'name_ru', 'name_ky', j->>'name_ky',
                                                         'female', f, 'male', m, 'total', f + m)
-                                      ORDER BY id = 0, id)
+                                      ORDER BY id)
                         FROM (SELECT a.id, area_json(a.id) AS j,
                                      coalesce(sum(s.voters) FILTER (WHERE s.sex = 'F'), 0) AS f,
                                      coalesce(sum(s.voters) FILTER (WHERE s.sex = 'M'), 0) AS m
-                                FROM (SELECT id FROM regions UNION ALL SELECT 0::smallint) a
+                                FROM (SELECT id FROM regions UNION ALL SELECT 10::smallint) a
                                 LEFT JOIN voter_stats s ON s.region_id = a.id
                                GROUP BY a.id) x))
 $$;

@@ -5,7 +5,7 @@ import { latest, isAbort, errorText, cached } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
 import { drawChart, COLORS } from '/js/charts.js';
 
-const ABROAD = '0';
+const ABROAD = '10';  // the areas' one numbering: 1..9 regions, 10 abroad
 
 /* Fill an area <select>: whole country, the regions, voters abroad. */
 function fillAreas(sel, regions) {
@@ -26,7 +26,7 @@ async function regionList() {
   }
 }
 
-const areaName = (r) => (r ? (r.code === 'abroad' || r.id === 0 ? nameOf(r) || t('common.abroad') : nameOf(r)) : t('common.all_country'));
+const areaName = (r) => (r ? (r.code === 'abroad' || r.id === 10 ? nameOf(r) || t('common.abroad') : nameOf(r)) : t('common.all_country'));
 const num = (x) => (Number.isFinite(x) ? x : 0);
 const ticks = { precision: 0, callback: (v) => fmtCompact(v) }; // people come in whole numbers
 

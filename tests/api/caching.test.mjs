@@ -9,7 +9,7 @@ const PUBLIC = [
   '/api/v1/tizme/stats',
   '/api/v1/tizme/stats?region=3',
   '/api/v1/tizme/stats/dynamics',
-  '/api/v1/tizme/stats/dynamics?region=0',
+  '/api/v1/tizme/stats/dynamics?region=10',
   '/api/v1/stations',
   '/api/v1/stations?q=1001',
   '/api/v1/stations?region=2&page=1',

@@ -29,8 +29,8 @@ function publishedPaths() {
 }
 
 const STATS = ['/api/v1/tizme/stats', '/api/v1/tizme/stats/dynamics',
-  ...Array.from({ length: 10 }, (_, r) => `/api/v1/tizme/stats?region=${r}`),
-  ...Array.from({ length: 10 }, (_, r) => `/api/v1/tizme/stats/dynamics?region=${r}`)];
+  ...Array.from({ length: 10 }, (_, r) => `/api/v1/tizme/stats?region=${r + 1}`),
+  ...Array.from({ length: 10 }, (_, r) => `/api/v1/tizme/stats/dynamics?region=${r + 1}`)];
 
 /*
  * Waits until the published answer of path is the application's own, byte
@@ -111,8 +111,8 @@ describe('published answers after a night of our own', () => {
   });
 
   test('anything not published reaches the application and its checks', async () => {
-    for (const path of [`${R}/summary?x=1`, `${R}/stations/${stations[0].number}?x=1`, '/api/v1/tizme/stats?region=10',
-      '/api/v1/tizme/stats?region=4&region=5', '/api/v1/tizme/stats?area=1']) {
+    for (const path of [`${R}/summary?x=1`, `${R}/stations/${stations[0].number}?x=1`, '/api/v1/tizme/stats?region=11',
+      '/api/v1/tizme/stats?region=0', '/api/v1/tizme/stats?region=4&region=5', '/api/v1/tizme/stats?area=1']) {
       const res = await request(path);
       assert.equal(res.status, 400, `${path}: ${res.status}`);
       assert.equal(res.headers['x-published'], undefined, path);

@@ -13,10 +13,10 @@ function regionsFromDb() {
     .map(([id, code, name_ru, name_ky]) => ({ id: Number(id), code, name_ru, name_ky }));
 }
 
-// Active voters by area (1..9, 0 abroad) and sex, straight from voters.
+// Active voters by area (1..9, 10 abroad: the one area numbering) and sex, straight from voters.
 function countsByArea() {
   const m = new Map();
-  for (const [area, sex, n] of psql(`SELECT coalesce(s.region_id, 0), v.sex, count(*)
+  for (const [area, sex, n] of psql(`SELECT coalesce(s.region_id, 10), v.sex, count(*)
       FROM voters v JOIN stations s ON s.number = v.station_number
      WHERE v.status = 'active' GROUP BY 1, 2`)) {
     const e = m.get(Number(area)) ?? { female: 0, male: 0 };
@@ -32,7 +32,7 @@ function countsByAge(asOf, area) {
         WHEN a <= 25 THEN 1 WHEN a <= 35 THEN 2 WHEN a <= 45 THEN 3
         WHEN a <= 55 THEN 4 WHEN a <= 65 THEN 5 ELSE 6 END, 1) AS g, sex, count(*)
       FROM (SELECT extract(year FROM age(:'asof'::date, v.birth_date))::int AS a, v.sex,
-                   coalesce(s.region_id, 0) AS area
+                   coalesce(s.region_id, 10) AS area
               FROM voters v JOIN stations s ON s.number = v.station_number
              WHERE v.status = 'active') x
      WHERE nullif(:'area', '') IS NULL OR area = nullif(:'area', '')::int
@@ -92,13 +92,13 @@ describe('GET /api/v1/tizme/stats', () => {
     });
   });
 
-  test('by_region: the 9 regions and abroad (id 0), summing to the total', async () => {
+  test('by_region: the 9 regions and abroad (id 10), summing to the total', async () => {
     const s = await getJson('/api/v1/tizme/stats');
     assert.equal(s.by_region.length, 10);
     const regions = regionsFromDb();
     assert.equal(regions.length, 9);
-    assert.deepEqual(s.by_region.map((r) => r.id), [...regions.map((r) => r.id), 0], 'regions by id, abroad last');
-    const abroad = s.by_region.find((r) => r.id === 0);
+    assert.deepEqual(s.by_region.map((r) => r.id), [...regions.map((r) => r.id), 10], 'regions by id, abroad last');
+    const abroad = s.by_region.find((r) => r.id === 10);
     assert.equal(abroad.code, 'abroad');
     for (const r of regions) {
       const got = s.by_region.find((x) => x.id === r.id);
@@ -116,16 +116,16 @@ describe('GET /api/v1/tizme/stats', () => {
     assert.ok(abroad.total > 0, 'the demo has voters abroad');
   });
 
-  for (const area of [1, 2, 5, 9, 0]) {
+  for (const area of [1, 2, 5, 9, 10]) {
     test(`?region=${area}: that area's figures`, async () => {
       const s = await getJson(`/api/v1/tizme/stats?region=${area}`);
       checkStatsShape(s);
       assertKeys(s.region, AREA_KEYS, 'region');
       assert.equal(s.region.id, area);
-      if (area === 0) assert.equal(s.region.code, 'abroad');
+      if (area === 10) assert.equal(s.region.code, 'abroad');
       else assert.equal(s.region.code, regionsFromDb().find((r) => r.id === area).code);
       const expected = psqlInt(`SELECT count(*) FROM voters v JOIN stations s ON s.number = v.station_number
-          WHERE v.status = 'active' AND coalesce(s.region_id, 0) = :'a'`, { a: area });
+          WHERE v.status = 'active' AND coalesce(s.region_id, 10) = :'a'`, { a: area });
       assert.equal(s.total, expected, 'total == the area\'s active voters');
       assert.equal(s.by_sex.female + s.by_sex.male, s.total);
       assert.equal(sum(s.by_age, (g) => g.total), s.total);
@@ -139,7 +139,7 @@ describe('GET /api/v1/tizme/stats', () => {
   test('the areas add up to the country', async () => {
     const all = await getJson('/api/v1/tizme/stats');
     let total = 0;
-    for (let a = 0; a <= 9; a++) total += (await getJson(`/api/v1/tizme/stats?region=${a}`)).total;
+    for (let a = 1; a <= 10; a++) total += (await getJson(`/api/v1/tizme/stats?region=${a}`)).total;
     assert.equal(total, all.total);
   });
 
@@ -189,7 +189,7 @@ describe('GET /api/v1/tizme/stats/dynamics', () => {
     })));
   });
 
-  for (const area of [1, 3, 0]) {
+  for (const area of [1, 3, 10]) {
     test(`?region=${area}: that area's series, ending at its current total`, async () => {
       const d = await getJson(`/api/v1/tizme/stats/dynamics?region=${area}`);
       checkSeries(d);
@@ -208,7 +208,7 @@ describe('GET /api/v1/tizme/stats/dynamics', () => {
   test('the areas add up to the country, month by month', async () => {
     const all = await getJson('/api/v1/tizme/stats/dynamics');
     const totals = all.series.map(() => 0);
-    for (let a = 0; a <= 9; a++) {
+    for (let a = 1; a <= 10; a++) {
       const d = await getJson(`/api/v1/tizme/stats/dynamics?region=${a}`);
       d.series.forEach((p, i) => { totals[i] += p.total; });
     }
@@ -217,7 +217,7 @@ describe('GET /api/v1/tizme/stats/dynamics', () => {
 });
 
 describe('statistics: bad region values get 400 (JSON), never 5xx', () => {
-  const bad = ['-1', '10', '99', 'abc', '1.5', '0x1', '1e1', '%20', '%2B1', '+1', '1%20',
+  const bad = ['-1', '0', '11', '99', 'abc', '1.5', '0x1', '1e1', '%20', '%2B1', '+1', '1%20',
     '99999999999999999999', '999999999999999999', '-9223372036854775809', '%D9%A1',
     "1'%20OR%20'1'='1", '1;DROP%20TABLE%20voters'];
   for (const path of ['/api/v1/tizme/stats', '/api/v1/tizme/stats/dynamics']) {

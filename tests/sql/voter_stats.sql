@@ -34,7 +34,7 @@ UNION ALL
 SELECT '99999999990002', 'Проба', 'Бакыт', (SELECT asof FROM voter_stats_asof) - interval '70 years', 'M', 'ул. Проба, 1', home FROM st;
 SELECT * FROM pg_temp.changes();
 SELECT pg_temp.snapshot();
--- 2. The woman moves to a station of another region, the man abroad (area 0).
+-- 2. The woman moves to a station of another region, the man abroad (area 10).
 UPDATE voters SET station_number = (SELECT other FROM st) WHERE pin = '99999999990001';
 UPDATE voters SET station_number = (SELECT abroad FROM st) WHERE pin = '99999999990002';
 SELECT * FROM pg_temp.changes();
