@@ -11,7 +11,13 @@ for f in tests/sql/*.sql; do
     out=$(mktemp)
     # psql's "file:line:" prefix goes: editing a test above an error must not change the error.
     psql -X -a -q -d "${PGDATABASE:-shailoo}" -f "$f" 2>&1 | sed -E 's/^psql:[^:]+:[0-9]+: //' >"$out"
-    if [ "${BLESS:-0}" = 1 ]; then
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" != 0 ]; then
+        # Not the test's SQL failing (that is output): psql itself (no database?).
+        echo "sql: $f: psql failed ($rc):"
+        head -5 "$out"
+        fail=$((fail + 1))
+    elif [ "${BLESS:-0}" = 1 ]; then
         cp "$out" "$exp"
         echo "sql: $f -> $exp"
     elif diff -u "$exp" "$out" >/dev/null 2>&1; then
