@@ -43,9 +43,10 @@ build/asan/shailoo: $(APP_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(APP_SRC) $(LIBS)
 
-build/demo-gen: sql/demo/gen.c
+DEMO_GEN_SRC := $(wildcard sql/demo/gen*.c)
+build/demo-gen: $(DEMO_GEN_SRC) sql/demo/gen.h
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $(DEMO_GEN_SRC) -lm
 
 # Seat allocation from JSON on stdin (tests/seats/README.md).
 SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/api/seats_json.c cgi/rules/seats.c cgi/core/json.c cgi/core/http.c cgi/core/pool.c
