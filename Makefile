@@ -55,8 +55,9 @@ bin/shailoo-seats: $(SEATS_CLI_SRC) $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(SEATS_CLI_SRC) -ljson-c
 
 # The demo's ASU devices: their keys, and election night (usage: cgi/tools/asu_sim.c).
-ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_figures.c cgi/core/jws.c
-bin/shailoo-asu: $(ASU_SIM_SRC) cgi/tools/asu_sim.h cgi/core/jws.h
+ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_keys.c cgi/tools/asu_night.c cgi/tools/asu_night_http.c \
+               cgi/tools/asu_figures.c cgi/core/jws.c
+bin/shailoo-asu: $(ASU_SIM_SRC) cgi/tools/asu_sim.h cgi/tools/asu_night.h cgi/core/jws.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(ASU_SIM_SRC) -lcurl -lcrypto -lm
 
