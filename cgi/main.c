@@ -12,6 +12,7 @@
  *   SHAILOO_PUBLISH_DIR    where the publisher writes the files nginx serves
  *                          (unset: nothing is published, the workers answer all)
  *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (10000)
+ *   SHAILOO_FILES_DIR      the document store (var/files), served by nginx as /.files/
  *   SHAILOO_PUBLISH_TURNOUT_MS the least time between two writings of a station's
  *                          results for its opening and turnouts (30000; a final at once)
  */
@@ -23,6 +24,7 @@
 #include <curl/curl.h>
 
 #include "api/api.h"
+#include "api/documents.h"
 #include "core/log.h"
 #include "core/publish.h"
 #include "core/server.h"
@@ -41,6 +43,8 @@ static void worker_init(void)
     db_register(biometrics_statements, biometrics_nstatements);
     db_register(asu_statements, asu_nstatements);
     db_register(results_statements, results_nstatements);
+    db_register(documents_statements, documents_nstatements);
+    db_register(document_kind_statements, document_kind_nstatements);
 }
 
 static const char *env(const char *name, const char *fallback)
@@ -57,7 +61,7 @@ int main(int argc, char **argv)
     }
     const struct route_table tables[] = {tizme_routes, places_routes, elections_routes,
                                          auth_routes, cabinet_routes, biometrics_routes, asu_routes,
-                                         results_routes};
+                                         results_routes, documents_routes};
     curl_global_init(CURL_GLOBAL_DEFAULT);
     route_set_guard(auth_guard);
     if (session_init(env("SHAILOO_SESSION_KEY", "var/keys/session.pem"),

@@ -10,13 +10,13 @@ struct json_object;
 
 /* Each part of the mission: its route table and its prepared statements. */
 extern const struct route_table tizme_routes, places_routes, elections_routes, auth_routes,
-    cabinet_routes, biometrics_routes, asu_routes, results_routes;
+    cabinet_routes, biometrics_routes, asu_routes, results_routes, documents_routes;
 extern const struct db_statement tizme_statements[], places_statements[],
     elections_statements[], auth_statements[], cabinet_statements[],
-    biometrics_statements[], asu_statements[], results_statements[];
+    biometrics_statements[], asu_statements[], results_statements[], documents_statements[];
 extern const size_t tizme_nstatements, places_nstatements, elections_nstatements,
     auth_nstatements, cabinet_nstatements, biometrics_nstatements, asu_nstatements,
-    results_nstatements;
+    results_nstatements, documents_nstatements;
 
 /*
  * The publisher (api/published.c, core/publish.h): the lanes it runs, its
