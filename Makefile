@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-mi
 PKGS    := libpq json-c libjwt libcurl libcrypto
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LIBS    := -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljson-c -ljwt -lcurl -lcrypto)
+LIBS    := -lfcgi -lmagic $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljson-c -ljwt -lcurl -lcrypto)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 CORE_SRC  := $(wildcard cgi/core/*.c)
@@ -60,6 +60,11 @@ ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_keys.c cgi/tools/asu_night.c cg
 bin/shailoo-asu: $(ASU_SIM_SRC) cgi/tools/asu_sim.h cgi/tools/asu_night.h cgi/core/jws.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(ASU_SIM_SRC) -lcurl -lcrypto -lm
+
+# The document kinds' table is the API's, with the owners' checks (core and the table only).
+build/unit/test_documents: tests/unit/test_documents.c cgi/api/document_kinds.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Icgi -o $@ $< cgi/api/document_kinds.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(LIBS) -lcmocka
 
 build/unit/%: tests/unit/%.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -111,7 +116,7 @@ FUZZERS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c
 FUZZ_LINKS_fuzz_report := cgi/api/asu.c cgi/api/asu_report.c cgi/api/common.c
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS) $(API_SRC)
 	@mkdir -p $(@D)
-	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -I/usr/include/postgresql -o $@ $< $(FUZZ_LINKS_$*) $(filter-out cgi/core/server.c cgi/core/db.c cgi/core/publish.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c -ljwt -lcrypto
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Icgi $(shell pkg-config --cflags $(PKGS)) -I/usr/include/postgresql -o $@ $< $(FUZZ_LINKS_$*) $(filter-out cgi/core/server.c cgi/core/db.c cgi/core/publish.c,$(CORE_SRC)) $(RULES_SRC) -ljson-c -ljwt -lcrypto -lmagic
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "fuzz: $$f ($(FUZZ_SECONDS) s)"; mkdir -p build/corpus/$$(basename $$f); \

@@ -12,6 +12,7 @@
  *   SHAILOO_PUBLISH_DIR    where the publisher writes the files nginx serves
  *                          (unset: nothing is published, the workers answer all)
  *   SHAILOO_PUBLISH_EXPORT_MS  the least time between two writings of an export (10000)
+ *   SHAILOO_FILES_DIR      the document store (var/files), served by nginx as /.files/
  *   SHAILOO_PUBLISH_TURNOUT_MS the least time between two writings of a station's
  *                          results for its opening and turnouts (30000; a final at once)
  */
@@ -33,7 +34,8 @@
 /* The parts of the mission: the one list to keep. */
 static const struct api_module *const modules[] = {
     &tizme_module, &places_module, &elections_module, &auth_module, &registry_module,
-    &cabinet_module, &biometrics_module, &asu_module, &results_module, &openapi_module,
+    &cabinet_module, &biometrics_module, &asu_module, &results_module, &documents_module,
+    &document_kinds_module, &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

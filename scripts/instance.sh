@@ -62,6 +62,10 @@ ensure_user() {
     mkdir -p "$RUN" "$LOG" "$VAR/nginx/tmp" "$VAR/nginx/cache" "$VAR/published"
     chown -R "$USER_NAME:" "$RUN" "$LOG" "$VAR/nginx" "$VAR/published"
     chmod 750 "$RUN"
+    # The document store (cgi/core/files.c): the application writes, nginx reads.
+    mkdir -p "$VAR/files"
+    chown "$USER_NAME:" "$VAR/files"
+    chmod 750 "$VAR/files"
 }
 
 pg_running() { [ -f "$VAR/pg/postmaster.pid" ] && as_user "$PGBIN/pg_ctl" -D "$VAR/pg" status >/dev/null 2>&1; }
@@ -370,6 +374,7 @@ start_app() {
     SHAILOO_ESIA_REDIRECT_URI=http://127.0.0.1:$PORT/auth/esia/callback \
     SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
     SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
+    SHAILOO_FILES_DIR=$VAR/files \
     SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
     SHAILOO_PUBLISH_DIR=$([ "${PUBLISH:-on}" = off ] || echo "$VAR/published") \
     SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-10000} \

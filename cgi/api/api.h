@@ -27,7 +27,7 @@ struct api_module {
 
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
-    openapi_module;
+    documents_module, document_kinds_module, openapi_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are

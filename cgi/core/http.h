@@ -75,6 +75,7 @@ struct http_request {
     size_t nargs;
     const char *body;        /* NUL-terminated copy, or NULL */
     size_t body_len;
+    const char *body_file;   /* an upload's body as a file nginx wrote (then body is NULL), or NULL */
 
     http_getenv_fn getenv;
     void *getenv_ctx;

@@ -80,6 +80,12 @@ static int request_read(struct http_request *req, FCGX_Request *fr)
 
     const char *cl = fcgi_getenv(fr, "CONTENT_LENGTH");
     long len = cl != NULL && *cl != '\0' ? strtol(cl, NULL, 10) : 0;
+    /* An upload nginx wrote to disk (nginx/shailoo.conf.in): the body is that file, not stdin. */
+    const char *body_file = fcgi_getenv(fr, "SHAILOO_BODY_FILE");
+    if (body_file != NULL && *body_file != '\0') {
+        req->body_file = pool_strdup(req->pool, body_file);
+        return 0;
+    }
     if (len < 0 || len > HTTP_MAX_BODY) {
         http_error(req, 413, "body_too_large", "the request body is too large", NULL);
         return -1;

@@ -117,6 +117,7 @@ enum db_status db_exec(const struct db_statement *stmt, int nparams, const char 
 }
 
 const char *db_sqlstate(void) { return "00000"; }
+void db_rollback(void) {}
 const char *db_error(void) { return "stub"; }
 const char *db_value(PGresult *res)
 {
