@@ -33,9 +33,9 @@
 
 /* The parts of the mission: the one list to keep. */
 static const struct api_module *const modules[] = {
-    &tizme_module, &places_module, &elections_module, &auth_module, &registry_module,
-    &cabinet_module, &biometrics_module, &asu_module, &results_module, &documents_module,
-    &document_kinds_module, &openapi_module,
+    &tizme_module,    &places_module,    &elections_module,      &auth_module,
+    &registry_module, &cabinet_module,   &biometrics_module,     &asu_module,
+    &results_module,  &documents_module, &document_kinds_module, &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
@@ -86,7 +86,8 @@ static void configure_identity_and_tunduk(void)
 int main(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
+        puts(
+            "usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
         return 0;
     }
     struct route_table tables[NMODULES];
@@ -122,8 +123,7 @@ int main(int argc, char **argv)
             log_error(NULL, "cannot prepare %s for the published files: nothing is published",
                       publish_dir);
         } else {
-            published_configure(publish_dir, conninfo, tables, NMODULES,
-                                worker_init);
+            published_configure(publish_dir, conninfo, tables, NMODULES, worker_init);
             publishers = published_lanes();
         }
     }

@@ -41,10 +41,14 @@ struct api_read {
     bool fresh;
     const char *not_found_code;
     const char *not_found_message;
-    bool mine;               /* the signed-in person's PIN follows the fields (a personal read) */
+    bool mine; /* the signed-in person's PIN follows the fields (a personal read) */
 };
 void api_read(struct http_request *req);
-#define API_READ(...) .handler = api_read, .data = &(const struct api_read){__VA_ARGS__}
+#define API_READ(...)                                                                              \
+    .handler = api_read, .data = &(const struct api_read)                                          \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
 
 /*
  * Takes a device out of service: revoke's one row and column is the answer
@@ -63,13 +67,34 @@ void api_revoke(struct http_request *req);
 long api_fresh_ms(void);
 
 /* Fields many routes declare (their bounds from rules/limits.h). */
-#define FIELD_ELECTION(name) {name, FIELD_INT, 1, ID_MAX, .about = "an election's id"}
-#define FIELD_STATION(name) {name, FIELD_INT, STATION_MIN, STATION_MAX, .about = "a polling station's number"}
-#define FIELD_DISTRICT(name) {name, FIELD_INT, DISTRICT_MIN, DISTRICT_MAX, .about = "a single-member district's number"}
-#define FIELD_REGION(name) {name, FIELD_INT, REGION_MIN, REGION_MAX, .about = "a region's id"}
-#define FIELD_RECORD(name) {name, FIELD_INT, 1, BIG_ID_MAX, .about = "a record's id"}
-#define FIELD_DEVICE(name) {name, FIELD_DIGITS, DEVICE_ID_DIGITS, DEVICE_ID_DIGITS, .about = "a device's 20-digit id"}
-#define FIELD_AFTER(name) {name, FIELD_INT, 0, ID_MAX, .def = "0", .about = "the last id seen (paging)"}
+#define FIELD_ELECTION(name)                                                                       \
+    {                                                                                              \
+        name, FIELD_INT, 1, ID_MAX, .about = "an election's id"                                    \
+    }
+#define FIELD_STATION(name)                                                                        \
+    {                                                                                              \
+        name, FIELD_INT, STATION_MIN, STATION_MAX, .about = "a polling station's number"           \
+    }
+#define FIELD_DISTRICT(name)                                                                       \
+    {                                                                                              \
+        name, FIELD_INT, DISTRICT_MIN, DISTRICT_MAX, .about = "a single-member district's number"  \
+    }
+#define FIELD_REGION(name)                                                                         \
+    {                                                                                              \
+        name, FIELD_INT, REGION_MIN, REGION_MAX, .about = "a region's id"                          \
+    }
+#define FIELD_RECORD(name)                                                                         \
+    {                                                                                              \
+        name, FIELD_INT, 1, BIG_ID_MAX, .about = "a record's id"                                   \
+    }
+#define FIELD_DEVICE(name)                                                                         \
+    {                                                                                              \
+        name, FIELD_DIGITS, DEVICE_ID_DIGITS, DEVICE_ID_DIGITS, .about = "a device's 20-digit id"  \
+    }
+#define FIELD_AFTER(name)                                                                          \
+    {                                                                                              \
+        name, FIELD_INT, 0, ID_MAX, .def = "0", .about = "the last id seen (paging)"               \
+    }
 
 /* The route descriptions of every module (api/openapi.c), given once by main. */
 void openapi_set_modules(const struct api_module *const *modules, size_t n);
@@ -86,9 +111,9 @@ int published_run(int lane);
 
 /* Who may use a route (struct route's access bits); any one bit the user has suffices. */
 enum {
-    ACCESS_VOTER = 1 << 0,       /* any signed-in citizen */
-    ACCESS_OPERATOR = 1 << 1,    /* biometric identification operator, of a commission */
-    ACCESS_TEC_ADMIN = 1 << 2,   /* a territorial commission's system administrator */
+    ACCESS_VOTER = 1 << 0, /* any signed-in citizen */
+    ACCESS_OPERATOR = 1 << 1, /* biometric identification operator, of a commission */
+    ACCESS_TEC_ADMIN = 1 << 2, /* a territorial commission's system administrator */
     ACCESS_CEC_ADMIN = 1 << 3,
     ACCESS_SIGNED_IN = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
 };
@@ -102,10 +127,10 @@ struct user {
     char sid[48];
     char csrf[48];
     long long expires;
-    unsigned access;             /* ACCESS_VOTER plus the bits of the roles below */
+    unsigned access; /* ACCESS_VOTER plus the bits of the roles below */
     struct {
         unsigned access;
-        long commission_id;      /* 0 for the CEC's administrators */
+        long commission_id; /* 0 for the CEC's administrators */
     } roles[USER_MAX_ROLES];
     size_t nroles;
 };
@@ -139,9 +164,9 @@ void api_send_query(struct http_request *req, const struct db_statement *stmt, i
  * most max_age_ms old is sent again without asking the database.  For public
  * answers that many ask for and that may be a fraction of a second old.
  */
-void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt, int nparams,
-                     const char *const *params, enum http_cache cache, const char *not_found_code,
-                     const char *not_found_message);
+void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt,
+                     int nparams, const char *const *params, enum http_cache cache,
+                     const char *not_found_code, const char *not_found_message);
 
 /*
  * A whole-number setting from the environment: def if unset, or (logged) if
@@ -154,7 +179,8 @@ long api_setting(const char *name, long def, long min, long max);
  * cached) with status; rc -2 rolls back and answers the database's failure
  * st; rc -1 was answered already.
  */
-void api_write_end(struct http_request *req, int rc, enum db_status st, int status, const char *body);
+void api_write_end(struct http_request *req, int rc, enum db_status st, int status,
+                   const char *body);
 
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);

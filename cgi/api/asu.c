@@ -23,47 +23,60 @@
 #include "asu_report.h"
 
 enum {
-    ASU_DEVICE_NEW, ASU_DEVICE_WHY, ASU_DEVICES, ASU_DEVICE_REVOKE, ASU_DEVICE_EXISTS, ASU_INCIDENTS, ASU_DEVICE_KEY, ASU_ACCEPT, ASU_INCIDENT, ASU__MAX
+    ASU_DEVICE_NEW,
+    ASU_DEVICE_WHY,
+    ASU_DEVICES,
+    ASU_DEVICE_REVOKE,
+    ASU_DEVICE_EXISTS,
+    ASU_INCIDENTS,
+    ASU_DEVICE_KEY,
+    ASU_ACCEPT,
+    ASU_INCIDENT,
+    ASU__MAX
 };
 
 static const struct db_statement statements[ASU__MAX] = {
-    [ASU_DEVICE_NEW] = {"asu_device_new",
-     "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)"
-     " SELECT $1, e.id, s.number, $4, $5 FROM elections e, stations s"
-     "  WHERE e.id = $2::integer AND s.number = $3::integer"
-     "    AND e.status IN ('scheduled', 'open', 'counting')"
-     " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
+    [ASU_DEVICE_NEW] =
+        {"asu_device_new",
+         "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)"
+         " SELECT $1, e.id, s.number, $4, $5 FROM elections e, stations s"
+         "  WHERE e.id = $2::integer AND s.number = $3::integer"
+         "    AND e.status IN ('scheduled', 'open', 'counting')"
+         " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
     [ASU_DEVICE_WHY] = {"asu_device_why",
-     "SELECT (SELECT status FROM elections WHERE id = $1::integer),"
-     "       EXISTS (SELECT 1 FROM stations WHERE number = $2::integer)"},
+                        "SELECT (SELECT status FROM elections WHERE id = $1::integer),"
+                        "       EXISTS (SELECT 1 FROM stations WHERE number = $2::integer)"},
     [ASU_DEVICES] = {"asu_devices",
-     "SELECT json_build_object('items', coalesce(json_agg(asu_device_json(d)"
-     "  ORDER BY d.station_number, d.registered_at), '[]'))::text"
-     "  FROM asu_devices d WHERE d.election_id = $1::integer"
-     "   AND ($2::integer IS NULL OR d.station_number = $2::integer)"},
-    [ASU_DEVICE_REVOKE] = {"asu_device_revoke",
-     "UPDATE asu_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
-     " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
+                     "SELECT json_build_object('items', coalesce(json_agg(asu_device_json(d)"
+                     "  ORDER BY d.station_number, d.registered_at), '[]'))::text"
+                     "  FROM asu_devices d WHERE d.election_id = $1::integer"
+                     "   AND ($2::integer IS NULL OR d.station_number = $2::integer)"},
+    [ASU_DEVICE_REVOKE] =
+        {"asu_device_revoke",
+         "UPDATE asu_devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL"
+         " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
     [ASU_DEVICE_EXISTS] = {"asu_device_exists", "SELECT 1 FROM asu_devices WHERE device_id = $1"},
-    [ASU_INCIDENTS] = {"asu_incidents",
-     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-     "  'id', i.id, 'received_at', i.received_at, 'station_number', i.station_number,"
-     "  'device_id', i.device_id, 'seq', i.seq, 'kind', i.kind, 'code', i.code, 'detail', i.detail,"
-     "  'sha256', encode(i.sha256, 'hex'), 'jws', i.jws) ORDER BY i.id), '[]'),"
-     "  'next_after', CASE WHEN count(*) = $3::integer THEN max(i.id) END)::text"
-     "  FROM (SELECT * FROM asu_incidents WHERE election_id = $1::integer AND id > $2::bigint"
-     "         ORDER BY id LIMIT $3::integer) i"},
+    [ASU_INCIDENTS] =
+        {"asu_incidents",
+         "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+         "  'id', i.id, 'received_at', i.received_at, 'station_number', i.station_number,"
+         "  'device_id', i.device_id, 'seq', i.seq, 'kind', i.kind, 'code', i.code, 'detail', i.detail,"
+         "  'sha256', encode(i.sha256, 'hex'), 'jws', i.jws) ORDER BY i.id), '[]'),"
+         "  'next_after', CASE WHEN count(*) = $3::integer THEN max(i.id) END)::text"
+         "  FROM (SELECT * FROM asu_incidents WHERE election_id = $1::integer AND id > $2::bigint"
+         "         ORDER BY id LIMIT $3::integer) i"},
     [ASU_DEVICE_KEY] = {"asu_device_key",
-     "SELECT public_key, election_id, station_number FROM asu_devices"
-     " WHERE device_id = $1 AND revoked_at IS NULL"},
+                        "SELECT public_key, election_id, station_number FROM asu_devices"
+                        " WHERE device_id = $1 AND revoked_at IS NULL"},
     [ASU_ACCEPT] = {"asu_accept", "SELECT asu_accept($1, $2, $3)::text"},
-    [ASU_INCIDENT] = {"asu_incident",
-     "SELECT asu_incident(d, $2::integer, $3, $4, $5, $6) FROM asu_devices d WHERE d.device_id = $1"},
+    [ASU_INCIDENT] =
+        {"asu_incident",
+         "SELECT asu_incident(d, $2::integer, $3, $4, $5, $6) FROM asu_devices d WHERE d.device_id = $1"},
 };
 
 /* A device to register: POST /api/v1/asu/devices. */
 struct device_input {
-    const char *device, *key;    /* borrowed from the body */
+    const char *device, *key; /* borrowed from the body */
     char election[24], station[24];
 };
 
@@ -97,8 +110,8 @@ static void device_post(struct http_request *req)
         goto out;
     }
     if (!keys_is_p256_public_pem(in.key, strlen(in.key))) {
-        http_error(req, 400, "invalid_key", "public_key must be an EC P-256 public key in PEM (ES256)",
-                   "public_key");
+        http_error(req, 400, "invalid_key",
+                   "public_key must be an EC P-256 public key in PEM (ES256)", "public_key");
         goto out;
     }
     const char *election = in.election, *station = in.station;
@@ -106,8 +119,7 @@ static void device_post(struct http_request *req)
     enum db_status st = db_exec(&statements[ASU_DEVICE_NEW], 5, params, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         http_error(req, 409, "device_conflict",
-                   "this device is registered already, or the station has a working device",
-                   NULL);
+                   "this device is registered already, or the station has a working device", NULL);
         goto out;
     }
     if (st != DB_OK) {
@@ -122,7 +134,8 @@ static void device_post(struct http_request *req)
     /* Nothing inserted: say which of election or station is wrong. */
     PQclear(res);
     res = NULL;
-    if ((st = db_exec(&statements[ASU_DEVICE_WHY], 2, (const char *const[]){election, station}, &res)) != DB_OK) {
+    if ((st = db_exec(&statements[ASU_DEVICE_WHY], 2, (const char *const[]){election, station},
+                      &res)) != DB_OK) {
         api_db_failure(req, st);
         goto out;
     }
@@ -132,7 +145,8 @@ static void device_post(struct http_request *req)
         http_error(req, 422, "station_not_found", "there is no polling station with this number",
                    "station_number");
     else
-        http_error(req, 422, "election_closed", "this election takes no more devices", "election_id");
+        http_error(req, 422, "election_closed", "this election takes no more devices",
+                   "election_id");
 out:
     PQclear(res);
     json_object_put(o);
@@ -157,7 +171,8 @@ static void record_incident(struct http_request *req, const char *jws, const cha
 static void answer(struct http_request *req, const char *json)
 {
     char err[64];
-    struct json_object *o = json != NULL ? json_parse_strict(json, strlen(json), err, sizeof(err)) : NULL;
+    struct json_object *o =
+        json != NULL ? json_parse_strict(json, strlen(json), err, sizeof(err)) : NULL;
     const char *status = "", *message = NULL;
     struct json_fault f;
     if (json_read_string(o, "", "status", true, 64, &status, &f) < 0 ||
@@ -171,8 +186,10 @@ static void answer(struct http_request *req, const char *json)
         http_json(req, v->http, json, strlen(json), CACHE_NONE);
     } else {
         /* ballot_mismatch says which ballot and how. */
-        http_error(req, v->http, v->code, message != NULL && strcmp(v->status, "ballot_mismatch") == 0
-                                              ? message : v->message, v->field);
+        http_error(req, v->http, v->code,
+                   message != NULL && strcmp(v->status, "ballot_mismatch") == 0 ? message
+                                                                                : v->message,
+                   v->field);
     }
     json_object_put(o);
 }
@@ -181,7 +198,7 @@ static bool is_jose(const char *type)
 {
     size_t n = strlen("application/jose");
     return type != NULL && strncasecmp(type, "application/jose", n) == 0 &&
-           (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+        (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
 /* The device a report names, as registered: its election and station. */
@@ -194,7 +211,8 @@ struct sender {
  * The compact JWS text (j parsed from it, freed by the caller): its header,
  * its device's registered key and the signature.  0, or -1 having answered.
  */
-static int verify_report(struct http_request *req, const char *text, struct jws *j, struct sender *d)
+static int verify_report(struct http_request *req, const char *text, struct jws *j,
+                         struct sender *d)
 {
     bool alg_ok;
     PGresult *res = NULL;
@@ -202,14 +220,16 @@ static int verify_report(struct http_request *req, const char *text, struct jws 
     int rc = -1;
     if (!asu_report_header(j, d->kid, &alg_ok)) {
         http_error(req, 400, "malformed_jws",
-                   "the protected header must be {\"alg\":\"ES256\",\"kid\":\"<device id>\"}", NULL);
+                   "the protected header must be {\"alg\":\"ES256\",\"kid\":\"<device id>\"}",
+                   NULL);
         return -1;
     }
     if (!alg_ok) {
         http_error(req, 401, "bad_signature", "reports are signed with ES256 only", NULL);
         return -1;
     }
-    enum db_status st = db_exec(&statements[ASU_DEVICE_KEY], 1, (const char *const[]){d->kid}, &res);
+    enum db_status st =
+        db_exec(&statements[ASU_DEVICE_KEY], 1, (const char *const[]){d->kid}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return -1;
@@ -225,7 +245,8 @@ static int verify_report(struct http_request *req, const char *text, struct jws 
         log_error(req->request_id, "device %s has an unreadable public key", d->kid);
         http_error(req, 500, "internal", "internal error; it has been logged", NULL);
     } else if (!jws_verify_es256(text, j, key)) {
-        http_error(req, 401, "bad_signature", "the signature does not verify with the device's key", NULL);
+        http_error(req, 401, "bad_signature", "the signature does not verify with the device's key",
+                   NULL);
     } else {
         rc = 0;
     }
@@ -244,9 +265,10 @@ static int check_report(struct http_request *req, const char *text, const struct
 {
     char msg[160];
     struct protocol_failure f;
-    if (strcmp(r->device_id, d->kid) != 0 || r->election_id != d->election || r->station != d->station) {
-        snprintf(msg, sizeof(msg), "device %s is registered for station %ld in election %ld", d->kid,
-                 d->station, d->election);
+    if (strcmp(r->device_id, d->kid) != 0 || r->election_id != d->election ||
+        r->station != d->station) {
+        snprintf(msg, sizeof(msg), "device %s is registered for station %ld in election %ld",
+                 d->kid, d->station, d->election);
         record_incident(req, text, d->kid, r->seq, "wrong_station", "wrong_station", msg);
         http_error(req, 422, "wrong_station", msg, "station");
         return -1;
@@ -302,7 +324,8 @@ static void report_post(struct http_request *req)
     if (check_report(req, text, &d, r) < 0)
         goto out;
     const char *signed_payload = pool_strndup(req->pool, j.payload, j.payload_len);
-    enum db_status st = db_exec(&statements[ASU_ACCEPT], 3, (const char *const[]){d.kid, text, signed_payload}, &res);
+    enum db_status st = db_exec(&statements[ASU_ACCEPT], 3,
+                                (const char *const[]){d.kid, text, signed_payload}, &res);
     if (st != DB_OK)
         api_db_failure(req, st);
     else
@@ -315,18 +338,24 @@ out:
 
 static const struct route routes[] = {
     {"POST", "/api/v1/asu/reports", report_post, .body = "application/jose",
-     .summary = "A station's ASU sends a signed report (compact JWS, ES256): opening, turnout or final"},
+     .summary =
+         "A station's ASU sends a signed report (compact JWS, ES256): opening, turnout or final"},
     {"POST", "/api/v1/asu/devices/{device}/revoke", api_revoke, ACCESS_CEC_ADMIN,
-     .data = &(const struct api_revoke){&statements[ASU_DEVICE_REVOKE], &statements[ASU_DEVICE_EXISTS]},
-     .path = {FIELD_DEVICE("device")}, .summary = "Take a broken or lost ASU out of service; its station may get another"},
-    {"GET", "/api/v1/asu/incidents", API_READ(&statements[ASU_INCIDENTS], CACHE_NONE, false, "not_found", "no incidents"),
+     .data =
+         &(const struct api_revoke){&statements[ASU_DEVICE_REVOKE], &statements[ASU_DEVICE_EXISTS]},
+     .path = {FIELD_DEVICE("device")},
+     .summary = "Take a broken or lost ASU out of service; its station may get another"},
+    {"GET", "/api/v1/asu/incidents",
+     API_READ(&statements[ASU_INCIDENTS], CACHE_NONE, false, "not_found", "no incidents"),
      .access = ACCESS_CEC_ADMIN,
      .query = {{"election", FIELD_INT, 1, ID_MAX, .required = true, .about = "an election's id"},
-               FIELD_AFTER("after"), {"limit", FIELD_INT, 1, 1000, .def = "100", .about = "incidents a page"}},
+               FIELD_AFTER("after"),
+               {"limit", FIELD_INT, 1, 1000, .def = "100", .about = "incidents a page"}},
      .summary = "Reports refused, for the CEC to look into, a page at a time"},
     {"POST", "/api/v1/asu/devices", device_post, ACCESS_CEC_ADMIN, .body = "application/json",
      .summary = "Register a station's ASU and its public key (ES256) for an election"},
-    {"GET", "/api/v1/asu/devices", API_READ(&statements[ASU_DEVICES], CACHE_SHORT, false, "not_found", "no devices"),
+    {"GET", "/api/v1/asu/devices",
+     API_READ(&statements[ASU_DEVICES], CACHE_SHORT, false, "not_found", "no devices"),
      .query = {{"election", FIELD_INT, 1, ID_MAX, .required = true, .about = "an election's id"},
                FIELD_STATION("station")},
      .summary = "The ASU devices of an election and their public keys (anyone may verify reports)"},

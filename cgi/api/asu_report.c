@@ -9,10 +9,10 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const contest_members[] = {
-    "kind", "district", "voters", "received", "issued", "cancelled", "in_boxes", "invalid",
-    "valid", "votes", "against_all", "preferences", NULL};
-static const char *const contest_lines[] = {"voters", "received", "issued", "cancelled",
-                                            "in_boxes", "invalid", "valid", "against_all"};
+    "kind",    "district", "voters", "received",    "issued",      "cancelled", "in_boxes",
+    "invalid", "valid",    "votes",  "against_all", "preferences", NULL};
+static const char *const contest_lines[] = {"voters",   "received", "issued", "cancelled",
+                                            "in_boxes", "invalid",  "valid",  "against_all"};
 static const char *const contest_kinds[] = {"list", "district", NULL};
 
 static int read_count(struct json_object *o, const char *path, const char *key, int64_t *out,
@@ -59,7 +59,8 @@ static int read_preferences(struct json_object *o, const char *path, struct prot
         size_t len = json_object_array_length(votes);
         json_path_index(item, sizeof(item), field, p);
         if (len < 1 || len > PROTOCOL_MAX_LIST)
-            return json_fault(f, "invalid", item, "%s must have 1 to %d counts", item, PROTOCOL_MAX_LIST);
+            return json_fault(f, "invalid", item, "%s must have 1 to %d counts", item,
+                              PROTOCOL_MAX_LIST);
         if (json_read_ints(votes, item, 0, PROTOCOL_MAX_COUNT, c->preferences[p], f) < 0)
             return -1;
         c->preference_len[p] = len;
@@ -83,8 +84,8 @@ static int read_contest(struct json_object *o, const char *path, struct protocol
     if (!c->list && json_read_int(o, path, "district", true, DISTRICT_MIN, DISTRICT_MAX, &d, f) < 0)
         return -1;
     c->district = (int)d;
-    int64_t *lines[] = {&c->voters, &c->received, &c->issued, &c->cancelled,
-                        &c->in_boxes, &c->invalid, &c->valid, &c->against_all};
+    int64_t *lines[] = {&c->voters,   &c->received, &c->issued, &c->cancelled,
+                        &c->in_boxes, &c->invalid,  &c->valid,  &c->against_all};
     for (size_t k = 0; k < NELEM(contest_lines); k++)
         if (read_count(o, path, contest_lines[k], lines[k], f) < 0)
             return -1;
@@ -125,7 +126,8 @@ static int read_envelope(struct json_object *o, struct protocol_report *r, struc
     if (json_read_string(o, "", "time", true, sizeof(r->time) - 1, &s, f) < 0)
         return -1;
     if (!protocol_valid_time(s))
-        return json_fault(f, "invalid", "time", "time must be an RFC 3339 date-time with an offset");
+        return json_fault(f, "invalid", "time",
+                          "time must be an RFC 3339 date-time with an offset");
     memcpy(r->time, s, strlen(s) + 1);
     return 0;
 }
@@ -144,7 +146,8 @@ int asu_report_parse(struct json_object *o, struct protocol_report *r, struct js
     if (json_read_object(o, "", report_members[kind], f) < 0 || read_envelope(o, r, f) < 0)
         return -1;
     if (r->kind != PROTOCOL_FINAL) {
-        if (read_count(o, "", "voters", &r->voters, f) < 0 || read_count(o, "", "voted", &r->voted, f) < 0)
+        if (read_count(o, "", "voters", &r->voters, f) < 0 ||
+            read_count(o, "", "voted", &r->voted, f) < 0)
             return -1;
         if (r->kind == PROTOCOL_TURNOUT) {
             if (json_read_int(o, "", "hour", true, 0, 23, &x, f) < 0)
@@ -158,7 +161,8 @@ int asu_report_parse(struct json_object *o, struct protocol_report *r, struct js
         return -1;
     for (size_t i = 0; i < r->ncontests; i++)
         if (read_contest(json_object_array_get_idx(arr, i),
-                         json_path_index(path, sizeof(path), "contests", i), &r->contests[i], f) < 0)
+                         json_path_index(path, sizeof(path), "contests", i), &r->contests[i],
+                         f) < 0)
             return -1;
     return 0;
 }
@@ -173,12 +177,13 @@ bool asu_report_header(const struct jws *j, char *kid, bool *alg_ok)
     *alg_ok = false;
     struct json_object *o = json_parse_strict(j->header, j->header_len, err, sizeof(err));
     bool ok = json_read_object(o, "", members, &f) > 0 &&
-              json_read_string(o, "", "typ", false, 64, &typ, &f) >= 0 &&
-              json_read_digits(o, "", "kid", true, DEVICE_ID_DIGITS, &k, &f) > 0;
+        json_read_string(o, "", "typ", false, 64, &typ, &f) >= 0 &&
+        json_read_digits(o, "", "kid", true, DEVICE_ID_DIGITS, &k, &f) > 0;
     if (ok) {
         /* Any alg but the string "ES256" is a signature we do not take (401), not a bad header. */
-        *alg_ok = json_object_object_get_ex(o, "alg", &alg) && json_object_is_type(alg, json_type_string) &&
-                  strcmp(json_object_get_string(alg), "ES256") == 0;
+        *alg_ok = json_object_object_get_ex(o, "alg", &alg) &&
+            json_object_is_type(alg, json_type_string) &&
+            strcmp(json_object_get_string(alg), "ES256") == 0;
         memcpy(kid, k, DEVICE_ID_DIGITS + 1);
     }
     json_object_put(o);
@@ -192,9 +197,12 @@ static const struct asu_verdict verdicts[] = {
     {"conflict", 409, "sequence_conflict",
      "this sequence number was used by a report with other figures; the CEC has been told", "seq"},
     {"unknown_device", 401, "unknown_device", "no working device has this key id", NULL},
-    {"election_closed", 422, "election_closed", "this election takes no more reports", "election_id"},
-    {"ballot_mismatch", 422, "ballot_mismatch", "the report does not fit the contest's ballot", "contests"},
-    {"bad_hour", 422, "bad_hour", "turnout is counted only at the election's turnout hours", "hour"},
+    {"election_closed", 422, "election_closed", "this election takes no more reports",
+     "election_id"},
+    {"ballot_mismatch", 422, "ballot_mismatch", "the report does not fit the contest's ballot",
+     "contests"},
+    {"bad_hour", 422, "bad_hour", "turnout is counted only at the election's turnout hours",
+     "hour"},
 };
 
 const struct asu_verdict *asu_verdict_find(const char *status)

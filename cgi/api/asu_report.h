@@ -25,8 +25,8 @@ bool asu_report_header(const struct jws *j, char *kid, bool *alg_ok);
 
 /* What an asu_accept() verdict ({"status": ...}) is answered with. */
 struct asu_verdict {
-    const char *status;          /* asu_accept's word */
-    int http;                    /* 200/201: the verdict itself is the body */
+    const char *status; /* asu_accept's word */
+    int http; /* 200/201: the verdict itself is the body */
     const char *code, *message, *field;
 };
 

@@ -18,38 +18,50 @@
 #define SESSION_COOKIE "shailoo_session"
 #define LOGIN_COOKIE "shailoo_login"
 #define SESSION_SECONDS (30 * 60)
-#define SESSION_RENEW_BELOW (15 * 60)   /* renew when less than this is left */
+#define SESSION_RENEW_BELOW (15 * 60) /* renew when less than this is left */
 
 enum {
-    AUTH_LOGIN_NEW, AUTH_LOGIN_TAKE, AUTH_LOGIN_PURGE, AUTH_SESSION_NEW, AUTH_SESSION_GET, AUTH_SESSION_RENEW, AUTH_SESSION_REVOKE, AUTH__MAX
+    AUTH_LOGIN_NEW,
+    AUTH_LOGIN_TAKE,
+    AUTH_LOGIN_PURGE,
+    AUTH_SESSION_NEW,
+    AUTH_SESSION_GET,
+    AUTH_SESSION_RENEW,
+    AUTH_SESSION_REVOKE,
+    AUTH__MAX
 };
 
 static const struct db_statement statements[AUTH__MAX] = {
-    [AUTH_LOGIN_NEW] = {"auth_login_new",
-     "INSERT INTO esia_logins (state, nonce, code_verifier, next_path) VALUES ($1, $2, $3, $4)"},
+    [AUTH_LOGIN_NEW] =
+        {"auth_login_new",
+         "INSERT INTO esia_logins (state, nonce, code_verifier, next_path) VALUES ($1, $2, $3, $4)"},
     /* Single use, ten minutes: the row is spent whatever happens next. */
-    [AUTH_LOGIN_TAKE] = {"auth_login_take",
-     "UPDATE esia_logins SET used_at = now()"
-     " WHERE state = $1 AND used_at IS NULL AND created_at > now() - interval '10 minutes'"
-     " RETURNING nonce, code_verifier, next_path"},
-    [AUTH_LOGIN_PURGE] = {"auth_login_purge", "DELETE FROM esia_logins WHERE created_at < now() - interval '1 day'"},
+    [AUTH_LOGIN_TAKE] =
+        {"auth_login_take",
+         "UPDATE esia_logins SET used_at = now()"
+         " WHERE state = $1 AND used_at IS NULL AND created_at > now() - interval '10 minutes'"
+         " RETURNING nonce, code_verifier, next_path"},
+    [AUTH_LOGIN_PURGE] = {"auth_login_purge",
+                          "DELETE FROM esia_logins WHERE created_at < now() - interval '1 day'"},
     [AUTH_SESSION_NEW] = {"auth_session_new",
-     "INSERT INTO sessions (id, pin, name, expires_at)"
-     " VALUES ($1, $2, $3, to_timestamp($4::bigint))"},
-    [AUTH_SESSION_GET] = {"auth_session_get",
-     "SELECT s.pin, s.name,"
-     "       (SELECT string_agg(r.role || ':' || coalesce(r.commission_id::text, ''), ','"
-     "                          ORDER BY r.role)"
-     "          FROM staff_roles r WHERE r.pin = s.pin)"
-     "  FROM sessions s"
-     " WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()"
-     /* Renewal slides, but no session outlives a working day. */
-     "   AND s.created_at > now() - interval '12 hours'"},
+                          "INSERT INTO sessions (id, pin, name, expires_at)"
+                          " VALUES ($1, $2, $3, to_timestamp($4::bigint))"},
+    [AUTH_SESSION_GET] =
+        {"auth_session_get",
+         "SELECT s.pin, s.name,"
+         "       (SELECT string_agg(r.role || ':' || coalesce(r.commission_id::text, ''), ','"
+         "                          ORDER BY r.role)"
+         "          FROM staff_roles r WHERE r.pin = s.pin)"
+         "  FROM sessions s"
+         " WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > now()"
+         /* Renewal slides, but no session outlives a working day. */
+         "   AND s.created_at > now() - interval '12 hours'"},
     [AUTH_SESSION_RENEW] = {"auth_session_renew",
-     "UPDATE sessions SET expires_at = to_timestamp($2::bigint)"
-     " WHERE id = $1 AND revoked_at IS NULL"},
-    [AUTH_SESSION_REVOKE] = {"auth_session_revoke",
-     "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL"},
+                            "UPDATE sessions SET expires_at = to_timestamp($2::bigint)"
+                            " WHERE id = $1 AND revoked_at IS NULL"},
+    [AUTH_SESSION_REVOKE] =
+        {"auth_session_revoke",
+         "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL"},
 };
 
 /* ---- cookies ------------------------------------------------------------- */
@@ -57,8 +69,8 @@ static const struct db_statement statements[AUTH__MAX] = {
 static void set_cookie(struct http_request *req, const char *name, const char *value,
                        const char *path, long max_age)
 {
-    http_add_header(req, "Set-Cookie: %s=%s; Path=%s; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-                    name, value, path, max_age, http_is_tls(req) ? "; Secure" : "");
+    http_add_header(req, "Set-Cookie: %s=%s; Path=%s; Max-Age=%ld; HttpOnly; SameSite=Lax%s", name,
+                    value, path, max_age, http_is_tls(req) ? "; Secure" : "");
 }
 
 /* ---- the guard ----------------------------------------------------------- */
@@ -170,7 +182,8 @@ int auth_guard(struct http_request *req, unsigned access)
         const char *rp[] = {c.sid, exp};
         PGresult *r = NULL;
         char *fresh = NULL;
-        if (db_exec(&statements[AUTH_SESSION_RENEW], 2, rp, &r) == DB_OK && (fresh = session_sign(&c)) != NULL) {
+        if (db_exec(&statements[AUTH_SESSION_RENEW], 2, rp, &r) == DB_OK &&
+            (fresh = session_sign(&c)) != NULL) {
             set_cookie(req, SESSION_COOKIE, fresh, "/", SESSION_SECONDS);
             u->expires = c.exp;
         }
@@ -214,14 +227,14 @@ static void login_get(struct http_request *req)
         return;
     }
     char state[48], nonce[48], verifier[48], challenge[48], url[4096];
-    if (session_random(state, sizeof(state), 32) < 0 || session_random(nonce, sizeof(nonce), 32) < 0 ||
+    if (session_random(state, sizeof(state), 32) < 0 ||
+        session_random(nonce, sizeof(nonce), 32) < 0 ||
         session_random(verifier, sizeof(verifier), 32) < 0) {
         http_error(req, 500, "internal", "no randomness", NULL);
         return;
     }
     esia_pkce_challenge(verifier, challenge);
-    if (esia_authorize_url(state, nonce, challenge, hint, url,
-                           sizeof(url)) < 0) {
+    if (esia_authorize_url(state, nonce, challenge, hint, url, sizeof(url)) < 0) {
         http_error(req, 500, "internal", "cannot build the ESIA address", NULL);
         return;
     }
@@ -233,7 +246,7 @@ static void login_get(struct http_request *req)
         api_db_failure(req, st);
         return;
     }
-    if (state[0] == 'A') {  /* now and then, forget logins never finished */
+    if (state[0] == 'A') { /* now and then, forget logins never finished */
         res = NULL;
         db_exec(&statements[AUTH_LOGIN_PURGE], 0, NULL, &res);
         PQclear(res);
@@ -306,7 +319,8 @@ static void callback_get(struct http_request *req)
 
     struct session_claims c;
     memset(&c, 0, sizeof(c));
-    if (session_random(c.sid, sizeof(c.sid), 32) < 0 || session_random(c.csrf, sizeof(c.csrf), 32) < 0) {
+    if (session_random(c.sid, sizeof(c.sid), 32) < 0 ||
+        session_random(c.csrf, sizeof(c.csrf), 32) < 0) {
         http_error(req, 500, "internal", "no randomness", NULL);
         return;
     }
@@ -339,8 +353,10 @@ static void callback_get(struct http_request *req)
 
 static const char *role_name(unsigned bit)
 {
-    return bit == ACCESS_OPERATOR ? "operator" : bit == ACCESS_TEC_ADMIN ? "tec_admin"
-         : bit == ACCESS_CEC_ADMIN ? "cec_admin" : "voter";
+    return bit == ACCESS_OPERATOR ? "operator"
+        : bit == ACCESS_TEC_ADMIN ? "tec_admin"
+        : bit == ACCESS_CEC_ADMIN ? "cec_admin"
+                                  : "voter";
 }
 
 static void me_get(struct http_request *req)
@@ -359,9 +375,10 @@ static void me_get(struct http_request *req)
     for (size_t i = 0; i < u->nroles; i++) {
         struct json_object *r = json_object_new_object();
         json_object_object_add(r, "role", json_object_new_string(role_name(u->roles[i].access)));
-        json_object_object_add(r, "commission_id", u->roles[i].commission_id > 0
-                                                       ? json_object_new_int64(u->roles[i].commission_id)
-                                                       : NULL);
+        json_object_object_add(r, "commission_id",
+                               u->roles[i].commission_id > 0
+                                   ? json_object_new_int64(u->roles[i].commission_id)
+                                   : NULL);
         json_object_array_add(roles, r);
     }
     json_object_object_add(o, "roles", roles);
@@ -392,14 +409,20 @@ static void logout_post(struct http_request *req)
 
 static const struct route routes[] = {
     {"GET", "/auth/esia/login", login_get,
-     .query = {{"next", FIELD_TEXT, 0, 200, .def = "/cabinet/", .about = "where to go once signed in (a path of this site)"},
-               {"login_hint", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "the PIN ESIA's form starts with"}},
+     .query = {{"next", FIELD_TEXT, 0, 200, .def = "/cabinet/",
+                .about = "where to go once signed in (a path of this site)"},
+               {"login_hint", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS,
+                .about = "the PIN ESIA's form starts with"}},
      .answer = "redirect", .summary = "Sign in: redirects to ESIA (OpenID Connect, PKCE)"},
     {"GET", "/auth/esia/callback", callback_get,
-     .query = {{"code", FIELD_TEXT, 0, 512}, {"state", FIELD_TEXT, 0, 128}, {"error", FIELD_TEXT, 0, 128},
+     .query = {{"code", FIELD_TEXT, 0, 512},
+               {"state", FIELD_TEXT, 0, 128},
+               {"error", FIELD_TEXT, 0, 128},
                {"error_description", FIELD_TEXT, 0, 512}},
-     .answer = "redirect", .summary = "ESIA's redirect back: opens the session (cookie) and goes on to next"},
-    {"POST", "/auth/logout", logout_post, ACCESS_SIGNED_IN, .summary = "Sign out: the session is revoked"},
+     .answer = "redirect",
+     .summary = "ESIA's redirect back: opens the session (cookie) and goes on to next"},
+    {"POST", "/auth/logout", logout_post, ACCESS_SIGNED_IN,
+     .summary = "Sign out: the session is revoked"},
     {"GET", "/api/v1/me", me_get, ACCESS_SIGNED_IN,
      .summary = "Who is signed in: masked PIN, name, roles, the CSRF token"},
 };

@@ -14,65 +14,94 @@
 #define PENDING "('awaiting_identification', 'identified', 'in_register')"
 
 enum {
-    CABINET_VOTER, CABINET_ELECTIONS, CABINET_ELECTION, CABINET_STATION, CABINET_VOTER_STATION, CABINET_VOTER_LOCK, CABINET_RATE, CABINET_REGISTRY_KEPT, CABINET_REGISTRY_KEEP, CABINET_PENDING, CABINET_NEXT_ID, CABINET_INSERT, CABINET_EVENT, CABINET_APPLICATION, CABINET_APPLICATIONS, CABINET_HISTORY, CABINET__MAX
+    CABINET_VOTER,
+    CABINET_ELECTIONS,
+    CABINET_ELECTION,
+    CABINET_STATION,
+    CABINET_VOTER_STATION,
+    CABINET_VOTER_LOCK,
+    CABINET_RATE,
+    CABINET_REGISTRY_KEPT,
+    CABINET_REGISTRY_KEEP,
+    CABINET_PENDING,
+    CABINET_NEXT_ID,
+    CABINET_INSERT,
+    CABINET_EVENT,
+    CABINET_APPLICATION,
+    CABINET_APPLICATIONS,
+    CABINET_HISTORY,
+    CABINET__MAX
 };
 
 static const struct db_statement statements[CABINET__MAX] = {
     [CABINET_VOTER] = {"cabinet_voter", "SELECT station_number, status FROM voters WHERE pin = $1"},
-    [CABINET_ELECTIONS] = {"cabinet_elections",
-     "SELECT coalesce(json_agg(json_build_object("
-     "  'id', id, 'date', date, 'name_ru', name_ru, 'name_ky', name_ky, 'type', type,"
-     "  'status', status, 'application_deadline', date - 15,"
-     "  'applications_open', status IN ('scheduled', 'open') AND date - current_date BETWEEN 15 AND 70)"
-     "  ORDER BY date), '[]')::text"
-     "  FROM elections WHERE status IN ('scheduled', 'open') AND date >= current_date"},
-    [CABINET_ELECTION] = {"cabinet_election",
-     "SELECT status IN ('scheduled', 'open'), date - current_date FROM elections WHERE id = $1::integer"},
-    [CABINET_STATION] = {"cabinet_station", "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
+    [CABINET_ELECTIONS] =
+        {"cabinet_elections",
+         "SELECT coalesce(json_agg(json_build_object("
+         "  'id', id, 'date', date, 'name_ru', name_ru, 'name_ky', name_ky, 'type', type,"
+         "  'status', status, 'application_deadline', date - 15,"
+         "  'applications_open', status IN ('scheduled', 'open') AND date - current_date BETWEEN 15 AND 70)"
+         "  ORDER BY date), '[]')::text"
+         "  FROM elections WHERE status IN ('scheduled', 'open') AND date >= current_date"},
+    [CABINET_ELECTION] =
+        {"cabinet_election",
+         "SELECT status IN ('scheduled', 'open'), date - current_date FROM elections WHERE id = $1::integer"},
+    [CABINET_STATION] = {"cabinet_station",
+                         "SELECT abroad, commission_id FROM stations WHERE number = $1::integer"},
     /* The voter's station and commission: read first, then again locked in the write. */
-    [CABINET_VOTER_STATION] = {"cabinet_voter_station",
-     "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
-     " WHERE v.pin = $1 AND v.status = 'active'"},
-    [CABINET_VOTER_LOCK] = {"cabinet_voter_lock",
-     "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
-     " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
+    [CABINET_VOTER_STATION] =
+        {"cabinet_voter_station",
+         "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
+         " WHERE v.pin = $1 AND v.status = 'active'"},
+    [CABINET_VOTER_LOCK] =
+        {"cabinet_voter_lock",
+         "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
+         " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
     /* Per-person limit on applications (migration 015): 0, or the seconds to wait. */
-    [CABINET_RATE] = {"cabinet_rate", "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
+    [CABINET_RATE] = {"cabinet_rate",
+                      "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
     /* The registry's answer kept for the cabinet (migration 015), if younger than $2 seconds. */
-    [CABINET_REGISTRY_KEPT] = {"cabinet_registry_kept",
-     "SELECT status, person::text, to_json(checked_at) #>> '{}',"
-     "       floor(extract(epoch FROM now() - checked_at))::integer"
-     "  FROM registry_answers WHERE pin = $1 AND checked_at > now() - make_interval(secs => $2::integer)"},
-    [CABINET_REGISTRY_KEEP] = {"cabinet_registry_keep",
-     "INSERT INTO registry_answers (pin, status, person, checked_at) VALUES ($1, $2, $3::jsonb, now())"
-     " ON CONFLICT (pin) DO UPDATE SET status = excluded.status, person = excluded.person,"
-     "                                 checked_at = excluded.checked_at"
-     " RETURNING to_json(checked_at) #>> '{}'"},
-    [CABINET_PENDING] = {"cabinet_pending", "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
+    [CABINET_REGISTRY_KEPT] =
+        {"cabinet_registry_kept",
+         "SELECT status, person::text, to_json(checked_at) #>> '{}',"
+         "       floor(extract(epoch FROM now() - checked_at))::integer"
+         "  FROM registry_answers WHERE pin = $1 AND checked_at > now() - make_interval(secs => $2::integer)"},
+    [CABINET_REGISTRY_KEEP] =
+        {"cabinet_registry_keep",
+         "INSERT INTO registry_answers (pin, status, person, checked_at) VALUES ($1, $2, $3::jsonb, now())"
+         " ON CONFLICT (pin) DO UPDATE SET status = excluded.status, person = excluded.person,"
+         "                                 checked_at = excluded.checked_at"
+         " RETURNING to_json(checked_at) #>> '{}'"},
+    [CABINET_PENDING] = {"cabinet_pending",
+                         "SELECT id FROM applications WHERE pin = $1 AND status IN " PENDING},
     /* The number is taken first, so the registry call can name the application it serves. */
     [CABINET_NEXT_ID] = {"cabinet_next_id", "SELECT nextval('applications_id_seq')"},
-    [CABINET_INSERT] = {"cabinet_insert",
-     "INSERT INTO applications (id, pin, election_id, kind, station_from, station_to, reason,"
-     "                          commission_id, registry, registry_status)"
-     " VALUES ($10::bigint, $1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer,"
-     "         $8::jsonb, $9)"
-     " RETURNING id"},
-    [CABINET_EVENT] = {"cabinet_event",
-     "INSERT INTO application_events (application_id, status, actor_role, actor_pin,"
-     "                                commission_id, comment)"
-     " VALUES ($1::bigint, $2, $3, $4, $5::integer, $6)"},
+    [CABINET_INSERT] =
+        {"cabinet_insert",
+         "INSERT INTO applications (id, pin, election_id, kind, station_from, station_to, reason,"
+         "                          commission_id, registry, registry_status)"
+         " VALUES ($10::bigint, $1, $2::integer, $3, $4::integer, $5::integer, $6, $7::integer,"
+         "         $8::jsonb, $9)"
+         " RETURNING id"},
+    [CABINET_EVENT] =
+        {"cabinet_event",
+         "INSERT INTO application_events (application_id, status, actor_role, actor_pin,"
+         "                                commission_id, comment)"
+         " VALUES ($1::bigint, $2, $3, $4, $5::integer, $6)"},
     [CABINET_APPLICATION] = {"cabinet_application",
-     "SELECT json_build_object('application', application_json(a))::text"
-     "  FROM applications a WHERE a.id = $1::bigint AND a.pin = $2"},
-    [CABINET_APPLICATIONS] = {"cabinet_applications",
-     "SELECT json_build_object('items', coalesce(json_agg(application_json(a)"
-     "                                   ORDER BY a.created_at DESC, a.id DESC), '[]'))::text"
-     "  FROM applications a WHERE a.pin = $1"},
-    [CABINET_HISTORY] = {"cabinet_history",
-     "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
-     "  'at', m.at, 'from_station', m.from_station, 'to_station', m.to_station,"
-     "  'application_id', m.application_id) ORDER BY m.at DESC, m.id DESC), '[]'))::text"
-     "  FROM station_moves m WHERE m.pin = $1"},
+                             "SELECT json_build_object('application', application_json(a))::text"
+                             "  FROM applications a WHERE a.id = $1::bigint AND a.pin = $2"},
+    [CABINET_APPLICATIONS] =
+        {"cabinet_applications",
+         "SELECT json_build_object('items', coalesce(json_agg(application_json(a)"
+         "                                   ORDER BY a.created_at DESC, a.id DESC), '[]'))::text"
+         "  FROM applications a WHERE a.pin = $1"},
+    [CABINET_HISTORY] =
+        {"cabinet_history",
+         "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+         "  'at', m.at, 'from_station', m.from_station, 'to_station', m.to_station,"
+         "  'application_id', m.application_id) ORDER BY m.at DESC, m.id DESC), '[]'))::text"
+         "  FROM station_moves m WHERE m.pin = $1"},
 };
 
 static const char *registry_status_name(enum registry_status s)
@@ -134,8 +163,8 @@ static void send_object(struct http_request *req, int status, struct json_object
  * Keeps the registry's answer about pin (ok or not_found; an outage is not
  * kept).  Returns its checked_at in the pool, or NULL (not kept: logged).
  */
-static const char *registry_keep(struct http_request *req, const char *pin,
-                                 enum registry_status rs, const char *person)
+static const char *registry_keep(struct http_request *req, const char *pin, enum registry_status rs,
+                                 const char *person)
 {
     if (rs == REGISTRY_UNAVAILABLE)
         return NULL;
@@ -165,7 +194,8 @@ static void profile_registry(struct http_request *req, struct json_object *profi
     char ttl[24];
     snprintf(ttl, sizeof(ttl), "%ld", registry_ttl_s());
     if (registry_ttl_s() > 0 &&
-        db_exec(&statements[CABINET_REGISTRY_KEPT], 2, (const char *const[]){u->pin, ttl}, &res) == DB_OK &&
+        db_exec(&statements[CABINET_REGISTRY_KEPT], 2, (const char *const[]){u->pin, ttl}, &res) ==
+            DB_OK &&
         PQntuples(res) == 1) {
         status = strcmp(PQgetvalue(res, 0, 0), "ok") == 0 ? "ok" : "not_found";
         if (!PQgetisnull(res, 0, 1))
@@ -181,10 +211,9 @@ static void profile_registry(struct http_request *req, struct json_object *profi
         registry_log_call(&tr, NULL);
         tunduk_response_free(&tr);
         status = registry_status_name(rs);
-        checked_at = registry_keep(req, u->pin, rs,
-                                   person != NULL ? json_object_to_json_string_ext(
-                                                        person, JSON_C_TO_STRING_PLAIN)
-                                                  : NULL);
+        checked_at = registry_keep(
+            req, u->pin, rs,
+            person != NULL ? json_object_to_json_string_ext(person, JSON_C_TO_STRING_PLAIN) : NULL);
     }
     json_object_object_add(profile, "registry_status", json_object_new_string(status));
     json_object_object_add(profile, "registry", person);
@@ -213,7 +242,8 @@ static void cabinet_get(struct http_request *req)
         voter = json_object_new_object();
         json_object_object_add(voter, "status", json_object_new_string(PQgetvalue(res, 0, 1)));
         size_t slen;
-        const char *station = places_station_json(strtol(PQgetvalue(res, 0, 0), NULL, 10), &slen, &st);
+        const char *station =
+            places_station_json(strtol(PQgetvalue(res, 0, 0), NULL, 10), &slen, &st);
         if (st != DB_OK) {
             json_object_put(voter);
             goto db_failed;
@@ -248,7 +278,8 @@ struct application_input {
     const char *reason;
 };
 
-static int read_application(struct json_object *o, struct application_input *in, struct json_fault *f)
+static int read_application(struct json_object *o, struct application_input *in,
+                            struct json_fault *f)
 {
     static const char *const members[] = {"election_id", "kind", "station_number", "reason", NULL};
     long long election = 0, station = 0;
@@ -257,11 +288,13 @@ static int read_application(struct json_object *o, struct application_input *in,
     if (json_read_object(o, "", members, f) < 0 ||
         json_read_int(o, "", "election_id", true, 1, ID_MAX, &election, f) < 0 ||
         json_read_string(o, "", "kind", true, 32, &kind, f) < 0 ||
-        (rc = json_read_int(o, "", "station_number", false, STATION_MIN, STATION_MAX, &station, f)) < 0 ||
+        (rc = json_read_int(o, "", "station_number", false, STATION_MIN, STATION_MAX, &station,
+                            f)) < 0 ||
         json_read_string(o, "", "reason", false, 1000, &in->reason, f) < 0)
         return -1;
     if ((in->kind = application_kind_parse(kind)) < 0)
-        return json_fault(f, "invalid", "kind", "kind must be one of move_home, move_abroad, correction");
+        return json_fault(f, "invalid", "kind",
+                          "kind must be one of move_home, move_abroad, correction");
     in->election_id = (long)election;
     in->has_station = rc > 0;
     in->station = rc > 0 ? (long)station : 0;
@@ -281,12 +314,13 @@ static int parse_application(struct http_request *req, struct application_input 
     if (rc < 0)
         api_json_refuse(req, &f);
     else
-        in->reason = pool_strdup(req->pool, in->reason);  /* the body dies here */
+        in->reason = pool_strdup(req->pool, in->reason); /* the body dies here */
     json_object_put(o);
     return rc;
 }
 
-static void refuse(struct http_request *req, const char *code, const char *message, const char *field)
+static void refuse(struct http_request *req, const char *code, const char *message,
+                   const char *field)
 {
     db_rollback();
     http_error(req, 422, code, message, field);
@@ -303,7 +337,8 @@ static int apply_rate_check(struct http_request *req)
     snprintf(max, sizeof(max), "%ld", apply_limit());
     snprintf(window, sizeof(window), "%ld", apply_window_s());
     PGresult *res = NULL;
-    enum db_status st = db_exec(&statements[CABINET_RATE], 3, (const char *const[]){u->pin, max, window}, &res);
+    enum db_status st =
+        db_exec(&statements[CABINET_RATE], 3, (const char *const[]){u->pin, max, window}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return -1;
@@ -354,7 +389,8 @@ static int check_application(struct http_request *req, const struct application_
     snprintf(p->commission, sizeof(p->commission), "%s", PQgetvalue(res, 0, 1));
     PQclear(res);
 
-    if ((*st = db_exec(&statements[CABINET_ELECTION], 1, (const char *const[]){election}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[CABINET_ELECTION], 1, (const char *const[]){election}, &res)) !=
+        DB_OK)
         return -1;
     if (PQntuples(res) != 1) {
         PQclear(res);
@@ -372,7 +408,8 @@ static int check_application(struct http_request *req, const struct application_
     PQclear(res);
 
     if (in->has_station) {
-        if ((*st = db_exec(&statements[CABINET_STATION], 1, (const char *const[]){station}, &res)) != DB_OK)
+        if ((*st = db_exec(&statements[CABINET_STATION], 1, (const char *const[]){station},
+                           &res)) != DB_OK)
             return -1;
         if (PQntuples(res) != 1) {
             PQclear(res);
@@ -395,7 +432,8 @@ static int check_application(struct http_request *req, const struct application_
                    : "election_id");
         return 1;
     }
-    if ((*st = db_exec(&statements[CABINET_PENDING], 1, (const char *const[]){u->pin}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[CABINET_PENDING], 1, (const char *const[]){u->pin}, &res)) !=
+        DB_OK)
         return -1;
     bool pending = PQntuples(res) > 0;
     PQclear(res);
@@ -427,9 +465,9 @@ static enum db_status ask_registry(struct http_request *req, char *next_id, size
     PQclear(res);
     snprintf(issue, sizeof(issue), "shailoo-application-%s", next_id);
     *rs = registry_person(req, u->pin, issue, &person, tr);
-    *registry = person != NULL ? pool_strdup(req->pool, json_object_to_json_string_ext(
-                                                             person, JSON_C_TO_STRING_PLAIN))
-                               : NULL;
+    *registry = person != NULL
+        ? pool_strdup(req->pool, json_object_to_json_string_ext(person, JSON_C_TO_STRING_PLAIN))
+        : NULL;
     json_object_put(person);
     registry_keep(req, u->pin, *rs, *registry);
     return DB_OK;
@@ -472,7 +510,7 @@ static void application_post(struct http_request *req)
         api_db_failure(req, st);
         return;
     }
-    bool logged = false;   /* the call is recorded with the application, or alone after a refusal */
+    bool logged = false; /* the call is recorded with the application, or alone after a refusal */
 
     if ((st = db_begin()) != DB_OK)
         goto failed;
@@ -481,9 +519,16 @@ static void application_post(struct http_request *req)
             goto failed;
         goto out;
     }
-    const char *ip[] = {u->pin, election, application_kind_name((enum application_kind)in.kind),
-                        place.from, in.has_station ? station : NULL, in.reason, place.commission,
-                        registry, registry_status_name(rs), next_id};
+    const char *ip[] = {u->pin,
+                        election,
+                        application_kind_name((enum application_kind)in.kind),
+                        place.from,
+                        in.has_station ? station : NULL,
+                        in.reason,
+                        place.commission,
+                        registry,
+                        registry_status_name(rs),
+                        next_id};
     st = db_exec(&statements[CABINET_INSERT], 10, ip, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         /* Two submissions at once: the unique index keeps one. */
@@ -495,15 +540,16 @@ static void application_post(struct http_request *req)
     snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     res = NULL;
-    const char *ep[] = {id, "awaiting_identification", "voter", u->pin, place.commission,
-                        "submitted online"};
+    const char *ep[] = {id,     "awaiting_identification", "voter",
+                        u->pin, place.commission,          "submitted online"};
     if ((st = db_exec(&statements[CABINET_EVENT], 6, ep, &res)) != DB_OK)
         goto failed;
     PQclear(res);
     res = NULL;
     registry_log_call(&tr, id);
     logged = true;
-    if ((st = db_exec(&statements[CABINET_APPLICATION], 2, (const char *const[]){id, u->pin}, &res)) != DB_OK)
+    if ((st = db_exec(&statements[CABINET_APPLICATION], 2, (const char *const[]){id, u->pin},
+                      &res)) != DB_OK)
         goto failed;
     char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
     PQclear(res);
@@ -516,7 +562,7 @@ static void application_post(struct http_request *req)
 failed:
     PQclear(res);
     db_rollback();
-    logged = false;   /* rolled back with the rest */
+    logged = false; /* rolled back with the rest */
     api_db_failure(req, st);
 out:
     if (!logged)
@@ -524,15 +570,18 @@ out:
     tunduk_response_free(&tr);
 }
 
-#define MINE(stmt, code, message) \
-    API_READ(&statements[stmt], CACHE_NONE, false, code, message, .mine = true), .access = ACCESS_SIGNED_IN
+#define MINE(stmt, code, message)                                                                  \
+    API_READ(&statements[stmt], CACHE_NONE, false, code, message, .mine = true),                   \
+        .access = ACCESS_SIGNED_IN
 
 static const struct route routes[] = {
     {"GET", "/api/v1/cabinet", cabinet_get, ACCESS_SIGNED_IN,
      .summary = "The voter's cabinet: profile, station, registry check, open elections"},
-    {"GET", "/api/v1/cabinet/applications", MINE(CABINET_APPLICATIONS, "not_found", "no applications"),
+    {"GET", "/api/v1/cabinet/applications",
+     MINE(CABINET_APPLICATIONS, "not_found", "no applications"),
      .summary = "The voter's applications to vote at another station"},
-    {"POST", "/api/v1/cabinet/applications", application_post, ACCESS_SIGNED_IN, .body = "application/json",
+    {"POST", "/api/v1/cabinet/applications", application_post, ACCESS_SIGNED_IN,
+     .body = "application/json",
      .summary = "Apply to vote at another station (checked with the population registry)"},
     {"GET", "/api/v1/cabinet/applications/{id}",
      /* Someone else's application is as absent as a nonexistent one. */
@@ -542,4 +591,5 @@ static const struct route routes[] = {
      .summary = "Everything that happened to the voter's applications"},
 };
 
-const struct api_module cabinet_module = {"cabinet", routes, NELEM(routes), statements, CABINET__MAX, NULL};
+const struct api_module cabinet_module = {"cabinet",  routes,       NELEM(routes),
+                                          statements, CABINET__MAX, NULL};

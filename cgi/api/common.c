@@ -14,7 +14,8 @@ long api_setting(const char *name, long def, long min, long max)
     char *end;
     long x = v != NULL && *v != '\0' ? strtol(v, &end, 10) : def;
     if (v != NULL && *v != '\0' && (*end != '\0' || x < min || x > max)) {
-        log_error(NULL, "%s=%s is not a whole number from %ld to %ld: %ld used", name, v, min, max, def);
+        log_error(NULL, "%s=%s is not a whole number from %ld to %ld: %ld used", name, v, min, max,
+                  def);
         x = def;
     }
     return x;
@@ -43,9 +44,9 @@ long api_fresh_ms(void)
 static struct cache *answers;
 
 /* Runs stmt and answers with its JSON (stored under key when key is not NULL). */
-static void send_query(struct http_request *req, const char *key, const struct db_statement *stmt, int nparams,
-                       const char *const *params, enum http_cache cache, const char *not_found_code,
-                       const char *not_found_message)
+static void send_query(struct http_request *req, const char *key, const struct db_statement *stmt,
+                       int nparams, const char *const *params, enum http_cache cache,
+                       const char *not_found_code, const char *not_found_message)
 {
     PGresult *res = NULL;
     enum db_status st = db_exec(stmt, nparams, params, &res);
@@ -74,14 +75,15 @@ void api_send_query(struct http_request *req, const struct db_statement *stmt, i
 #define ANSWER_SLOTS 256
 #define ANSWER_MAX_KEY 256
 
-void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt, int nparams,
-                     const char *const *params, enum http_cache cache, const char *not_found_code,
-                     const char *not_found_message)
+void api_send_cached(struct http_request *req, long max_age_ms, const struct db_statement *stmt,
+                     int nparams, const char *const *params, enum http_cache cache,
+                     const char *not_found_code, const char *not_found_message)
 {
     char key[ANSWER_MAX_KEY];
     size_t n = (size_t)snprintf(key, sizeof(key), "%s", stmt->name), len;
     for (int i = 0; i < nparams && n < sizeof(key); i++)
-        n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s", params[i] != NULL ? params[i] : "\\N");
+        n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s",
+                              params[i] != NULL ? params[i] : "\\N");
     if (n >= sizeof(key)) {
         send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
         return;
@@ -104,7 +106,7 @@ void api_read(struct http_request *req)
         params[n] = req->args[n].present ? req->args[n].s : NULL;
     if (r->mine) {
         const struct user *u = req->user;
-        if (u == NULL) {  /* a personal read on a public route: the table is wrong */
+        if (u == NULL) { /* a personal read on a public route: the table is wrong */
             http_error(req, 500, "internal", "internal error; it has been logged", NULL);
             return;
         }
@@ -128,8 +130,8 @@ struct json_object *api_json_body(struct http_request *req, const char *const *a
         http_error(req, 415, "unsupported_media_type", "send application/json", NULL);
         return NULL;
     }
-    struct json_object *o = json_parse_strict(req->body != NULL ? req->body : "", req->body_len,
-                                              err, sizeof(err));
+    struct json_object *o =
+        json_parse_strict(req->body != NULL ? req->body : "", req->body_len, err, sizeof(err));
     if (o == NULL) {
         http_error(req, 400, "invalid_json", err, NULL);
         return NULL;
@@ -180,7 +182,8 @@ void api_revoke(struct http_request *req)
     PQclear(res);
 }
 
-void api_write_end(struct http_request *req, int rc, enum db_status st, int status, const char *body)
+void api_write_end(struct http_request *req, int rc, enum db_status st, int status,
+                   const char *body)
 {
     if (rc == 0) {
         http_json(req, status, body, strlen(body), CACHE_NONE);

@@ -12,16 +12,16 @@
 
 #define MB (1024L * 1024)
 
-enum {
-    DOC_STATION_OWNER, DOC_APPLICATION_OWNER, DOCUMENT_KIND__MAX
-};
+enum { DOC_STATION_OWNER, DOC_APPLICATION_OWNER, DOCUMENT_KIND__MAX };
 
 static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
-    [DOC_STATION_OWNER] = {"doc_station_owner", "SELECT commission_id FROM stations WHERE number = $1::integer"},
-    [DOC_APPLICATION_OWNER] = {"doc_application_owner",
-     "SELECT pin, commission_id,"
-     "       status IN ('awaiting_identification', 'identified', 'in_register')"
-     "  FROM applications WHERE id = $1::bigint"},
+    [DOC_STATION_OWNER] = {"doc_station_owner",
+                           "SELECT commission_id FROM stations WHERE number = $1::integer"},
+    [DOC_APPLICATION_OWNER] =
+        {"doc_application_owner",
+         "SELECT pin, commission_id,"
+         "       status IN ('awaiting_identification', 'identified', 'in_register')"
+         "  FROM applications WHERE id = $1::bigint"},
 };
 
 /* True if u holds role for commission (a grant tied to it). */
@@ -44,7 +44,8 @@ static enum document_access station_check(const struct user *u, unsigned allowed
     char number[24];
     snprintf(number, sizeof(number), "%ld", id);
     PGresult *res = NULL;
-    if ((*st = db_exec(&statements[DOC_STATION_OWNER], 1, (const char *const[]){number}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[DOC_STATION_OWNER], 1, (const char *const[]){number}, &res)) !=
+        DB_OK)
         return DOC_DB_FAILED;
     if (PQntuples(res) != 1) {
         PQclear(res);
@@ -76,7 +77,8 @@ static enum document_access application_check(const struct user *u, unsigned all
     char number[24];
     snprintf(number, sizeof(number), "%ld", id);
     PGresult *res = NULL;
-    if ((*st = db_exec(&statements[DOC_APPLICATION_OWNER], 1, (const char *const[]){number}, &res)) != DB_OK)
+    if ((*st = db_exec(&statements[DOC_APPLICATION_OWNER], 1, (const char *const[]){number},
+                       &res)) != DB_OK)
         return DOC_DB_FAILED;
     if (PQntuples(res) != 1) {
         PQclear(res);
@@ -89,8 +91,8 @@ static enum document_access application_check(const struct user *u, unsigned all
     if (u == NULL)
         return DOC_NO_OWNER;
     bool may = ((allowed & ACCESS_VOTER) != 0 && applicant) ||
-               ((allowed & ACCESS_OPERATOR) != 0 && has_commission_role(u, ACCESS_OPERATOR, commission)) ||
-               ((allowed & ACCESS_TEC_ADMIN) != 0 && has_commission_role(u, ACCESS_TEC_ADMIN, commission));
+        ((allowed & ACCESS_OPERATOR) != 0 && has_commission_role(u, ACCESS_OPERATOR, commission)) ||
+        ((allowed & ACCESS_TEC_ADMIN) != 0 && has_commission_role(u, ACCESS_TEC_ADMIN, commission));
     if (!may)
         return DOC_NO_OWNER;
     return write && !pending ? DOC_CLOSED : DOC_ALLOWED;
@@ -104,11 +106,11 @@ const struct document_owner document_owners[OWNER__MAX] = {
 };
 const size_t document_nowners = OWNER__MAX;
 
-#define STATION_SCAN(kind_name, kind_types)                                                         \
-    {                                                                                               \
-        .name = kind_name, .owner = &document_owners[OWNER_STATIONS], .types = kind_types,          \
-        .max_size = 20 * MB, .visibility = DOC_PUBLIC,                                              \
-        .uploaders = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .readers = 0,                             \
+#define STATION_SCAN(kind_name, kind_types)                                                        \
+    {                                                                                              \
+        .name = kind_name, .owner = &document_owners[OWNER_STATIONS], .types = kind_types,         \
+        .max_size = 20 * MB, .visibility = DOC_PUBLIC,                                             \
+        .uploaders = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .readers = 0,                            \
     }
 
 const struct document_kind document_kinds[] = {
@@ -120,9 +122,13 @@ const struct document_kind document_kinds[] = {
     /* ...and the protocol of the manual count. */
     STATION_SCAN("manual_count_protocol", FILE_PDF | FILE_JPEG | FILE_PNG),
     /* A document the applicant attaches to an application (a certificate of residence...). */
-    {.name = "supporting_document", .owner = &document_owners[OWNER_APPLICATIONS],
-     .types = FILE_PDF | FILE_JPEG | FILE_PNG, .max_size = 5 * MB, .visibility = DOC_PRIVATE,
-     .uploaders = ACCESS_VOTER, .readers = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN},
+    {.name = "supporting_document",
+     .owner = &document_owners[OWNER_APPLICATIONS],
+     .types = FILE_PDF | FILE_JPEG | FILE_PNG,
+     .max_size = 5 * MB,
+     .visibility = DOC_PRIVATE,
+     .uploaders = ACCESS_VOTER,
+     .readers = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN},
 };
 const size_t document_nkinds = NELEM(document_kinds);
 
@@ -173,5 +179,5 @@ void documents_types_text(unsigned types, char *out, size_t size)
 }
 
 /* The owners' checks' statements (no routes of its own). */
-const struct api_module document_kinds_module = {"document_kinds", NULL, 0, statements,
+const struct api_module document_kinds_module = {"document_kinds",   NULL, 0, statements,
                                                  DOCUMENT_KIND__MAX, NULL};

@@ -14,39 +14,41 @@
 #include "documents.h"
 
 /* One document version's JSON (d: a row of documents). */
-#define DOCUMENT_JSON_SQL                                                                                   \
+#define DOCUMENT_JSON_SQL                                                                               \
     "json_build_object('id', d.id, 'owner', json_build_object('type', d.owner_type, 'id', d.owner_id)," \
-    "  'kind', d.kind, 'visibility', d.visibility, 'content_type', d.content_type, 'size', d.size,"  \
-    "  'pages', d.pages, 'sha256', d.sha256, 'version', d.version, 'replaces', d.replaces,"         \
-    "  'replaced_by', (SELECT n.id FROM documents n WHERE n.replaces = d.id),"                      \
+    "  'kind', d.kind, 'visibility', d.visibility, 'content_type', d.content_type, 'size', d.size,"     \
+    "  'pages', d.pages, 'sha256', d.sha256, 'version', d.version, 'replaces', d.replaces,"             \
+    "  'replaced_by', (SELECT n.id FROM documents n WHERE n.replaces = d.id),"                          \
     "  'uploaded_at', d.uploaded_at, 'file', '/api/v1/documents/' || d.id || '/file')"
 
-enum {
-    DOC_ROW, DOC_JSON, DOC_LIST, DOC_LOCK, DOC_INSERT, DOCUMENTS__MAX
-};
+enum { DOC_ROW, DOC_JSON, DOC_LIST, DOC_LOCK, DOC_INSERT, DOCUMENTS__MAX };
 
 static const struct db_statement statements[DOCUMENTS__MAX] = {
     [DOC_ROW] = {"doc_row",
-     "SELECT owner_type, owner_id, kind, visibility, sha256, content_type, version"
-     "  FROM documents WHERE id = $1::bigint"},
-    [DOC_JSON] = {"doc_json", "SELECT json_build_object('document', " DOCUMENT_JSON_SQL ")::text FROM documents d"
-                 " WHERE d.id = $1::bigint"},
-    [DOC_LIST] = {"doc_list",
-     "SELECT json_build_object('owner', json_build_object('type', $1::text, 'id', $2::bigint),"
-     "  'items', coalesce(json_agg(" DOCUMENT_JSON_SQL " ORDER BY d.kind, d.id), '[]'))::text"
-     "  FROM documents d"
-     " WHERE d.owner_type = $1 AND d.owner_id = $2::bigint"
-     "   AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.replaces = d.id)"
-     "   AND (d.visibility = 'public' OR $3::boolean)"},
+                 "SELECT owner_type, owner_id, kind, visibility, sha256, content_type, version"
+                 "  FROM documents WHERE id = $1::bigint"},
+    [DOC_JSON] = {"doc_json",
+                  "SELECT json_build_object('document', " DOCUMENT_JSON_SQL
+                  ")::text FROM documents d"
+                  " WHERE d.id = $1::bigint"},
+    [DOC_LIST] =
+        {"doc_list",
+         "SELECT json_build_object('owner', json_build_object('type', $1::text, 'id', $2::bigint),"
+         "  'items', coalesce(json_agg(" DOCUMENT_JSON_SQL " ORDER BY d.kind, d.id), '[]'))::text"
+         "  FROM documents d"
+         " WHERE d.owner_type = $1 AND d.owner_id = $2::bigint"
+         "   AND NOT EXISTS (SELECT 1 FROM documents n WHERE n.replaces = d.id)"
+         "   AND (d.visibility = 'public' OR $3::boolean)"},
     /* The version replaced, locked: is it still the latest? */
     [DOC_LOCK] = {"doc_lock",
-     "SELECT d.version, (SELECT n.id FROM documents n WHERE n.replaces = d.id)"
-     "  FROM documents d WHERE d.id = $1::bigint FOR UPDATE"},
-    [DOC_INSERT] = {"doc_insert",
-     "INSERT INTO documents (owner_type, owner_id, kind, visibility, sha256, size, content_type,"
-     "                       pages, uploaded_by, replaces, version)"
-     " VALUES ($1, $2::bigint, $3, $4, $5, $6::bigint, $7, $8::integer, $9, $10::bigint, $11::integer)"
-     " RETURNING id"},
+                  "SELECT d.version, (SELECT n.id FROM documents n WHERE n.replaces = d.id)"
+                  "  FROM documents d WHERE d.id = $1::bigint FOR UPDATE"},
+    [DOC_INSERT] =
+        {"doc_insert",
+         "INSERT INTO documents (owner_type, owner_id, kind, visibility, sha256, size, content_type,"
+         "                       pages, uploaded_by, replaces, version)"
+         " VALUES ($1, $2::bigint, $3, $4, $5, $6::bigint, $7, $8::integer, $9, $10::bigint, $11::integer)"
+         " RETURNING id"},
 };
 
 /* Where the files are: SHAILOO_FILES_DIR (var/files); nginx serves it as /.files/. */
@@ -68,8 +70,8 @@ static const struct {
     int status;
     const char *code, *message, *field;
 } refusals[] = {
-    [DOC_NO_OWNER] = {404, "owner_not_found", "there is no such owner of documents (or it is not yours)",
-                      "owner_id"},
+    [DOC_NO_OWNER] = {404, "owner_not_found",
+                      "there is no such owner of documents (or it is not yours)", "owner_id"},
     [DOC_FORBIDDEN] = {403, "outside_scope", "your role does not allow this for this owner", NULL},
     [DOC_CLOSED] = {409, "owner_closed", "this owner takes no more documents (it has been decided)",
                     NULL},
@@ -83,7 +85,8 @@ static int answer_access(struct http_request *req, enum document_access a, enum 
     if (a == DOC_DB_FAILED)
         api_db_failure(req, st);
     else
-        http_error(req, refusals[a].status, refusals[a].code, refusals[a].message, refusals[a].field);
+        http_error(req, refusals[a].status, refusals[a].code, refusals[a].message,
+                   refusals[a].field);
     return -1;
 }
 
@@ -100,7 +103,8 @@ static int parse_owner(struct http_request *req, struct owner_ref *o)
 {
     o->owner = documents_owner(http_arg_text(req, "owner"));
     if (o->owner == NULL) {
-        http_error(req, 404, "unknown_owner", "documents belong to stations or applications", "owner");
+        http_error(req, 404, "unknown_owner", "documents belong to stations or applications",
+                   "owner");
         return -1;
     }
     /* Each owner's own numbers (the schema's CHECK), within the route's declared bounds. */
@@ -120,7 +124,8 @@ static int parse_kind(struct http_request *req, const struct owner_ref *o,
 {
     *k = documents_kind(o->owner, http_arg_text(req, "kind"));
     if (*k == NULL) {
-        http_error(req, 404, "kind_not_accepted", "this owner takes no documents of this kind", "kind");
+        http_error(req, 404, "kind_not_accepted", "this owner takes no documents of this kind",
+                   "kind");
         return -1;
     }
     return 0;
@@ -171,9 +176,11 @@ static int parse_upload(struct http_request *req, const struct document_kind *k,
         return -1;
     }
     if (u->type == FILE_OTHER || (u->type & k->types) == 0) {
-        snprintf(msg, sizeof(msg), "by its content the file is %s; a %s is %s", u->mime, k->name, types);
+        snprintf(msg, sizeof(msg), "by its content the file is %s; a %s is %s", u->mime, k->name,
+                 types);
         files_close(u);
-        http_error(req, 415, u->type == FILE_OTHER ? "unsupported_type" : "type_not_allowed", msg, NULL);
+        http_error(req, 415, u->type == FILE_OTHER ? "unsupported_type" : "type_not_allowed", msg,
+                   NULL);
         return -1;
     }
     return 0;
@@ -220,7 +227,8 @@ static int readable_document(struct http_request *req, const char *id, struct do
     if (found) {
         if (req->user == NULL && auth_guard(req, ACCESS_SIGNED_IN) < 0)
             return -1;
-        enum document_access a = d->owner->check(req->user, d->kind->readers, d->owner_id, false, &st);
+        enum document_access a =
+            d->owner->check(req->user, d->kind->readers, d->owner_id, false, &st);
         if (a == DOC_DB_FAILED) {
             api_db_failure(req, st);
             return -1;
@@ -228,7 +236,8 @@ static int readable_document(struct http_request *req, const char *id, struct do
         if (a == DOC_ALLOWED)
             return 0;
     }
-    http_error(req, 404, "document_not_found", "there is no such document (or it is not yours)", NULL);
+    http_error(req, 404, "document_not_found", "there is no such document (or it is not yours)",
+               NULL);
     return -1;
 }
 
@@ -238,8 +247,8 @@ static void document_get(struct http_request *req)
     const char *id = parse_document_id(req);
     if (id == NULL || readable_document(req, id, &d) < 0)
         return;
-    api_send_query(req, &statements[DOC_JSON], 1, (const char *const[]){id}, CACHE_NONE, "document_not_found",
-                   "there is no such document");
+    api_send_query(req, &statements[DOC_JSON], 1, (const char *const[]){id}, CACHE_NONE,
+                   "document_not_found", "there is no such document");
 }
 
 /*
@@ -282,13 +291,14 @@ static void list_get(struct http_request *req)
     bool private_ = documents_owner_private(o.owner);
     if (private_ && auth_guard(req, ACCESS_SIGNED_IN) < 0)
         return;
-    enum document_access a = private_ ? o.owner->check(req->user, documents_owner_readers(o.owner),
-                                                       o.id_value, false, &st)
-                                      : o.owner->check(NULL, 0, o.id_value, false, &st);
+    enum document_access a = private_
+        ? o.owner->check(req->user, documents_owner_readers(o.owner), o.id_value, false, &st)
+        : o.owner->check(NULL, 0, o.id_value, false, &st);
     if (answer_access(req, a, st) < 0)
         return;
     const char *params[] = {o.owner->name, o.id, private_ ? "true" : "false"};
-    api_send_query(req, &statements[DOC_LIST], 3, params, CACHE_NONE, "owner_not_found", "no such owner");
+    api_send_query(req, &statements[DOC_LIST], 3, params, CACHE_NONE, "owner_not_found",
+                   "no such owner");
 }
 
 /* ---- writing ----------------------------------------------------------------- */
@@ -318,7 +328,8 @@ static void record_upload(struct http_request *req, const struct document_kind *
     if ((st = db_begin()) != DB_OK)
         goto failed;
     if (replaces != NULL) {
-        if ((st = db_exec(&statements[DOC_LOCK], 1, (const char *const[]){replaces}, &res)) != DB_OK)
+        if ((st = db_exec(&statements[DOC_LOCK], 1, (const char *const[]){replaces}, &res)) !=
+            DB_OK)
             goto failed;
         if (PQntuples(res) != 1 || !PQgetisnull(res, 0, 1)) {
             db_rollback();
@@ -330,15 +341,23 @@ static void record_upload(struct http_request *req, const struct document_kind *
         PQclear(res);
         res = NULL;
     }
-    const char *ip[] = {o->owner->name, o->id, k->name, k->visibility == DOC_PUBLIC ? "public" : "private",
-                        u.sha256, size, files_type_mime(u.type), u.pages > 0 ? pages : NULL,
-                        user->pin, replaces, version};
+    const char *ip[] = {o->owner->name,
+                        o->id,
+                        k->name,
+                        k->visibility == DOC_PUBLIC ? "public" : "private",
+                        u.sha256,
+                        size,
+                        files_type_mime(u.type),
+                        u.pages > 0 ? pages : NULL,
+                        user->pin,
+                        replaces,
+                        version};
     st = db_exec(&statements[DOC_INSERT], 11, ip, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         /* Two replacements of one version at once: the unique key keeps one. */
         db_rollback();
-        http_error(req, 409, "not_current", "this version has been replaced: replace the latest version",
-                   NULL);
+        http_error(req, 409, "not_current",
+                   "this version has been replaced: replace the latest version", NULL);
         goto out;
     }
     if (st != DB_OK)
@@ -395,25 +414,35 @@ static void replace_post(struct http_request *req)
     record_upload(req, d.kind, &o, id);
 }
 
-#define DOCUMENT_ID {"id", FIELD_INT, 1, BIG_ID_MAX, .about = "a document (version) number"}
-#define OWNER_FIELDS {"owner", FIELD_TEXT, 0, 32, .about = "stations or applications"}, \
-                     {"owner_id", FIELD_INT, 1, BIG_ID_MAX, .about = "the owner's number"}
+#define DOCUMENT_ID                                                                                \
+    {                                                                                              \
+        "id", FIELD_INT, 1, BIG_ID_MAX, .about = "a document (version) number"                     \
+    }
+#define OWNER_FIELDS                                                                               \
+    {"owner", FIELD_TEXT, 0, 32, .about = "stations or applications"},                             \
+    {                                                                                              \
+        "owner_id", FIELD_INT, 1, BIG_ID_MAX, .about = "the owner's number"                        \
+    }
 
 /* The document (version) routes first: /{id}/file is not an owner's list. */
 static const struct route routes[] = {
     {"GET", "/api/v1/documents/{id}", document_get, .path = {DOCUMENT_ID},
      .summary = "A document version's record (a private one only to those its owner allows)"},
-    {"GET", "/api/v1/documents/{id}/file", file_get, .path = {DOCUMENT_ID}, .answer = "application/octet-stream",
+    {"GET", "/api/v1/documents/{id}/file", file_get, .path = {DOCUMENT_ID},
+     .answer = "application/octet-stream",
      .summary = "The file itself, through nginx (X-Accel-Redirect; ETag = its SHA-256)"},
-    {"POST", "/api/v1/documents/{id}/versions", replace_post, ACCESS_SIGNED_IN, .path = {DOCUMENT_ID},
-     .body = "application/octet-stream", .summary = "Replace a document: a new version, the old one stays"},
+    {"POST", "/api/v1/documents/{id}/versions", replace_post, ACCESS_SIGNED_IN,
+     .path = {DOCUMENT_ID}, .body = "application/octet-stream",
+     .summary = "Replace a document: a new version, the old one stays"},
     {"GET", "/api/v1/documents/{owner}/{owner_id}", list_get, .path = {OWNER_FIELDS},
-     .summary = "An owner's documents, latest versions (private ones only to those the owner allows)"},
+     .summary =
+         "An owner's documents, latest versions (private ones only to those the owner allows)"},
     {"POST", "/api/v1/documents/{owner}/{owner_id}/{kind}", upload_post, ACCESS_SIGNED_IN,
      .path = {OWNER_FIELDS, {"kind", FIELD_TEXT, 0, 64, .about = "a kind the owner takes"}},
      .body = "application/octet-stream",
-     .summary = "Upload a document: the request body is the file (PDF, JPEG or PNG by its content)"},
+     .summary =
+         "Upload a document: the request body is the file (PDF, JPEG or PNG by its content)"},
 };
 
-const struct api_module documents_module = {"documents", routes, NELEM(routes), statements,
-                                            DOCUMENTS__MAX, NULL};
+const struct api_module documents_module = {"documents", routes,         NELEM(routes),
+                                            statements,  DOCUMENTS__MAX, NULL};

@@ -20,17 +20,17 @@ enum document_visibility { DOC_PUBLIC, DOC_PRIVATE };
 /* An owner's answer to "may this person do this to this owner?". */
 enum document_access {
     DOC_ALLOWED,
-    DOC_NO_OWNER,        /* no such owner, or one the person may not know of: 404 */
-    DOC_FORBIDDEN,       /* another commission's, or a role that may not: 403 */
-    DOC_CLOSED,          /* the owner takes no more documents (a decided application): 409 */
-    DOC_DB_FAILED,       /* *st says why */
+    DOC_NO_OWNER, /* no such owner, or one the person may not know of: 404 */
+    DOC_FORBIDDEN, /* another commission's, or a role that may not: 403 */
+    DOC_CLOSED, /* the owner takes no more documents (a decided application): 409 */
+    DOC_DB_FAILED, /* *st says why */
 };
 
 struct document_kind;
 
 struct document_owner {
-    const char *name;            /* in URLs and the database: "stations" */
-    long id_min, id_max;         /* the owner's numbers (the schema's CHECK) */
+    const char *name; /* in URLs and the database: "stations" */
+    long id_min, id_max; /* the owner's numbers (the schema's CHECK) */
     /*
      * May u (NULL: nobody signed in) act on owner id, holding one of the
      * roles in allowed (a kind's uploaders, or readers of its private
@@ -42,13 +42,13 @@ struct document_owner {
 };
 
 struct document_kind {
-    const char *name;                     /* "asu_final_report" */
+    const char *name; /* "asu_final_report" */
     const struct document_owner *owner;
-    unsigned types;                       /* enum file_type bits */
-    size_t max_size;                      /* bytes; nginx's limit is DOCUMENTS_MAX_SIZE */
+    unsigned types; /* enum file_type bits */
+    size_t max_size; /* bytes; nginx's limit is DOCUMENTS_MAX_SIZE */
     enum document_visibility visibility;
-    unsigned uploaders;                   /* ACCESS_* bits, then the owner's check */
-    unsigned readers;                     /* of a private kind: ACCESS_* bits, then the owner's check */
+    unsigned uploaders; /* ACCESS_* bits, then the owner's check */
+    unsigned readers; /* of a private kind: ACCESS_* bits, then the owner's check */
 };
 
 /* The largest kind's size: nginx's client_max_body_size of the upload location (20m). */

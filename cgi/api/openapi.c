@@ -62,8 +62,9 @@ static struct json_object *field_schema(const struct field *f)
         break;
     }
     if (f->def != NULL)
-        json_object_object_add(o, "default", f->type == FIELD_INT ? json_object_new_int64(atoll(f->def))
-                                                                   : str(f->def));
+        json_object_object_add(o, "default",
+                               f->type == FIELD_INT ? json_object_new_int64(atoll(f->def))
+                                                    : str(f->def));
     return o;
 }
 
@@ -72,7 +73,8 @@ static struct json_object *parameter(const struct field *f, const char *in)
     struct json_object *p = json_object_new_object();
     json_object_object_add(p, "name", str(f->name));
     json_object_object_add(p, "in", str(in));
-    json_object_object_add(p, "required", json_object_new_boolean(strcmp(in, "path") == 0 || f->required));
+    json_object_object_add(p, "required",
+                           json_object_new_boolean(strcmp(in, "path") == 0 || f->required));
     if (f->about != NULL)
         json_object_object_add(p, "description", str(f->about));
     json_object_object_add(p, "schema", field_schema(f));
@@ -100,7 +102,8 @@ static struct json_object *success_response(const struct route *r)
         return o;
     }
     json_object_object_add(o, "description", str(r->summary != NULL ? r->summary : "the answer"));
-    json_object_object_add(c, r->answer != NULL ? r->answer : "application/json", json_object_new_object());
+    json_object_object_add(c, r->answer != NULL ? r->answer : "application/json",
+                           json_object_new_object());
     json_object_object_add(o, "content", c);
     return o;
 }
@@ -148,9 +151,13 @@ static struct json_object *operation(const struct api_module *m, const struct ro
         json_object_object_add(op, "requestBody", b);
     }
     bool redirect = r->answer != NULL && strcmp(r->answer, "redirect") == 0;
-    json_object_object_add(responses, redirect ? "302" : strcmp(r->method, "GET") == 0 ? "200" : "2XX",
+    json_object_object_add(responses,
+                           redirect                            ? "302"
+                               : strcmp(r->method, "GET") == 0 ? "200"
+                                                               : "2XX",
                            success_response(r));
-    json_object_object_add(responses, "400", error_response("a parameter or the body is not valid"));
+    json_object_object_add(responses, "400",
+                           error_response("a parameter or the body is not valid"));
     if (r->access != 0) {
         struct json_object *x = json_object_new_array(), *sec = json_object_new_array(),
                            *s = json_object_new_object();
@@ -162,10 +169,12 @@ static struct json_object *operation(const struct api_module *m, const struct ro
         json_object_array_add(sec, s);
         json_object_object_add(op, "security", sec);
         json_object_object_add(responses, "401", error_response("not signed in"));
-        json_object_object_add(responses, "403", error_response("no role that allows it, or no CSRF token"));
+        json_object_object_add(responses, "403",
+                               error_response("no role that allows it, or no CSRF token"));
     }
     json_object_object_add(responses, "404", error_response("no such resource"));
-    json_object_object_add(responses, "default", error_response("any other refusal, in the same shape"));
+    json_object_object_add(responses, "default",
+                           error_response("any other refusal, in the same shape"));
     json_object_object_add(op, "responses", responses);
     return op;
 }

@@ -45,26 +45,33 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define STATS_MS 1000
 #define EXPORT_MS_DEFAULT 10000
 #define POLL_MS 50
-#define POLL_ROWS 5000                /* log entries read at most per poll and election */
+#define POLL_ROWS 5000 /* log entries read at most per poll and election */
 #define ELECTIONS_MAX 256
-#define REGIONS AREA_ABROAD           /* 1..9, and 10 for the stations abroad */
+#define REGIONS AREA_ABROAD /* 1..9, and 10 for the stations abroad */
 #define DISTRICTS DISTRICT_MAX
 
 enum {
-    PUBLISHED_ELECTIONS, PUBLISHED_STATIONS, PUBLISHED_HEADS, PUBLISHED_REPORTS, PUBLISHED__MAX
+    PUBLISHED_ELECTIONS,
+    PUBLISHED_STATIONS,
+    PUBLISHED_HEADS,
+    PUBLISHED_REPORTS,
+    PUBLISHED__MAX
 };
 
 static const struct db_statement statements[PUBLISHED__MAX] = {
-    [PUBLISHED_ELECTIONS] = {"published_elections",
-     "SELECT e.id FROM elections e WHERE EXISTS (SELECT 1 FROM contests k WHERE k.election_id = e.id)"
-     " ORDER BY e.id"},
-    [PUBLISHED_STATIONS] = {"published_stations",
-     "SELECT number, coalesce(region_id, 10), coalesce(district_number, 0) FROM stations"},
+    [PUBLISHED_ELECTIONS] =
+        {"published_elections",
+         "SELECT e.id FROM elections e WHERE EXISTS (SELECT 1 FROM contests k WHERE k.election_id = e.id)"
+         " ORDER BY e.id"},
+    [PUBLISHED_STATIONS] =
+        {"published_stations",
+         "SELECT number, coalesce(region_id, 10), coalesce(district_number, 0) FROM stations"},
     [PUBLISHED_HEADS] = {"published_heads", "SELECT election_id, seq FROM results_log_head"},
-    [PUBLISHED_REPORTS] = {"published_reports",
-     "SELECT l.seq, r.station_number, r.kind = 'final' FROM results_log l"
-     "  JOIN asu_reports r ON r.id = l.report_id"
-     " WHERE l.election_id = $1::integer AND l.seq > $2::bigint ORDER BY l.seq LIMIT $3::integer"},
+    [PUBLISHED_REPORTS] =
+        {"published_reports",
+         "SELECT l.seq, r.station_number, r.kind = 'final' FROM results_log l"
+         "  JOIN asu_reports r ON r.id = l.report_id"
+         " WHERE l.election_id = $1::integer AND l.seq > $2::bigint ORDER BY l.seq LIMIT $3::integer"},
 };
 
 /* A station's region (1..10) and district (0: none), by number. */
@@ -145,7 +152,7 @@ static void station_changed(long e, long n, bool final)
     add_ahead(LANE_STATIONS, final ? -FINAL_AHEAD_MS : 0, final ? STATION_MS : turnout_ms(), e,
               "stations", n);
     unsigned region = places[n - STATION_MIN].region, district = places[n - STATION_MIN].district;
-    if (region == 0) {            /* a station we did not know at start: every area */
+    if (region == 0) { /* a station we did not know at start: every area */
         election_changed(e, true);
         return;
     }
@@ -161,7 +168,7 @@ static void stats_changed(void)
     char uri[PUBLISH_MAX_URI];
     for (size_t i = 0; i < NELEM(paths); i++) {
         publish_add(LANE_AREAS, paths[i], 0, STATS_MS);
-        for (int r = REGION_MIN; r <= AREA_ABROAD; r++) {   /* 10: the voters abroad */
+        for (int r = REGION_MIN; r <= AREA_ABROAD; r++) { /* 10: the voters abroad */
             snprintf(uri, sizeof(uri), "%s?region=%d", paths[i], r);
             publish_add(LANE_AREAS, uri, 0, STATS_MS);
         }
@@ -180,7 +187,7 @@ static void election_everything(long e)
 static struct {
     long election;
     long long seq;
-    bool seen;                        /* in the latest poll */
+    bool seen; /* in the latest poll */
 } heads[ELECTIONS_MAX];
 static size_t nheads;
 
@@ -204,7 +211,8 @@ static void reports_after(long e, long long *seq)
     snprintf(ss, sizeof(ss), "%lld", *seq);
     snprintf(limit, sizeof(limit), "%d", POLL_ROWS);
     PGresult *res = NULL;
-    if (db_exec(&statements[PUBLISHED_REPORTS], 3, (const char *const[]){es, ss, limit}, &res) == DB_OK)
+    if (db_exec(&statements[PUBLISHED_REPORTS], 3, (const char *const[]){es, ss, limit}, &res) ==
+        DB_OK)
         for (int i = 0; i < PQntuples(res); i++) {
             *seq = atoll(PQgetvalue(res, i, 0));
             station_changed(e, atol(PQgetvalue(res, i, 1)), PQgetvalue(res, i, 2)[0] == 't');
@@ -236,7 +244,7 @@ static void poll(void)
             nheads++;
         }
         heads[k].seen = true;
-        if (seq < heads[k].seq) {       /* the night was reset */
+        if (seq < heads[k].seq) { /* the night was reset */
             election_everything(e);
             heads[k].seq = seq;
         } else if (seq > heads[k].seq) {
@@ -245,7 +253,7 @@ static void poll(void)
     }
     PQclear(res);
     for (size_t k = 0; k < nheads; k++)
-        if (!heads[k].seen) {          /* its log is gone */
+        if (!heads[k].seen) { /* its log is gone */
             election_everything(heads[k].election);
             heads[k] = heads[--nheads];
             k--;

@@ -7,16 +7,15 @@
 #include "../core/log.h"
 #include "api.h"
 
-enum {
-    REGISTRY_LOG, REGISTRY__MAX
-};
+enum { REGISTRY_LOG, REGISTRY__MAX };
 
 static const struct db_statement statements[REGISTRY__MAX] = {
-    [REGISTRY_LOG] = {"registry_log",
-     "INSERT INTO tunduk_calls (method, service, xroad_id, request_hash, status, outcome,"
-     "                          error_type, duration_ms, attempts, application_id)"
-     " VALUES ($1, $2, $3::uuid, nullif($4, ''), $5::integer, $6, nullif($7, ''), $8::integer,"
-     "         $9::integer, $10::bigint)"},
+    [REGISTRY_LOG] =
+        {"registry_log",
+         "INSERT INTO tunduk_calls (method, service, xroad_id, request_hash, status, outcome,"
+         "                          error_type, duration_ms, attempts, application_id)"
+         " VALUES ($1, $2, $3::uuid, nullif($4, ''), $5::integer, $6, nullif($7, ''), $8::integer,"
+         "         $9::integer, $10::bigint)"},
 };
 
 static const char *population_service = "central-server/GOV/70000003/population/person";
@@ -32,11 +31,16 @@ static void init(void)
 static const char *outcome_name(enum tunduk_outcome o)
 {
     switch (o) {
-    case TUNDUK_OK: return "ok";
-    case TUNDUK_NOT_FOUND: return "not_found";
-    case TUNDUK_REFUSED: return "refused";
-    case TUNDUK_XROAD_ERROR: return "xroad_error";
-    case TUNDUK_UNAVAILABLE: return "unavailable";
+    case TUNDUK_OK:
+        return "ok";
+    case TUNDUK_NOT_FOUND:
+        return "not_found";
+    case TUNDUK_REFUSED:
+        return "refused";
+    case TUNDUK_XROAD_ERROR:
+        return "xroad_error";
+    case TUNDUK_UNAVAILABLE:
+        return "unavailable";
     }
     return "unavailable";
 }
@@ -48,9 +52,11 @@ void registry_log_call(const struct tunduk_response *r, const char *application_
     snprintf(duration, sizeof(duration), "%ld", r->duration_ms);
     snprintf(attempts, sizeof(attempts), "%d", r->attempts > 0 ? r->attempts : 1);
     /* The one call registry_person makes: GET on the population service. */
-    const char *params[] = {"GET", population_service, r->xroad_id, r->request_hash, status,
-                            outcome_name(r->outcome), r->error_type, duration, attempts,
-                            application_id};
+    const char *params[] = {"GET",         population_service,
+                            r->xroad_id,   r->request_hash,
+                            status,        outcome_name(r->outcome),
+                            r->error_type, duration,
+                            attempts,      application_id};
     PGresult *res = NULL;
     if (db_exec(&statements[REGISTRY_LOG], 10, params, &res) != DB_OK)
         log_error(NULL, "cannot record a Tunduk call: %s", db_error());
@@ -81,9 +87,8 @@ enum registry_status registry_person(struct http_request *req, const char *pin, 
         return REGISTRY_UNAVAILABLE;
     }
     char err[128];
-    struct json_object *o = resp->body != NULL
-                                ? json_parse_strict(resp->body, resp->body_len, err, sizeof(err))
-                                : NULL;
+    struct json_object *o =
+        resp->body != NULL ? json_parse_strict(resp->body, resp->body_len, err, sizeof(err)) : NULL;
     if (o == NULL || !json_object_is_type(o, json_type_object)) {
         json_object_put(o);
         log_error(req->request_id, "population registry: an answer that is not a JSON object");

@@ -17,37 +17,61 @@
 #include "seats_json.h"
 
 #define RESULTS_LOG_PAGE_MAX 1000
-#define RESULTS_EVENTS_MAX 500       /* events in one answer of the stream */
-#define RESULTS_RETRY_MS 1000        /* the browser asks again after this */
+#define RESULTS_EVENTS_MAX 500 /* events in one answer of the stream */
+#define RESULTS_RETRY_MS 1000 /* the browser asks again after this */
 
 enum {
-    RESULTS_SUMMARY, RESULTS_REGIONS, RESULTS_REGION, RESULTS_DISTRICT, RESULTS_STATION,
-    RESULTS_TURNOUT, RESULTS_LOG, RESULTS_EXPORT, RESULTS_CSV, RESULTS_SEATS_INPUT, RESULTS_LOTS,
-    RESULTS_LOT_LOCK, RESULTS_LOT_NEW, RESULTS_EVENTS, RESULTS_HEAD, RESULTS__MAX
+    RESULTS_SUMMARY,
+    RESULTS_REGIONS,
+    RESULTS_REGION,
+    RESULTS_DISTRICT,
+    RESULTS_STATION,
+    RESULTS_TURNOUT,
+    RESULTS_LOG,
+    RESULTS_EXPORT,
+    RESULTS_CSV,
+    RESULTS_SEATS_INPUT,
+    RESULTS_LOTS,
+    RESULTS_LOT_LOCK,
+    RESULTS_LOT_NEW,
+    RESULTS_EVENTS,
+    RESULTS_HEAD,
+    RESULTS__MAX
 };
 
 static const struct db_statement statements[RESULTS__MAX] = {
     [RESULTS_SUMMARY] = {"results_summary", "SELECT results_summary($1::integer)::text"},
     [RESULTS_REGIONS] = {"results_regions", "SELECT results_regions($1::integer)::text"},
     [RESULTS_REGION] = {"results_region", "SELECT results_region($1::integer, $2::smallint)::text"},
-    [RESULTS_DISTRICT] = {"results_district", "SELECT results_district($1::integer, $2::smallint)::text"},
-    [RESULTS_STATION] = {"results_station", "SELECT results_station($1::integer, $2::integer)::text"},
+    [RESULTS_DISTRICT] = {"results_district",
+                          "SELECT results_district($1::integer, $2::smallint)::text"},
+    [RESULTS_STATION] = {"results_station",
+                         "SELECT results_station($1::integer, $2::integer)::text"},
     [RESULTS_TURNOUT] = {"results_turnout", "SELECT results_turnout($1::integer)::text"},
-    [RESULTS_LOG] = {"results_log", "SELECT results_log_page($1::integer, $2::bigint, $3::integer)::text"},
+    [RESULTS_LOG] = {"results_log",
+                     "SELECT results_log_page($1::integer, $2::bigint, $3::integer)::text"},
     [RESULTS_EXPORT] = {"results_export", "SELECT results_export($1::integer)::text"},
-    [RESULTS_CSV] = {"results_csv", "SELECT results_csv($1::integer, $2) FROM elections WHERE id = $1::integer"},
-    [RESULTS_SEATS_INPUT] = {"results_seats_input",
-     "SELECT results_seats_input_with_lots($1::integer)::text FROM elections WHERE id = $1::integer"},
-    [RESULTS_LOTS] = {"results_lots", "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
+    [RESULTS_CSV] = {"results_csv",
+                     "SELECT results_csv($1::integer, $2) FROM elections WHERE id = $1::integer"},
+    [RESULTS_SEATS_INPUT] =
+        {"results_seats_input",
+         "SELECT results_seats_input_with_lots($1::integer)::text FROM elections WHERE id = $1::integer"},
+    [RESULTS_LOTS] =
+        {"results_lots",
+         "SELECT results_lots_json($1::integer)::text FROM elections WHERE id = $1::integer"},
     /* A drawing is checked against the tie and recorded with the election locked (lot_post). */
-    [RESULTS_LOT_LOCK] = {"results_lot_lock", "SELECT status FROM elections WHERE id = $1::integer FOR UPDATE"},
-    [RESULTS_LOT_NEW] = {"results_lot_new",
-     "SELECT results_record_lot($1::integer, $2::smallint, $3::integer[], $4, $5)::text"},
-    [RESULTS_EVENTS] = {"results_events",
-     "SELECT seq, data FROM results_events($1::integer, $2::bigint, $3::integer)"},
-    [RESULTS_HEAD] = {"results_head",
-     "SELECT coalesce((SELECT seq FROM results_log_head WHERE election_id = e.id), 0)"
-     "  FROM elections e WHERE e.id = $1::integer"},
+    [RESULTS_LOT_LOCK] = {"results_lot_lock",
+                          "SELECT status FROM elections WHERE id = $1::integer FOR UPDATE"},
+    [RESULTS_LOT_NEW] =
+        {"results_lot_new",
+         "SELECT results_record_lot($1::integer, $2::smallint, $3::integer[], $4, $5)::text"},
+    [RESULTS_EVENTS] =
+        {"results_events",
+         "SELECT seq, data FROM results_events($1::integer, $2::bigint, $3::integer)"},
+    [RESULTS_HEAD] =
+        {"results_head",
+         "SELECT coalesce((SELECT seq FROM results_log_head WHERE election_id = e.id), 0)"
+         "  FROM elections e WHERE e.id = $1::integer"},
 };
 
 static const char no_election[] = "there is no such election";
@@ -77,7 +101,8 @@ static long long reported(struct json_object *stations)
 {
     struct json_object *v;
     return stations != NULL && json_object_object_get_ex(stations, "reported", &v)
-               ? json_object_get_int64(v) : 1;
+        ? json_object_get_int64(v)
+        : 1;
 }
 
 /* Allocates one contest's input; the result or {"error":...} (the input not allocatable yet). */
@@ -93,7 +118,8 @@ static struct json_object *allocate(struct json_object *input, struct json_objec
     if (r != NULL)
         return r;
     struct json_object *o = json_object_new_object(), *e = json_object_new_object();
-    json_object_object_add(e, "code", json_object_new_string(err.code != NULL ? err.code : "invalid"));
+    json_object_object_add(e, "code",
+                           json_object_new_string(err.code != NULL ? err.code : "invalid"));
     json_object_object_add(e, "message", json_object_new_string(err.message));
     json_object_object_add(o, "error", e);
     return o;
@@ -116,7 +142,8 @@ static void seats_answer(struct http_request *req, bool input_only)
         http_json(req, 200, cached, clen, CACHE_LIVE);
         return;
     }
-    enum db_status st = db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res);
+    enum db_status st =
+        db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -142,9 +169,10 @@ static void seats_answer(struct http_request *req, bool input_only)
     if (json_object_object_get_ex(in, "stations", &v))
         json_object_object_add(out, "stations", json_object_get(v));
     /* The ASU's count is preliminary; the commissions' protocols are the result. */
-    json_object_object_add(out, "preliminary",
-                           json_object_new_boolean(!json_object_object_get_ex(in, "completed", &v) ||
-                                                   !json_object_get_boolean(v)));
+    json_object_object_add(
+        out, "preliminary",
+        json_object_new_boolean(!json_object_object_get_ex(in, "completed", &v) ||
+                                !json_object_get_boolean(v)));
     if (!json_object_object_get_ex(in, "stations", &v))
         v = NULL;
     if (json_object_object_get_ex(in, "list", &list) && json_object_is_type(list, json_type_object))
@@ -158,7 +186,7 @@ static void seats_answer(struct http_request *req, bool input_only)
             struct json_object *d = json_object_array_get_idx(districts, i), *stations = NULL;
             if (json_object_object_get_ex(d, "stations", &stations))
                 json_object_get(stations);
-            json_object_object_del(d, "stations");   /* not a member of the tool's input */
+            json_object_object_del(d, "stations"); /* not a member of the tool's input */
             struct json_object *r = allocate(d, stations);
             struct json_object *num;
             if (json_object_object_get_ex(d, "district", &num))
@@ -180,8 +208,14 @@ out:
     PQclear(res);
 }
 
-static void seats_get(struct http_request *req) { seats_answer(req, false); }
-static void seats_input_get(struct http_request *req) { seats_answer(req, true); }
+static void seats_get(struct http_request *req)
+{
+    seats_answer(req, false);
+}
+static void seats_input_get(struct http_request *req)
+{
+    seats_answer(req, true);
+}
 
 /* ---- Drawings of lots -------------------------------------------------------- */
 
@@ -222,17 +256,21 @@ static struct json_object *contest_allocation(struct json_object *in, long long 
  * Whether drawn (n ids) is the tie the allocation r waits on: the same ids,
  * each once, in any order.  0 if so; else a 422 answered and -1.
  */
-static int check_tie(struct http_request *req, struct json_object *r, const int64_t *drawn, size_t n)
+static int check_tie(struct http_request *req, struct json_object *r, const int64_t *drawn,
+                     size_t n)
 {
     struct json_object *v, *lot, *tied;
-    const char *outcome = json_object_object_get_ex(r, "outcome", &v) &&
-                                  json_object_is_type(v, json_type_string)
-                              ? json_object_get_string(v) : "invalid";
-    if (strcmp(outcome, "lot_required") != 0 || !json_object_object_get_ex(r, "lot_required", &lot) ||
-        !json_object_object_get_ex(lot, "tied", &tied) || !json_object_is_type(tied, json_type_array)) {
+    const char *outcome =
+        json_object_object_get_ex(r, "outcome", &v) && json_object_is_type(v, json_type_string)
+        ? json_object_get_string(v)
+        : "invalid";
+    if (strcmp(outcome, "lot_required") != 0 ||
+        !json_object_object_get_ex(r, "lot_required", &lot) ||
+        !json_object_object_get_ex(lot, "tied", &tied) ||
+        !json_object_is_type(tied, json_type_array)) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "this contest has no tie waiting for a drawing of lots (outcome: %s)",
-                 outcome);
+        snprintf(msg, sizeof(msg),
+                 "this contest has no tie waiting for a drawing of lots (outcome: %s)", outcome);
         http_error(req, 422, "no_lot_required", msg, NULL);
         return -1;
     }
@@ -249,11 +287,13 @@ static int check_tie(struct http_request *req, struct json_object *r, const int6
     if (same)
         return 0;
     char msg[1024];
-    size_t len = (size_t)snprintf(msg, sizeof(msg),
-                                  "drawn_order must name each tied party or candidate once, in the order drawn: ");
+    size_t len = (size_t)snprintf(
+        msg, sizeof(msg),
+        "drawn_order must name each tied party or candidate once, in the order drawn: ");
     for (size_t k = 0; k < ntied && len < sizeof(msg) - 24; k++)
-        len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%lld", k > 0 ? ", " : "",
-                                (long long)json_object_get_int64(json_object_array_get_idx(tied, k)));
+        len +=
+            (size_t)snprintf(msg + len, sizeof(msg) - len, "%s%lld", k > 0 ? ", " : "",
+                             (long long)json_object_get_int64(json_object_array_get_idx(tied, k)));
     http_error(req, 422, "lot_mismatch", msg, "drawn_order");
     return -1;
 }
@@ -272,7 +312,8 @@ static int record_lot(struct http_request *req, const char *id, long long distri
     char err[160];
     int rc = -1;
     enum db_status st;
-    if ((st = db_begin()) != DB_OK || (st = db_exec(&statements[RESULTS_LOT_LOCK], 1, (const char *const[]){id}, &res)) != DB_OK)
+    if ((st = db_begin()) != DB_OK ||
+        (st = db_exec(&statements[RESULTS_LOT_LOCK], 1, (const char *const[]){id}, &res)) != DB_OK)
         goto failed;
     if (PQntuples(res) != 1) {
         http_error(req, 404, "election_not_found", no_election, NULL);
@@ -281,13 +322,15 @@ static int record_lot(struct http_request *req, const char *id, long long distri
     const char *status = PQgetvalue(res, 0, 0);
     if (strcmp(status, "completed") == 0 || strcmp(status, "annulled") == 0) {
         char msg[128];
-        snprintf(msg, sizeof(msg), "the election is %s: its results take no more drawings of lots", status);
+        snprintf(msg, sizeof(msg), "the election is %s: its results take no more drawings of lots",
+                 status);
         http_error(req, 422, "election_closed", msg, NULL);
         goto out;
     }
     PQclear(res);
     res = NULL;
-    if ((st = db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res)) != DB_OK)
+    if ((st = db_exec(&statements[RESULTS_SEATS_INPUT], 1, (const char *const[]){id}, &res)) !=
+        DB_OK)
         goto failed;
     const char *text = db_value(res);
     if (text == NULL || (in = json_parse_strict(text, strlen(text), err, sizeof(err))) == NULL) {
@@ -337,10 +380,10 @@ out:
  */
 /* A drawing of lots: POST .../lots. */
 struct lot_input {
-    long long district;          /* 0: the party lists */
+    long long district; /* 0: the party lists */
     int64_t drawn[LOT_MAX];
     size_t n;
-    const char *note;            /* borrowed from the body */
+    const char *note; /* borrowed from the body */
 };
 
 static int parse_lot(struct json_object *o, struct lot_input *in, struct json_fault *f)
@@ -350,12 +393,14 @@ static int parse_lot(struct json_object *o, struct lot_input *in, struct json_fa
     in->district = 0;
     if (json_read_object(o, "", members, f) < 0 ||
         json_read_int(o, "", "district", false, DISTRICT_MIN, DISTRICT_MAX, &in->district, f) < 0 ||
-        json_read_array(o, "", "drawn_order", true, 2, LOT_MAX, json_type_int, &arr, &in->n, f) < 0 ||
+        json_read_array(o, "", "drawn_order", true, 2, LOT_MAX, json_type_int, &arr, &in->n, f) <
+            0 ||
         json_read_ints(arr, "drawn_order", 1, ID_MAX, in->drawn, f) < 0 ||
         json_read_string(o, "", "note", true, 500, &in->note, f) < 0)
         return -1;
     if (*in->note == '\0')
-        return json_fault(f, "invalid", "note", "note says where and how the lots were drawn (1-500 characters)");
+        return json_fault(f, "invalid", "note",
+                          "note says where and how the lots were drawn (1-500 characters)");
     return 0;
 }
 
@@ -437,8 +482,8 @@ static void events_get(struct http_request *req)
     char *buf = pool_alloc(req->pool, cap);
     n += (size_t)snprintf(buf, cap, "retry: %d\n\n", RESULTS_RETRY_MS);
     if (after == NULL) {
-        n += (size_t)snprintf(buf + n, cap - n, "id: %lld\nevent: head\ndata: {\"log_seq\":%lld}\n\n",
-                              head, head);
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "id: %lld\nevent: head\ndata: {\"log_seq\":%lld}\n\n", head, head);
     } else {
         st = db_exec(&statements[RESULTS_EVENTS], 3, (const char *const[]){id, after, limit}, &res);
         if (st != DB_OK) {
@@ -455,7 +500,8 @@ static void events_get(struct http_request *req)
                 buf = b;
                 cap = bigger;
             }
-            n += (size_t)snprintf(buf + n, cap - n, "id: %s\nevent: report\ndata: %s\n\n", seq, data);
+            n += (size_t)snprintf(buf + n, cap - n, "id: %s\nevent: report\ndata: %s\n\n", seq,
+                                  data);
         }
         if (PQntuples(res) == 0)
             n += (size_t)snprintf(buf + n, cap - n, ": nothing new after %s\n\n", after);
@@ -465,9 +511,14 @@ static void events_get(struct http_request *req)
 }
 
 #define ELECTION_PATH "/api/v1/results/elections/{id}"
-#define ELECTION_READ(stmt, fresh) API_READ(&statements[stmt], CACHE_LIVE, fresh, "election_not_found", no_election)
+#define ELECTION_READ(stmt, fresh)                                                                 \
+    API_READ(&statements[stmt], CACHE_LIVE, fresh, "election_not_found", no_election)
 /* The results' areas: 1..9 a region, 10 the stations abroad. */
-#define FIELD_RESULTS_REGION {"region", FIELD_INT, REGION_MIN, AREA_ABROAD, .about = "a region (1..9), or 10: the stations abroad"}
+#define FIELD_RESULTS_REGION                                                                       \
+    {                                                                                              \
+        "region", FIELD_INT, REGION_MIN, AREA_ABROAD,                                              \
+            .about = "a region (1..9), or 10: the stations abroad"                                 \
+    }
 
 /*
  * A station's results are read rarely each (2,500 stations): not worth a
@@ -475,39 +526,46 @@ static void events_get(struct http_request *req)
  */
 static const struct route routes[] = {
     {"GET", ELECTION_PATH "/summary", ELECTION_READ(RESULTS_SUMMARY, true),
-     .path = {FIELD_ELECTION("id")}, .summary = "The country's results: turnout, votes, stations reported"},
+     .path = {FIELD_ELECTION("id")},
+     .summary = "The country's results: turnout, votes, stations reported"},
     {"GET", ELECTION_PATH "/regions", ELECTION_READ(RESULTS_REGIONS, true),
      .path = {FIELD_ELECTION("id")}, .summary = "Every region's results"},
     {"GET", ELECTION_PATH "/regions/{region}",
      API_READ(&statements[RESULTS_REGION], CACHE_LIVE, true, "not_found",
               "no results for this election and region (1..9, 10: abroad)"),
-     .path = {FIELD_ELECTION("id"), FIELD_RESULTS_REGION}, .summary = "One region's results, by district"},
+     .path = {FIELD_ELECTION("id"), FIELD_RESULTS_REGION},
+     .summary = "One region's results, by district"},
     {"GET", ELECTION_PATH "/districts/{district}",
-     API_READ(&statements[RESULTS_DISTRICT], CACHE_LIVE, true, "not_found", "no such election or district"),
+     API_READ(&statements[RESULTS_DISTRICT], CACHE_LIVE, true, "not_found",
+              "no such election or district"),
      .path = {FIELD_ELECTION("id"), FIELD_DISTRICT("district")},
      .summary = "One district's results: the list and the district's own contest"},
     {"GET", ELECTION_PATH "/stations/{station}",
-     API_READ(&statements[RESULTS_STATION], CACHE_LIVE, false, "not_found", "no such election or station"),
+     API_READ(&statements[RESULTS_STATION], CACHE_LIVE, false, "not_found",
+              "no such election or station"),
      .path = {FIELD_ELECTION("id"), FIELD_STATION("station")},
      .summary = "One station's reports and figures"},
     {"GET", ELECTION_PATH "/turnout", ELECTION_READ(RESULTS_TURNOUT, true),
-     .path = {FIELD_ELECTION("id")}, .summary = "Turnout hour by hour, of the country and each region"},
+     .path = {FIELD_ELECTION("id")},
+     .summary = "Turnout hour by hour, of the country and each region"},
     {"GET", ELECTION_PATH "/seats", seats_get, .path = {FIELD_ELECTION("id")},
      .summary = "The seats: 54 by party list, 36 by district, as the count stands"},
     {"GET", ELECTION_PATH "/seats/input", seats_input_get, .path = {FIELD_ELECTION("id")},
      .summary = "The seat allocation's input (for bin/shailoo-seats)"},
-    {"GET", ELECTION_PATH "/log", ELECTION_READ(RESULTS_LOG, false),
-     .path = {FIELD_ELECTION("id")},
+    {"GET", ELECTION_PATH "/log", ELECTION_READ(RESULTS_LOG, false), .path = {FIELD_ELECTION("id")},
      .query = {FIELD_AFTER("after"),
-               {"limit", FIELD_INT, 1, RESULTS_LOG_PAGE_MAX, .def = "100", .about = "entries a page"}},
+               {"limit", FIELD_INT, 1, RESULTS_LOG_PAGE_MAX, .def = "100",
+                .about = "entries a page"}},
      .summary = "The public hash-chained log of signed reports, a page at a time"},
     {"GET", ELECTION_PATH "/lots", ELECTION_READ(RESULTS_LOTS, false),
      .path = {FIELD_ELECTION("id")}, .summary = "The drawings of lots recorded"},
     {"POST", ELECTION_PATH "/lots", lot_post, ACCESS_CEC_ADMIN, .path = {FIELD_ELECTION("id")},
      .body = "application/json", .summary = "Record a drawing of lots that settles a tie"},
     {"GET", ELECTION_PATH "/events", events_get, .path = {FIELD_ELECTION("id")},
-     .query = {{"after", FIELD_INT, 0, ID_MAX, .about = "the last log sequence seen (or Last-Event-ID)"}},
-     .answer = "text/event-stream", .summary = "Server-Sent Events: each report as it enters the log"},
+     .query = {{"after", FIELD_INT, 0, ID_MAX,
+                .about = "the last log sequence seen (or Last-Event-ID)"}},
+     .answer = "text/event-stream",
+     .summary = "Server-Sent Events: each report as it enters the log"},
     {"GET", ELECTION_PATH "/export/stations.json", ELECTION_READ(RESULTS_EXPORT, true),
      .path = {FIELD_ELECTION("id")}, .summary = "Every station's figures (JSON)"},
     {"GET", ELECTION_PATH "/export/list.csv", export_csv_get, .path = {FIELD_ELECTION("id")},
@@ -516,4 +574,5 @@ static const struct route routes[] = {
      .data = "district", .answer = "text/csv", .summary = "Every station's district figures (CSV)"},
 };
 
-const struct api_module results_module = {"results", routes, NELEM(routes), statements, RESULTS__MAX, NULL};
+const struct api_module results_module = {"results",  routes,       NELEM(routes),
+                                          statements, RESULTS__MAX, NULL};

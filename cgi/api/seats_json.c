@@ -32,8 +32,8 @@ struct input {
     const char *district_names[SEATS_MAX_DISTRICT_CANDIDATES];
 };
 
-__attribute__((format(printf, 4, 5)))
-int seats_json_refuse(struct bad *b, const char *code, const char *field, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) int seats_json_refuse(struct bad *b, const char *code,
+                                                            const char *field, const char *fmt, ...)
 {
     va_list ap;
     b->code = code;
@@ -53,7 +53,8 @@ int seats_json_refuse(struct bad *b, const char *code, const char *field, const 
  * The input is read through core/json.h's reader: each parse_...() takes a
  * struct json_fault, which seats_json_allocate turns into *b.
  */
-#define COUNT_MIN INT64_MIN      /* a count: any integer (the rules refuse negatives and the too large) */
+#define COUNT_MIN                                                                                  \
+    INT64_MIN /* a count: any integer (the rules refuse negatives and the too large) */
 #define COUNT_MAX INT64_MAX
 
 static int read_count(struct json_object *o, const char *path, const char *key, int64_t *out,
@@ -77,7 +78,8 @@ static int read_small(struct json_object *o, const char *path, const char *key, 
     return rc < 0 ? -1 : 0;
 }
 
-static int read_name(struct json_object *o, const char *path, const char **out, struct json_fault *f)
+static int read_name(struct json_object *o, const char *path, const char **out,
+                     struct json_fault *f)
 {
     return json_read_string(o, path, "name", true, 1000, out, f) < 0 ? -1 : 0;
 }
@@ -96,8 +98,8 @@ static int parse_lot(struct json_object *root, struct seats_lot *lot, struct jso
 static int parse_candidates(struct json_object *p, const char *path, struct seats_party *party,
                             const char **names, struct json_fault *f)
 {
-    static const char *const allowed[] = {"position", "name", "sex", "preference_votes",
-                                          "withdrawn", NULL};
+    static const char *const allowed[] = {"position",         "name",      "sex",
+                                          "preference_votes", "withdrawn", NULL};
     static const char *const sexes[] = {"F", "M", NULL};
     struct json_object *arr;
     char field[128], at[160];
@@ -126,7 +128,8 @@ static int parse_candidates(struct json_object *p, const char *path, struct seat
     return 0;
 }
 
-static int parse_regions(struct json_object *root, struct seats_list_contest *c, struct json_fault *f)
+static int parse_regions(struct json_object *root, struct seats_list_contest *c,
+                         struct json_fault *f)
 {
     static const char *const region_allowed[] = {"id", "participants", NULL};
     struct json_object *arr;
@@ -152,8 +155,8 @@ static int parse_regions(struct json_object *root, struct seats_list_contest *c,
 
 static int parse_parties(struct json_object *root, struct input *in, struct json_fault *f)
 {
-    static const char *const party_allowed[] = {"id", "name", "votes", "region_votes",
-                                                "candidates", NULL};
+    static const char *const party_allowed[] = {"id",           "name",       "votes",
+                                                "region_votes", "candidates", NULL};
     struct seats_list_contest *c = &in->list;
     struct json_object *arr, *votes;
     char at[64], field[96];
@@ -166,11 +169,12 @@ static int parse_parties(struct json_object *root, struct input *in, struct json
         struct json_object *p = json_object_array_get_idx(arr, i);
         struct seats_party *sp = &c->parties[i];
         json_path_index(at, sizeof at, "parties", i);
-        if (json_read_object(p, at, party_allowed, f) < 0 || read_count(p, at, "id", &sp->id, f) < 0 ||
+        if (json_read_object(p, at, party_allowed, f) < 0 ||
+            read_count(p, at, "id", &sp->id, f) < 0 ||
             read_name(p, at, &in->party_names[i], f) < 0 ||
             read_count(p, at, "votes", &sp->votes, f) < 0 ||
-            json_read_array(p, at, "region_votes", true, SEATS_REGIONS, SEATS_REGIONS, json_type_int,
-                            &votes, &nr, f) < 0 ||
+            json_read_array(p, at, "region_votes", true, SEATS_REGIONS, SEATS_REGIONS,
+                            json_type_int, &votes, &nr, f) < 0 ||
             json_read_ints(votes, json_path_key(field, sizeof field, at, "region_votes"), COUNT_MIN,
                            COUNT_MAX, sp->region_votes, f) < 0 ||
             parse_candidates(p, at, sp, in->candidate_names[i], f) < 0)
@@ -181,8 +185,8 @@ static int parse_parties(struct json_object *root, struct input *in, struct json
 
 static int parse_list(struct json_object *root, struct input *in, struct json_fault *f)
 {
-    static const char *const allowed[] = {"seats", "cap", "participants", "regions",
-                                          "against_all", "parties", "lot", NULL};
+    static const char *const allowed[] = {"seats",       "cap",     "participants", "regions",
+                                          "against_all", "parties", "lot",          NULL};
     struct seats_list_contest *c = &in->list;
     c->seats = SEATS_LIST_SEATS;
     c->cap = SEATS_LIST_CAP;
@@ -260,8 +264,7 @@ static int64_t min_votes(int64_t base, int permille)
     return (base * permille + 999) / 1000;
 }
 
-static struct json_object *draw_json(const struct seats_draw *d, const struct input *in,
-                                     bool drawn)
+static struct json_object *draw_json(const struct seats_draw *d, const struct input *in, bool drawn)
 {
     struct json_object *o = json_object_new_object(), *tied = json_object_new_array(),
                        *won = json_object_new_array();

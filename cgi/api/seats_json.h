@@ -14,16 +14,16 @@
 
 /* What is wrong with the input. */
 struct seats_json_error {
-    const char *code;            /* snake_case */
-    char field[384];             /* "parties[1].votes", or "" */
+    const char *code; /* snake_case */
+    char field[384]; /* "parties[1].votes", or "" */
     char message[256];
-    bool ours;                   /* out of memory: our failure, not the input's */
+    bool ours; /* out of memory: our failure, not the input's */
 };
 
 /* Fills *err (code, field, message) and returns -1. */
-__attribute__((format(printf, 4, 5)))
-int seats_json_refuse(struct seats_json_error *err, const char *code, const char *field,
-                      const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) int seats_json_refuse(struct seats_json_error *err,
+                                                            const char *code, const char *field,
+                                                            const char *fmt, ...);
 
 /*
  * Allocates the contest input describes (borrowed for the call): a list

@@ -6,10 +6,10 @@
 #include <time.h>
 
 struct slot {
-    char *key;               /* NULL: empty */
-    void *value;             /* value (NUL-terminated) then key, one allocation */
+    char *key; /* NULL: empty */
+    void *value; /* value (NUL-terminated) then key, one allocation */
     size_t len;
-    long long at;            /* cache_now_ms() when stored */
+    long long at; /* cache_now_ms() when stored */
 };
 
 struct cache {

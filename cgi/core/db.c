@@ -101,7 +101,8 @@ static enum db_status ensure_connected(void)
     return db_connect(conninfo_saved);
 }
 
-enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params, PGresult **res)
+enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params,
+                       PGresult **res)
 {
     *res = NULL;
     for (int attempt = 0; attempt < 2; attempt++) {

@@ -17,8 +17,8 @@ struct db_statement {
 
 enum db_status {
     DB_OK = 0,
-    DB_UNAVAILABLE = -1,     /* the server is down or restarting: answer 503 */
-    DB_FAILED = -2,          /* a query failed: our bug or a constraint, see db_error() */
+    DB_UNAVAILABLE = -1, /* the server is down or restarting: answer 503 */
+    DB_FAILED = -2, /* a query failed: our bug or a constraint, see db_error() */
 };
 
 /* Keeps the pointers (const tables); call before db_connect. */
@@ -34,7 +34,8 @@ void db_disconnect(void);
  * DB_OK *res holds the result, which the caller PQclear()s.  A read that
  * fails because the connection broke is retried once after reconnecting.
  */
-enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params, PGresult **res);
+enum db_status db_exec(const struct db_statement *stmt, int nparams, const char *const *params,
+                       PGresult **res);
 
 /* Transactions for writes: every write of a request is one transaction. */
 enum db_status db_begin(void);

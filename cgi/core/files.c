@@ -1,4 +1,4 @@
-#define _GNU_SOURCE   /* memmem */
+#define _GNU_SOURCE /* memmem */
 #include "files.h"
 
 #include <errno.h>
@@ -122,8 +122,8 @@ long files_pdf_pages(const unsigned char *data, size_t len)
                 current = num;
             p += 3;
         } else if (*p == 's' && starts(p, end, "stream") &&
-                   (p == data || pdf_space(p[-1]) || pdf_delimiter(p[-1])) &&
-                   p + 6 < end && (p[6] == '\r' || p[6] == '\n')) {
+                   (p == data || pdf_space(p[-1]) || pdf_delimiter(p[-1])) && p + 6 < end &&
+                   (p[6] == '\r' || p[6] == '\n')) {
             /* A stream's bytes are not PDF syntax: skip to its end. */
             const unsigned char *e = memmem(p + 6, (size_t)(end - p - 6), "endstream", 9);
             if (e == NULL)
@@ -209,8 +209,8 @@ int files_identify(struct file_upload *u)
         return -1;
     u->data = map;
     magic_t m = magic_cookie();
-    const char *mime = m != NULL ? magic_buffer(m, u->data, u->size < SNIFF_BYTES ? u->size : SNIFF_BYTES)
-                                 : NULL;
+    const char *mime =
+        m != NULL ? magic_buffer(m, u->data, u->size < SNIFF_BYTES ? u->size : SNIFF_BYTES) : NULL;
     if (mime == NULL)
         return -1;
     snprintf(u->mime, sizeof(u->mime), "%s", mime);

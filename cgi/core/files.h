@@ -44,11 +44,11 @@ void files_relative_path(const char *sha256, char *out, size_t size);
 struct file_upload {
     int fd;
     size_t size;
-    const unsigned char *data;   /* mapped (size > 0), or NULL */
-    enum file_type type;         /* after files_identify */
-    char mime[96];               /* what libmagic said, e.g. "text/html" */
+    const unsigned char *data; /* mapped (size > 0), or NULL */
+    enum file_type type; /* after files_identify */
+    char mime[96]; /* what libmagic said, e.g. "text/html" */
     char sha256[65];
-    long pages;                  /* a PDF's pages, 0 if unknown or not a PDF */
+    long pages; /* a PDF's pages, 0 if unknown or not a PDF */
 };
 
 /* Opens path and reads its size (u->size; nothing mapped yet).  0, or -1 (errno). */

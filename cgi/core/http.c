@@ -92,7 +92,7 @@ size_t http_utf8_prefix(const char *s, size_t max)
     while (lead > 0 && n - lead < 4 && (u[lead - 1] & 0xC0) == 0x80)
         lead--;
     if (lead == 0 || n - lead >= 4)
-        return lead == 0 ? 0 : n;   /* only continuation bytes: nothing whole to keep */
+        return lead == 0 ? 0 : n; /* only continuation bytes: nothing whole to keep */
     unsigned c = u[lead - 1];
     size_t want = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     return n - (lead - 1) >= want ? n : lead - 1;
@@ -170,7 +170,7 @@ int http_parse_query(struct http_request *req, const char *qs, const char **err)
             return -1;
         }
         char *eq = strchr(pair, '=');
-        char *value = pair + strlen(pair);  /* "flag" alone: an empty value */
+        char *value = pair + strlen(pair); /* "flag" alone: an empty value */
         if (eq != NULL) {
             *eq = '\0';
             value = eq + 1;
@@ -202,7 +202,7 @@ static bool date_valid(const char *s, long min, long max)
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return y >= min && y <= max && m >= 1 && m <= 12 && d >= 1 &&
-           d <= days[m - 1] + (m == 2 && leap);
+        d <= days[m - 1] + (m == 2 && leap);
 }
 
 const char *http_field_check(const struct field *f, const char *v, struct field_value *out)
@@ -374,26 +374,46 @@ void http_etag(const char *data, size_t len, char *buf)
 static const char *status_text(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
     }
 }
 
@@ -413,7 +433,7 @@ void http_add_header(struct http_request *req, const char *fmt, ...)
     int n = vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(line, "\r\n") != NULL)
-        return;  /* never split a header: a caller's bug, not a way in */
+        return; /* never split a header: a caller's bug, not a way in */
     size_t old = req->headers != NULL ? strlen(req->headers) : 0;
     char *h = pool_alloc(req->pool, old + (size_t)n + 3);
     if (old > 0)
@@ -470,8 +490,11 @@ static void html_escape(const char *s, char *out, size_t size)
 {
     size_t o = 0;
     for (; *s != '\0' && o + 7 < size; s++) {
-        const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                      : *s == '"' ? "&quot;" : NULL;
+        const char *e = *s == '<' ? "&lt;"
+            : *s == '>'           ? "&gt;"
+            : *s == '&'           ? "&amp;"
+            : *s == '"'           ? "&quot;"
+                                  : NULL;
         if (e != NULL) {
             memcpy(out + o, e, strlen(e));
             o += strlen(e);
@@ -480,7 +503,7 @@ static void html_escape(const char *s, char *out, size_t size)
         }
     }
     out[o] = '\0';
-    http_utf8_trim(out);   /* a long text stops at a whole character */
+    http_utf8_trim(out); /* a long text stops at a whole character */
 }
 
 void http_html_error(struct http_request *req, int status, const char *title, const char *text)
@@ -539,7 +562,10 @@ void http_json(struct http_request *req, int status, const char *json, size_t le
     }
     http_etag(json, len, etag);
     snprintf(headers, sizeof(headers), "Cache-Control: public, max-age=%d\r\nETag: %s\r\n",
-             cache == CACHE_LIVE ? 1 : cache == CACHE_SHORT ? 30 : 300, etag);
+             cache == CACHE_LIVE        ? 1
+                 : cache == CACHE_SHORT ? 30
+                                        : 300,
+             etag);
     if (etag_matches(http_header(req, "If-None-Match"), etag))
         status = 304;
     send_response(req, status, headers, json, len);

@@ -30,26 +30,26 @@ typedef const char *(*http_getenv_fn)(void *ctx, const char *name);
 
 /* Input validation, after kcgi's keys: a table of fields per handler. */
 enum field_type {
-    FIELD_INT,               /* decimal integer within [min, max] */
-    FIELD_TEXT,              /* valid UTF-8, no control characters, max characters */
-    FIELD_DIGITS,            /* exactly min..max ASCII digits */
-    FIELD_DATE,              /* YYYY-MM-DD, a real day of the years min..max */
+    FIELD_INT, /* decimal integer within [min, max] */
+    FIELD_TEXT, /* valid UTF-8, no control characters, max characters */
+    FIELD_DIGITS, /* exactly min..max ASCII digits */
+    FIELD_DATE, /* YYYY-MM-DD, a real day of the years min..max */
 };
 
 struct field {
     const char *name;
     enum field_type type;
-    long min, max;           /* INT: value range; TEXT: max chars; DIGITS: length range; DATE: years */
-    bool required;           /* a query field that must be given (path fields always are) */
-    const char *def;         /* the value an absent query field takes, or NULL */
-    const char *about;       /* one line for the API's description, or NULL */
-    const char *code;        /* the error code when it is not valid (NULL: "invalid_parameter") */
+    long min, max; /* INT: value range; TEXT: max chars; DIGITS: length range; DATE: years */
+    bool required; /* a query field that must be given (path fields always are) */
+    const char *def; /* the value an absent query field takes, or NULL */
+    const char *about; /* one line for the API's description, or NULL */
+    const char *code; /* the error code when it is not valid (NULL: "invalid_parameter") */
 };
 
 struct field_value {
     bool present;
     long i;
-    const char *s;           /* the text as received (decoded), owned by the request pool */
+    const char *s; /* the text as received (decoded), owned by the request pool */
 };
 
 struct route;
@@ -58,8 +58,8 @@ struct route;
 
 struct http_request {
     struct pool *pool;
-    const char *method;      /* GET, HEAD, POST... */
-    const char *path;        /* decoded, without the query */
+    const char *method; /* GET, HEAD, POST... */
+    const char *path; /* decoded, without the query */
     const char *request_id;
     struct http_param query[HTTP_MAX_PARAMS];
     size_t nquery;
@@ -73,21 +73,21 @@ struct http_request {
     const struct field *arg_spec[HTTP_MAX_ARGS];
     struct field_value args[HTTP_MAX_ARGS];
     size_t nargs;
-    const char *body;        /* NUL-terminated copy, or NULL */
+    const char *body; /* NUL-terminated copy, or NULL */
     size_t body_len;
-    const char *body_file;   /* an upload's body as a file nginx wrote (then body is NULL), or NULL */
+    const char *body_file; /* an upload's body as a file nginx wrote (then body is NULL), or NULL */
 
     http_getenv_fn getenv;
     void *getenv_ctx;
     http_write_fn write;
     void *write_ctx;
 
-    char *headers;           /* extra response headers ("Name: value\r\n"...), in pool */
-    void *user;              /* who is asking, set by the route guard (the app's struct) */
+    char *headers; /* extra response headers ("Name: value\r\n"...), in pool */
+    void *user; /* who is asking, set by the route guard (the app's struct) */
 
-    int status;              /* of the response, once sent */
+    int status; /* of the response, once sent */
     bool sent;
-    bool head;               /* HEAD: headers only */
+    bool head; /* HEAD: headers only */
 };
 
 /* Pure helpers (no I/O), unit-tested. */
@@ -147,10 +147,10 @@ const char *http_cookie(struct http_request *req, const char *name);
 
 /* Responses.  Each sends the whole response once; later calls are ignored. */
 enum http_cache {
-    CACHE_NONE,              /* personal data: no-store */
-    CACHE_SHORT,             /* public, changes quickly (statistics): 30 s */
-    CACHE_LONG,              /* public, rarely changes (stations, regions): 300 s */
-    CACHE_LIVE,              /* public, changes by the second (election night): 1 s */
+    CACHE_NONE, /* personal data: no-store */
+    CACHE_SHORT, /* public, changes quickly (statistics): 30 s */
+    CACHE_LONG, /* public, rarely changes (stations, regions): 300 s */
+    CACHE_LIVE, /* public, changes by the second (election night): 1 s */
 };
 /* Sends a JSON text with an ETag; answers 304 when If-None-Match matches. */
 void http_json(struct http_request *req, int status, const char *json, size_t len,

@@ -9,8 +9,14 @@
 #include "http.h"
 #include "pool.h"
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /*
  * What json-c 0.16 takes even with JSON_TOKENER_STRICT but RFC 8259 does
@@ -96,7 +102,8 @@ struct json_object *json_parse_strict(const char *buf, size_t len, char *err, si
 
 const char *json_unknown_member(struct json_object *obj, const char *const *allowed)
 {
-    json_object_object_foreach(obj, key, val) {
+    json_object_object_foreach(obj, key, val)
+    {
         (void)val;
         const char *const *a;
         for (a = allowed; *a != NULL; a++)
@@ -161,13 +168,20 @@ const char *json_path_index(char *out, size_t size, const char *path, size_t i)
 static const char *type_words(enum json_type t)
 {
     switch (t) {
-    case json_type_int: return "a whole number";
-    case json_type_string: return "a string";
-    case json_type_boolean: return "true or false";
-    case json_type_array: return "an array";
-    case json_type_object: return "an object";
-    case json_type_double: return "a number";
-    case json_type_null: return "null";
+    case json_type_int:
+        return "a whole number";
+    case json_type_string:
+        return "a string";
+    case json_type_boolean:
+        return "true or false";
+    case json_type_array:
+        return "an array";
+    case json_type_object:
+        return "an object";
+    case json_type_double:
+        return "a number";
+    case json_type_null:
+        return "null";
     }
     return "something else";
 }
@@ -195,7 +209,8 @@ int json_read_object(struct json_object *o, const char *path, const char *const 
 {
     char field[256];
     if (o == NULL || !json_object_is_type(o, json_type_object))
-        return json_fault(f, "wrong_type", path, "%s must be an object", *path ? path : "the document");
+        return json_fault(f, "wrong_type", path, "%s must be an object",
+                          *path ? path : "the document");
     const char *unknown = json_unknown_member(o, allowed);
     if (unknown != NULL)
         return json_fault(f, "unknown_member", json_path_key(field, sizeof(field), path, unknown),

@@ -32,14 +32,14 @@ const char *json_unknown_member(struct json_object *obj, const char *const *allo
  * *f filled: the first fault wins.
  */
 struct json_fault {
-    const char *code;        /* missing, wrong_type, out_of_range, too_many, unknown_member, invalid */
-    char field[256];         /* the path of the member at fault ("" for the document) */
+    const char *code; /* missing, wrong_type, out_of_range, too_many, unknown_member, invalid */
+    char field[256]; /* the path of the member at fault ("" for the document) */
     char message[256];
 };
 
 /* Fills *f (the field cut at a whole character) and returns -1. */
-__attribute__((format(printf, 4, 5)))
-int json_fault(struct json_fault *f, const char *code, const char *field, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) int json_fault(struct json_fault *f, const char *code,
+                                                     const char *field, const char *fmt, ...);
 
 /* path.key (key alone at the top, path "") and path[i], into out; returns out. */
 const char *json_path_key(char *out, size_t size, const char *path, const char *key);

@@ -133,8 +133,8 @@ static bool is_p256(EVP_PKEY *key)
     char group[64];
     size_t glen = 0;
     return EVP_PKEY_get_base_id(key) == EVP_PKEY_EC &&
-           EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), &glen) == 1 &&
-           (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0);
+        EVP_PKEY_get_utf8_string_param(key, "group", group, sizeof(group), &glen) == 1 &&
+        (strcmp(group, "prime256v1") == 0 || strcmp(group, "P-256") == 0);
 }
 
 static EVP_PKEY *read_key(const char *pem, size_t len, bool private_key)
@@ -154,9 +154,18 @@ static EVP_PKEY *read_key(const char *pem, size_t len, bool private_key)
     return key;
 }
 
-EVP_PKEY *jws_public_key(const char *pem, size_t len) { return read_key(pem, len, false); }
-EVP_PKEY *jws_private_key(const char *pem, size_t len) { return read_key(pem, len, true); }
-void jws_key_free(EVP_PKEY *key) { EVP_PKEY_free(key); }
+EVP_PKEY *jws_public_key(const char *pem, size_t len)
+{
+    return read_key(pem, len, false);
+}
+EVP_PKEY *jws_private_key(const char *pem, size_t len)
+{
+    return read_key(pem, len, true);
+}
+void jws_key_free(EVP_PKEY *key)
+{
+    EVP_PKEY_free(key);
+}
 
 bool jws_verify_es256(const char *text, const struct jws *j, EVP_PKEY *key)
 {
@@ -176,8 +185,8 @@ bool jws_verify_es256(const char *text, const struct jws *j, EVP_PKEY *key)
         goto out;
     md = EVP_MD_CTX_new();
     ok = md != NULL && EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
-         EVP_DigestVerify(md, der, (size_t)derlen, (const unsigned char *)text,
-                          j->signing_input_len) == 1;
+        EVP_DigestVerify(md, der, (size_t)derlen, (const unsigned char *)text,
+                         j->signing_input_len) == 1;
 out:
     EVP_MD_CTX_free(md);
     OPENSSL_free(der);
@@ -185,8 +194,7 @@ out:
     return ok;
 }
 
-char *jws_sign_es256(const char *header, const char *payload, size_t payload_len,
-                     EVP_PKEY *key)
+char *jws_sign_es256(const char *header, const char *payload, size_t payload_len, EVP_PKEY *key)
 {
     size_t hlen = strlen(header);
     size_t size = 4 * ((hlen + 2) / 3) + 4 * ((payload_len + 2) / 3) + 100;

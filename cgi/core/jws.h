@@ -10,18 +10,18 @@
  * Straight on OpenSSL: the algorithm is fixed by us, never by the token.
  */
 
-#define JWS_MAX_LEN (256 * 1024)   /* a whole compact JWS */
+#define JWS_MAX_LEN (256 * 1024) /* a whole compact JWS */
 
 struct evp_pkey_st;
 
 /* The parts of a compact JWS.  Decoded parts are malloc'd, NUL-terminated. */
 struct jws {
-    char *header;            /* decoded protected header (JSON text) */
+    char *header; /* decoded protected header (JSON text) */
     size_t header_len;
-    char *payload;           /* decoded payload */
+    char *payload; /* decoded payload */
     size_t payload_len;
-    unsigned char sig[64];   /* R || S */
-    size_t signing_input_len;/* bytes of "header.payload" at the start of the text */
+    unsigned char sig[64]; /* R || S */
+    size_t signing_input_len; /* bytes of "header.payload" at the start of the text */
 };
 
 /* base64url without padding: decoded length, or -1 on a character outside the alphabet,

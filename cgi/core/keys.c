@@ -28,7 +28,7 @@ bool keys_is_p256_public_pem(const char *pem, size_t len)
 {
     if (pem == NULL || len == 0 || len > 4096 || memchr(pem, '\0', len) != NULL)
         return false;
-    EVP_PKEY *key = jws_public_key(pem, len);   /* the one reader of EC P-256 keys */
+    EVP_PKEY *key = jws_public_key(pem, len); /* the one reader of EC P-256 keys */
     jws_key_free(key);
     return key != NULL;
 }

@@ -9,8 +9,7 @@
  */
 void log_request(const struct http_request *req, double ms);
 /* A problem worth an operator's attention, with the request id if any. */
-void log_error(const char *request_id, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void log_error(const char *request_id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line worth keeping that is not a problem (a background process's progress). */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

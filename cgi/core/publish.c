@@ -27,13 +27,13 @@ struct item {
     size_t heap_at;
 };
 
-static struct item **table;          /* open addressing by uri */
+static struct item **table; /* open addressing by uri */
 static size_t table_cap, table_n;
-static struct item **heap;           /* queued items, earliest due first */
+static struct item **heap; /* queued items, earliest due first */
 static size_t heap_n, heap_cap;
 static int this_lane = -1;
 static const struct publish_config *config;
-static char root[PATH_MAX];          /* dir/current */
+static char root[PATH_MAX]; /* dir/current */
 static volatile sig_atomic_t stopping;
 
 static long long now_ms(void)
@@ -198,8 +198,8 @@ int publish_file_name(const char *uri, char *out, size_t size)
     for (const char *p = uri + 1; *p != '\0'; p++) {
         char c = *p;
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '.' || c == '_' || c == '-' || c == '=' || (c == '/' && !query) ||
-                  (c == '&' && query) || (c == '?' && !query);
+            c == '.' || c == '_' || c == '-' || c == '=' || (c == '/' && !query) ||
+            (c == '&' && query) || (c == '?' && !query);
         if (!ok || o + 2 >= size)
             return -1;
         if (c == '?') {
@@ -402,7 +402,7 @@ int publish_run(const struct publish_config *cfg, int lane)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_term;          /* no SA_RESTART: select() returns at once */
+    sa.sa_handler = on_term; /* no SA_RESTART: select() returns at once */
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -423,7 +423,7 @@ int publish_run(const struct publish_config *cfg, int lane)
 
     struct pool *pool = pool_create();
     struct buffer b = {0};
-    unsigned long listening = 0;      /* the db_generation() that LISTENs */
+    unsigned long listening = 0; /* the db_generation() that LISTENs */
     long written = 0;
     long long busy_since = 0, last_report = 0, last_poll = 0;
     while (!stopping) {
@@ -439,7 +439,7 @@ int publish_run(const struct publish_config *cfg, int lane)
                 setpriority(PRIO_PROCESS, (id_t)db_backend_pid(), cfg->nice[lane]) < 0)
                 log_error(NULL, "publisher %d: cannot lower the priority of the server process: %s",
                           lane, strerror(errno));
-            cfg->everything();        /* whatever was sent meanwhile is lost */
+            cfg->everything(); /* whatever was sent meanwhile is lost */
         }
         if (db_notifications(on_notification, NULL) < 0) {
             listening = 0;

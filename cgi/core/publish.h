@@ -29,13 +29,13 @@
 #define PUBLISH_MAX_URI 256
 
 struct publish_config {
-    const char *dir;                 /* nginx's root for the files is dir/current */
+    const char *dir; /* nginx's root for the files is dir/current */
     const char *conninfo;
-    const char *channel;             /* LISTEN channel */
-    int nice[PUBLISH_MAX_LANES];     /* > 0: the niceness of a lane's process and its server process */
+    const char *channel; /* LISTEN channel */
+    int nice[PUBLISH_MAX_LANES]; /* > 0: the niceness of a lane's process and its server process */
     const struct route_table *routes;
     size_t nroutes;
-    void (*init)(void);              /* after fork: registers statements */
+    void (*init)(void); /* after fork: registers statements */
     /* publish_add()s every published URL: at start and after a reconnect (notifications lost). */
     void (*everything)(void);
     /* publish_add()s the URLs a notification's payload says have changed. */

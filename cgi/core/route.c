@@ -17,7 +17,8 @@ static bool pattern_match(const char *pat, const char *path, struct http_request
             size_t seg = strcspn(path, "/");
             if (seg == 0 || nparams == sizeof(req->path_params) / sizeof(req->path_params[0]))
                 return false;
-            req->path_params[nparams].name = pool_strndup(req->pool, pat + 1, (size_t)(close - pat - 1));
+            req->path_params[nparams].name =
+                pool_strndup(req->pool, pat + 1, (size_t)(close - pat - 1));
             req->path_params[nparams].value = pool_strndup(req->pool, path, seg);
             nparams++;
             pat = close + 1;
@@ -38,12 +39,12 @@ static bool pattern_match(const char *pat, const char *path, struct http_request
 static bool method_matches(const char *route_method, const char *method)
 {
     return strcmp(route_method, method) == 0 ||
-           (strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
+        (strcmp(route_method, "GET") == 0 && strcmp(method, "HEAD") == 0);
 }
 
 enum route_result route_match(const struct route_table *tables, size_t ntables,
-                              struct http_request *req, const struct route **found,
-                              char *allow, size_t allow_size)
+                              struct http_request *req, const struct route **found, char *allow,
+                              size_t allow_size)
 {
     bool path_known = false;
     size_t used = 0;
@@ -58,8 +59,8 @@ enum route_result route_match(const struct route_table *tables, size_t ntables,
                 return ROUTE_FOUND;
             }
             path_known = true;
-            int n = snprintf(allow + used, allow_size - used, "%s%s%s", used ? ", " : "",
-                             r->method, strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
+            int n = snprintf(allow + used, allow_size - used, "%s%s%s", used ? ", " : "", r->method,
+                             strcmp(r->method, "GET") == 0 ? ", HEAD" : "");
             if (n > 0 && (size_t)n < allow_size - used)
                 used += (size_t)n;
         }
@@ -92,7 +93,8 @@ static int check_args(struct http_request *req, const struct route *r)
     req->nargs = 0;
     for (size_t i = 0; i < np; i++) {
         const char *v = http_path_param(req, r->path[i].name);
-        const char *why = v != NULL ? http_field_check(&r->path[i], v, &req->args[i]) : "is missing";
+        const char *why =
+            v != NULL ? http_field_check(&r->path[i], v, &req->args[i]) : "is missing";
         if (why != NULL) {
             char msg[160];
             snprintf(msg, sizeof(msg), "\"%s\" %s", r->path[i].name, why);

@@ -17,16 +17,16 @@ typedef void (*route_handler)(struct http_request *req);
 #define ROUTE_MAX_QUERY 8
 
 struct route {
-    const char *method;      /* "GET", "POST"... (GET also answers HEAD) */
-    const char *pattern;     /* "/api/v1/stations/{number}" */
+    const char *method; /* "GET", "POST"... (GET also answers HEAD) */
+    const char *pattern; /* "/api/v1/stations/{number}" */
     route_handler handler;
-    unsigned access;         /* 0: public; else the app's bits, checked by the guard */
-    struct field path[ROUTE_MAX_PATH];   /* the pattern's {name}s, in order */
+    unsigned access; /* 0: public; else the app's bits, checked by the guard */
+    struct field path[ROUTE_MAX_PATH]; /* the pattern's {name}s, in order */
     struct field query[ROUTE_MAX_QUERY]; /* the query fields it takes (name NULL: no more) */
-    const void *data;        /* the handler's own constant, e.g. a plain read's statement */
-    const char *summary;     /* one line for the API's description */
-    const char *body;        /* the media type of the request body it takes, or NULL */
-    const char *answer;      /* the media type of its answer (NULL: JSON; "redirect": a 302) */
+    const void *data; /* the handler's own constant, e.g. a plain read's statement */
+    const char *summary; /* one line for the API's description */
+    const char *body; /* the media type of the request body it takes, or NULL */
+    const char *answer; /* the media type of its answer (NULL: JSON; "redirect": a 302) */
 };
 
 /*
@@ -55,8 +55,8 @@ enum route_result {
  * comma separated.
  */
 enum route_result route_match(const struct route_table *tables, size_t ntables,
-                              struct http_request *req, const struct route **found,
-                              char *allow, size_t allow_size);
+                              struct http_request *req, const struct route **found, char *allow,
+                              size_t allow_size);
 
 /*
  * Finds the route, asks the guard, checks the declared fields into

@@ -157,7 +157,7 @@ static void worker_run(const struct server_config *cfg, int fd)
         req.write_ctx = &fr;
         if (request_read(&req, &fr) == 0)
             route_dispatch(cfg->routes, cfg->nroutes, &req);
-        db_rollback();  /* a handler that failed mid-transaction leaves nothing behind */
+        db_rollback(); /* a handler that failed mid-transaction leaves nothing behind */
         FCGX_Finish_r(&fr);
         log_request(&req, now_ms() - start);
         pool_reset(pool);

@@ -10,15 +10,15 @@
  * publishers are children of the master too, restarted like the workers.
  */
 struct server_config {
-    const char *socket_path;     /* unix socket nginx connects to */
-    int socket_mode;             /* its permission bits */
+    const char *socket_path; /* unix socket nginx connects to */
+    int socket_mode; /* its permission bits */
     int workers;
-    const char *conninfo;        /* libpq connection string */
+    const char *conninfo; /* libpq connection string */
     const struct route_table *routes;
     size_t nroutes;
-    void (*worker_init)(void);   /* registers statements etc., after fork */
-    int publishers;              /* processes beside the workers (core/publish.h) */
-    int (*publisher)(int lane);  /* the main of publisher lane 0..publishers-1 */
+    void (*worker_init)(void); /* registers statements etc., after fork */
+    int publishers; /* processes beside the workers (core/publish.h) */
+    int (*publisher)(int lane); /* the main of publisher lane 0..publishers-1 */
 };
 
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */

@@ -12,7 +12,7 @@
  * decides whether it was revoked.  No election words here: the subject is
  * an opaque string.
  */
-#define SESSION_ID_LEN 43          /* 32 random bytes, base64url */
+#define SESSION_ID_LEN 43 /* 32 random bytes, base64url */
 #define SESSION_MAX_TOKEN 1024
 
 struct session_claims {

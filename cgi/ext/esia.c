@@ -22,7 +22,7 @@ static struct {
     long timeout_ms;
 } cfg;
 
-static CURL *curl;   /* the worker's one handle */
+static CURL *curl; /* the worker's one handle */
 
 static char *dup_or_null(const char *s)
 {
@@ -47,8 +47,8 @@ int esia_init(const struct esia_config *c)
 bool esia_ready(void)
 {
     return cfg.authorize_url != NULL && cfg.token_url != NULL && cfg.issuer != NULL &&
-           cfg.client_id != NULL && cfg.client_secret != NULL && cfg.redirect_uri != NULL &&
-           cfg.key != NULL;
+        cfg.client_id != NULL && cfg.client_secret != NULL && cfg.redirect_uri != NULL &&
+        cfg.key != NULL;
 }
 
 void esia_pkce_challenge(const char *verifier, char out[48])
@@ -94,14 +94,13 @@ int esia_authorize_url(const char *state, const char *nonce, const char *challen
         return -1;
     size_t pos = (size_t)n;
     bool ok = add_param(out, size, &pos, "response_type", "code") &&
-              add_param(out, size, &pos, "client_id", cfg.client_id) &&
-              add_param(out, size, &pos, "redirect_uri", cfg.redirect_uri) &&
-              add_param(out, size, &pos, "scope", "openid profile") &&
-              add_param(out, size, &pos, "state", state) &&
-              add_param(out, size, &pos, "nonce", nonce) &&
-              add_param(out, size, &pos, "code_challenge", challenge) &&
-              add_param(out, size, &pos, "code_challenge_method", "S256") &&
-              (login_hint == NULL || add_param(out, size, &pos, "login_hint", login_hint));
+        add_param(out, size, &pos, "client_id", cfg.client_id) &&
+        add_param(out, size, &pos, "redirect_uri", cfg.redirect_uri) &&
+        add_param(out, size, &pos, "scope", "openid profile") &&
+        add_param(out, size, &pos, "state", state) && add_param(out, size, &pos, "nonce", nonce) &&
+        add_param(out, size, &pos, "code_challenge", challenge) &&
+        add_param(out, size, &pos, "code_challenge_method", "S256") &&
+        (login_hint == NULL || add_param(out, size, &pos, "login_hint", login_hint));
     return ok ? 0 : -1;
 }
 
@@ -291,7 +290,8 @@ enum esia_result esia_exchange(const char *code, const char *verifier, const cha
         if (json != NULL && json_object_object_get_ex(json, "error", &e) &&
             json_object_is_type(e, json_type_string))
             snprintf(why, why_size, "ESIA refused the code: %.*s",
-                     (int)http_utf8_prefix(json_object_get_string(e), 64), json_object_get_string(e));
+                     (int)http_utf8_prefix(json_object_get_string(e), 64),
+                     json_object_get_string(e));
         else
             snprintf(why, why_size, "ESIA refused the code (%ld)", status);
         goto out;

@@ -14,21 +14,21 @@
 #define ESIA_CLOCK_SKEW 60
 
 struct esia_config {
-    const char *authorize_url;   /* https://esia.example/authorize */
+    const char *authorize_url; /* https://esia.example/authorize */
     const char *token_url;
-    const char *issuer;          /* the id_token's iss */
+    const char *issuer; /* the id_token's iss */
     const char *client_id;
     const char *client_secret;
-    const char *redirect_uri;    /* our /auth/esia/callback as ESIA knows it */
-    const char *key_path;        /* ESIA's RSA public key, PEM */
-    long timeout_ms;             /* total time for the token request */
+    const char *redirect_uri; /* our /auth/esia/callback as ESIA knows it */
+    const char *key_path; /* ESIA's RSA public key, PEM */
+    long timeout_ms; /* total time for the token request */
 };
 
 enum esia_result {
     ESIA_OK = 0,
-    ESIA_UNAVAILABLE = -1,       /* could not reach the token endpoint in time */
-    ESIA_REFUSED = -2,           /* the token endpoint said no (bad or used code...) */
-    ESIA_BAD_TOKEN = -3,         /* the id_token failed a check */
+    ESIA_UNAVAILABLE = -1, /* could not reach the token endpoint in time */
+    ESIA_REFUSED = -2, /* the token endpoint said no (bad or used code...) */
+    ESIA_BAD_TOKEN = -3, /* the id_token failed a check */
 };
 
 struct esia_identity {

@@ -16,7 +16,7 @@ static struct {
     int retries;
 } cfg;
 
-static CURL *curl;   /* the worker's one handle */
+static CURL *curl; /* the worker's one handle */
 
 static char *dup_or_null(const char *s)
 {
@@ -68,8 +68,8 @@ void tunduk_uuid(char out[40])
     b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
     snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 struct sink {
@@ -124,7 +124,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
 {
     struct sink *s = userdata;
     size_t n = size * nmemb;
-    header_value(line, n, "X-Road-Request-Hash", s->resp->request_hash, sizeof(s->resp->request_hash));
+    header_value(line, n, "X-Road-Request-Hash", s->resp->request_hash,
+                 sizeof(s->resp->request_hash));
     header_value(line, n, "X-Road-Error", s->resp->error_type, sizeof(s->resp->error_type));
     return n;
 }
@@ -189,8 +190,8 @@ static void one_try(const struct tunduk_request *rq, const char *url, struct tun
                  s.overflow ? "response too large" : curl_easy_strerror(cc));
     } else if (resp->error_type[0] != '\0') {
         /* Raised by X-Road: Client.* is our mistake, Server.* theirs. */
-        resp->outcome = strncmp(resp->error_type, "Server.", 7) == 0 ? TUNDUK_UNAVAILABLE
-                                                                      : TUNDUK_XROAD_ERROR;
+        resp->outcome =
+            strncmp(resp->error_type, "Server.", 7) == 0 ? TUNDUK_UNAVAILABLE : TUNDUK_XROAD_ERROR;
         if (resp->outcome == TUNDUK_UNAVAILABLE && resp->status < 500)
             resp->outcome = TUNDUK_XROAD_ERROR;
     } else if (resp->status >= 200 && resp->status < 300) {

@@ -14,37 +14,37 @@
  * of times with back-off.
  */
 struct tunduk_config {
-    const char *security_server;   /* http(s)://host:port of our security server */
-    const char *client;            /* instance/class/member/subsystem */
+    const char *security_server; /* http(s)://host:port of our security server */
+    const char *client; /* instance/class/member/subsystem */
     const char *cert, *key, *cacert; /* client certificate (mTLS) and CA, or NULL */
     long connect_timeout_ms, timeout_ms;
-    int retries;                   /* extra tries for idempotent calls */
+    int retries; /* extra tries for idempotent calls */
 };
 
 enum tunduk_outcome {
-    TUNDUK_OK = 0,                 /* the service answered 2xx */
-    TUNDUK_NOT_FOUND,              /* the service answered 404 */
-    TUNDUK_REFUSED,                /* the service answered another 4xx */
-    TUNDUK_XROAD_ERROR,            /* X-Road itself refused or failed (X-Road-Error) */
-    TUNDUK_UNAVAILABLE,            /* no answer in time, or the service failed (5xx) */
+    TUNDUK_OK = 0, /* the service answered 2xx */
+    TUNDUK_NOT_FOUND, /* the service answered 404 */
+    TUNDUK_REFUSED, /* the service answered another 4xx */
+    TUNDUK_XROAD_ERROR, /* X-Road itself refused or failed (X-Road-Error) */
+    TUNDUK_UNAVAILABLE, /* no answer in time, or the service failed (5xx) */
 };
 
 struct tunduk_request {
-    const char *method;            /* "GET" */
-    const char *service;           /* "central-server/GOV/70000003/population/person" */
-    const char *path;              /* "/21505199000011", or NULL */
-    const char *user_id;           /* X-Road-UserId: who asks (a PIN), or NULL */
-    const char *issue;             /* X-Road-Issue: the case it serves, or NULL */
+    const char *method; /* "GET" */
+    const char *service; /* "central-server/GOV/70000003/population/person" */
+    const char *path; /* "/21505199000011", or NULL */
+    const char *user_id; /* X-Road-UserId: who asks (a PIN), or NULL */
+    const char *issue; /* X-Road-Issue: the case it serves, or NULL */
     bool idempotent;
 };
 
 struct tunduk_response {
     enum tunduk_outcome outcome;
-    long status;                   /* HTTP status of the last try, 0 if none */
-    char xroad_id[40];             /* the X-Road-Id we sent */
-    char request_hash[128];        /* X-Road-Request-Hash of the answer */
-    char error_type[128];          /* X-Road-Error, or the curl error */
-    char *body;                    /* malloc'd, NUL-terminated; tunduk_response_free */
+    long status; /* HTTP status of the last try, 0 if none */
+    char xroad_id[40]; /* the X-Road-Id we sent */
+    char request_hash[128]; /* X-Road-Request-Hash of the answer */
+    char error_type[128]; /* X-Road-Error, or the curl error */
+    char *body; /* malloc'd, NUL-terminated; tunduk_response_free */
     size_t body_len;
     long duration_ms;
     int attempts;

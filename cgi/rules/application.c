@@ -14,10 +14,8 @@ static const struct {
 } refusals[APP_REFUSAL__MAX] = {
     [APP_ACCEPTED] = {"accepted", "the application is accepted"},
     [APP_ELECTION_NOT_OPEN] = {"election_not_open", "this election takes no applications"},
-    [APP_NOT_YET_OPEN] = {"applications_not_yet_open",
-                          "applications open 70 days before voting"},
-    [APP_DEADLINE_PASSED] = {"deadline_passed",
-                             "applications close 15 days before voting"},
+    [APP_NOT_YET_OPEN] = {"applications_not_yet_open", "applications open 70 days before voting"},
+    [APP_DEADLINE_PASSED] = {"deadline_passed", "applications close 15 days before voting"},
     [APP_STATION_REQUIRED] = {"station_required", "a move needs the number of the new station"},
     [APP_STATION_NOT_ALLOWED] = {"station_not_allowed", "a correction names no station"},
     [APP_WRONG_STATION_KIND] = {"wrong_station_kind",

@@ -14,29 +14,29 @@
 #define APPLICATION_DEADLINE_DAYS 15
 
 enum application_kind {
-    APP_MOVE_HOME,       /* to the station of one's actual address in the country */
-    APP_MOVE_ABROAD,     /* to a station abroad */
-    APP_CORRECTION,      /* correction of one's data */
+    APP_MOVE_HOME, /* to the station of one's actual address in the country */
+    APP_MOVE_ABROAD, /* to a station abroad */
+    APP_CORRECTION, /* correction of one's data */
     APP_KIND__MAX
 };
 
 enum application_refusal {
     APP_ACCEPTED = 0,
-    APP_ELECTION_NOT_OPEN,     /* completed, annulled, or in the past */
-    APP_NOT_YET_OPEN,          /* more than 70 days before voting */
-    APP_DEADLINE_PASSED,       /* fewer than 15 days before voting */
-    APP_STATION_REQUIRED,      /* a move without a station */
-    APP_STATION_NOT_ALLOWED,   /* a correction naming a station */
-    APP_WRONG_STATION_KIND,    /* abroad for a home move, or the reverse */
-    APP_SAME_STATION,          /* a move to where one already is */
+    APP_ELECTION_NOT_OPEN, /* completed, annulled, or in the past */
+    APP_NOT_YET_OPEN, /* more than 70 days before voting */
+    APP_DEADLINE_PASSED, /* fewer than 15 days before voting */
+    APP_STATION_REQUIRED, /* a move without a station */
+    APP_STATION_NOT_ALLOWED, /* a correction naming a station */
+    APP_WRONG_STATION_KIND, /* abroad for a home move, or the reverse */
+    APP_SAME_STATION, /* a move to where one already is */
     APP_REFUSAL__MAX
 };
 
 struct application_facts {
     enum application_kind kind;
-    bool election_accepting;   /* the election's status is scheduled or open */
-    long days_to_election;     /* election day minus today */
-    bool has_station;          /* a station was named (and exists) */
+    bool election_accepting; /* the election's status is scheduled or open */
+    long days_to_election; /* election day minus today */
+    bool has_station; /* a station was named (and exists) */
     bool station_abroad;
     long station_to, station_from;
 };

@@ -46,6 +46,6 @@ int pin_decode(const char *s, struct pin_info *info)
 
 bool pin_agrees(const struct pin_info *info, char sex, int year, int month, int day)
 {
-    return info->warnings == 0 && info->sex == sex && info->year == year &&
-           info->month == month && info->day == day;
+    return info->warnings == 0 && info->sex == sex && info->year == year && info->month == month &&
+        info->day == day;
 }

@@ -12,14 +12,14 @@
 #define PIN_LEN 14
 
 enum pin_warning {
-    PIN_WARN_SEX = 1,        /* digit 1 is neither 1 nor 2 */
-    PIN_WARN_DATE = 2,       /* digits 2-9 are not a real date */
+    PIN_WARN_SEX = 1, /* digit 1 is neither 1 nor 2 */
+    PIN_WARN_DATE = 2, /* digits 2-9 are not a real date */
 };
 
 struct pin_info {
-    char sex;                /* 'F', 'M', or 0 when the digit is irregular */
-    int day, month, year;    /* all 0 when the date is irregular */
-    int warnings;            /* enum pin_warning bits */
+    char sex; /* 'F', 'M', or 0 when the digit is irregular */
+    int day, month, year; /* all 0 when the date is irregular */
+    int warnings; /* enum pin_warning bits */
 };
 
 /* True for exactly 14 ASCII digits. */

@@ -23,8 +23,8 @@ int protocol_kind_parse(const char *s)
     return -1;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(struct protocol_failure *f, const char *code, const char *field, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(struct protocol_failure *f, const char *code,
+                                                      const char *field, const char *fmt, ...)
 {
     f->code = code;
     snprintf(f->field, sizeof(f->field), "%s", field);
@@ -51,9 +51,10 @@ static int check_contest(const struct protocol_contest *c, size_t i, struct prot
     for (size_t k = 0; k < c->nvotes; k++)
         sum += c->votes[k];
     if (c->valid != sum)
-        return fail(f, "valid_mismatch", AT("valid"),
-                    "valid ballots (%lld) must equal the votes for every entry and against all (%lld)",
-                    (long long)c->valid, (long long)sum);
+        return fail(
+            f, "valid_mismatch", AT("valid"),
+            "valid ballots (%lld) must equal the votes for every entry and against all (%lld)",
+            (long long)c->valid, (long long)sum);
     if (c->in_boxes > c->issued)
         return fail(f, "in_boxes_above_issued", AT("in_boxes"),
                     "ballots in the boxes (%lld) cannot exceed ballots issued (%lld)",
@@ -74,7 +75,8 @@ static int check_contest(const struct protocol_contest *c, size_t i, struct prot
         for (size_t k = 0; k < c->preference_len[p]; k++)
             pref += c->preferences[p][k];
         if (pref > c->votes[p]) {
-            snprintf(field, sizeof(field), "contests[%u].preferences[%u]", (unsigned)i, (unsigned)p);
+            snprintf(field, sizeof(field), "contests[%u].preferences[%u]", (unsigned)i,
+                     (unsigned)p);
             return fail(f, "preferences_above_votes", field,
                         "preference votes (%lld) cannot exceed the party's votes (%lld)",
                         (long long)pref, (long long)c->votes[p]);
@@ -114,7 +116,8 @@ int protocol_check(const struct protocol_report *r, struct protocol_failure *f)
     if (lists != 1 || districts > 1)
         return fail(f, "contests_shape", "contests",
                     "a final report has one list contest and at most one district contest, "
-                    "not %lld and %lld", (long long)lists, (long long)districts);
+                    "not %lld and %lld",
+                    (long long)lists, (long long)districts);
     for (size_t i = 0; i < r->ncontests; i++)
         if (check_contest(&r->contests[i], i, f) < 0)
             return -1;
@@ -163,5 +166,5 @@ bool protocol_valid_time(const char *s)
     if (strcmp(p, "Z") == 0)
         return true;
     return (p[0] == '+' || p[0] == '-') && strlen(p) == 6 && digits(p + 1, 2) && p[3] == ':' &&
-           digits(p + 4, 2) && num(p + 1, 2) <= 14 && num(p + 4, 2) <= 59;
+        digits(p + 4, 2) && num(p + 1, 2) <= 14 && num(p + 4, 2) <= 59;
 }

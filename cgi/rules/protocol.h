@@ -11,15 +11,15 @@
  * no allocation.
  */
 
-#define PROTOCOL_MAX_ENTRIES 64      /* parties or candidates on one ballot */
-#define PROTOCOL_MAX_LIST 54         /* candidates on one party list */
-#define PROTOCOL_MAX_CONTESTS 2      /* the party lists and the station's district */
+#define PROTOCOL_MAX_ENTRIES 64 /* parties or candidates on one ballot */
+#define PROTOCOL_MAX_LIST 54 /* candidates on one party list */
+#define PROTOCOL_MAX_CONTESTS 2 /* the party lists and the station's district */
 #define PROTOCOL_MAX_COUNT 100000000 /* any one figure */
 
 enum protocol_kind {
-    PROTOCOL_OPENING,                /* the box is empty: a zero count */
-    PROTOCOL_TURNOUT,                /* voters so far, at one of the CEC's hours */
-    PROTOCOL_FINAL,                  /* the count after the polls close */
+    PROTOCOL_OPENING, /* the box is empty: a zero count */
+    PROTOCOL_TURNOUT, /* voters so far, at one of the CEC's hours */
+    PROTOCOL_FINAL, /* the count after the polls close */
     PROTOCOL_KIND__MAX
 };
 
@@ -29,14 +29,14 @@ int protocol_kind_parse(const char *s);
 
 /* The protocol lines of one contest. */
 struct protocol_contest {
-    bool list;                       /* the party-list contest; else a district's */
-    int district;                    /* 1..36 for a district contest */
-    int64_t voters;                  /* on the list */
+    bool list; /* the party-list contest; else a district's */
+    int district; /* 1..36 for a district contest */
+    int64_t voters; /* on the list */
     int64_t received, issued, cancelled, in_boxes, invalid, valid, against_all;
-    size_t nvotes;                   /* entries of the ballot, in ballot order */
+    size_t nvotes; /* entries of the ballot, in ballot order */
     int64_t votes[PROTOCOL_MAX_ENTRIES];
     /* List contest only: preference votes per party (as votes[]), per list position. */
-    size_t npreferences;             /* 0, or nvotes */
+    size_t npreferences; /* 0, or nvotes */
     size_t preference_len[PROTOCOL_MAX_ENTRIES];
     int64_t preferences[PROTOCOL_MAX_ENTRIES][PROTOCOL_MAX_LIST];
 };
@@ -47,11 +47,11 @@ struct protocol_report {
     int64_t election_id;
     int64_t station;
     int64_t seq;
-    char time[40];                   /* RFC 3339 with an offset, as signed */
-    int hour;                        /* turnout: the hour of the count (local time) */
-    int64_t voters;                  /* opening and turnout: voters on the list */
-    int64_t voted;                   /* opening (0) and turnout: ballots issued so far */
-    size_t ncontests;                /* final only */
+    char time[40]; /* RFC 3339 with an offset, as signed */
+    int hour; /* turnout: the hour of the count (local time) */
+    int64_t voters; /* opening and turnout: voters on the list */
+    int64_t voted; /* opening (0) and turnout: ballots issued so far */
+    size_t ncontests; /* final only */
     struct protocol_contest contests[PROTOCOL_MAX_CONTESTS];
 };
 

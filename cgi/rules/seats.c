@@ -1,7 +1,7 @@
 #include "seats.h"
 
 #include <stdarg.h>
-#include <stdio.h>    /* vsnprintf into the caller's result only */
+#include <stdio.h> /* vsnprintf into the caller's result only */
 #include <string.h>
 
 /*
@@ -91,17 +91,17 @@ const char *seats_district_outcome_name(enum seats_district_outcome o)
 }
 
 /* Records where the input is wrong (and why, if reason is not NULL); returns -err. */
-__attribute__((format(printf, 4, 0)))
-static int vrefuse(struct seats_invalid *inv, enum seats_error err, const char *reason,
-                   const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static int vrefuse(struct seats_invalid *inv,
+                                                         enum seats_error err, const char *reason,
+                                                         const char *fmt, va_list ap)
 {
     vsnprintf(inv->field, sizeof inv->field, fmt, ap);
     inv->reason = reason;
     return -(int)err;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int refuse(struct seats_invalid *inv, enum seats_error err, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int refuse(struct seats_invalid *inv,
+                                                        enum seats_error err, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -110,9 +110,10 @@ static int refuse(struct seats_invalid *inv, enum seats_error err, const char *f
     return rc;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int refuse_because(struct seats_invalid *inv, enum seats_error err, const char *reason,
-                          const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int refuse_because(struct seats_invalid *inv,
+                                                                enum seats_error err,
+                                                                const char *reason, const char *fmt,
+                                                                ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -25,10 +25,26 @@
 
 /* What a draw is for: the third input of asu_draw, so no two uses share a value. */
 enum tag {
-    T_TURNOUT_REGION = 1, T_TURNOUT_STATION, T_TAKEN, T_LIST_INVALID, T_LIST_AGAINST,
-    T_PARTY_RANK, T_PARTY_REGION, T_PARTY_STATION, T_PREF_SHARE, T_PREF_POSITION,
-    T_DISTRICT_INVALID, T_DISTRICT_AGAINST, T_CANDIDATE, T_CANDIDATE_STATION, T_HOUR_PACE,
-    T_HOUR_CLOCK, T_OPENING_CLOCK, T_FINAL_EARLY, T_FINAL_SPREAD, T_FINAL_LATE,
+    T_TURNOUT_REGION = 1,
+    T_TURNOUT_STATION,
+    T_TAKEN,
+    T_LIST_INVALID,
+    T_LIST_AGAINST,
+    T_PARTY_RANK,
+    T_PARTY_REGION,
+    T_PARTY_STATION,
+    T_PREF_SHARE,
+    T_PREF_POSITION,
+    T_DISTRICT_INVALID,
+    T_DISTRICT_AGAINST,
+    T_CANDIDATE,
+    T_CANDIDATE_STATION,
+    T_HOUR_PACE,
+    T_HOUR_CLOCK,
+    T_OPENING_CLOCK,
+    T_FINAL_EARLY,
+    T_FINAL_SPREAD,
+    T_FINAL_LATE,
 };
 
 static uint64_t mix64(uint64_t x)
@@ -47,7 +63,8 @@ double asu_draw(uint64_t seed, uint64_t a, uint64_t b, uint64_t c)
 
 void asu_device_id(long election, int station, char out[21])
 {
-    snprintf(out, 21, "%06lu%014u", (unsigned long)election % 1000000u, (unsigned)station % 100000000u);
+    snprintf(out, 21, "%06lu%014u", (unsigned long)election % 1000000u,
+             (unsigned)station % 100000000u);
 }
 
 /* ---- Reading $VAR/asu ----------------------------------------------------- */
@@ -110,7 +127,7 @@ static int read_ballots(FILE *f, const char *path, struct asu_devices *d)
         } else if (n == 5 && strcmp(w[0], "party") == 0) {
             int pos = atoi(w[1]), len = atoi(w[3]);
             ok = pos == e->list.nentries + 1 && pos <= ASU_MAX_PARTIES && len >= 0 &&
-                 len <= ASU_MAX_LIST && parse_marks(w[4], e->list.position_void[pos - 1], len) == 0;
+                len <= ASU_MAX_LIST && parse_marks(w[4], e->list.position_void[pos - 1], len) == 0;
             if (ok) {
                 e->list.entry_void[pos - 1] = strcmp(w[2], "1") == 0;
                 e->list.length[pos - 1] = len;
@@ -119,7 +136,7 @@ static int read_ballots(FILE *f, const char *path, struct asu_devices *d)
         } else if (n == 4 && strcmp(w[0], "district") == 0) {
             int dn = atoi(w[1]), entries = atoi(w[2]);
             ok = dn >= 1 && dn <= ASU_MAX_DISTRICT && entries >= 1 && entries <= ASU_MAX_PARTIES &&
-                 parse_marks(w[3], e->district[dn].entry_void, entries) == 0;
+                parse_marks(w[3], e->district[dn].entry_void, entries) == 0;
             if (ok)
                 e->district[dn].nentries = entries;
         } else if (n == 6 && strcmp(w[0], "station") == 0) {
@@ -139,9 +156,9 @@ static int read_ballots(FILE *f, const char *path, struct asu_devices *d)
             s->district = atoi(w[4]);
             s->voters = atol(w[5]);
             ok = s->number > 0 && strlen(w[2]) == 20 && s->region >= 0 && s->region <= 9 &&
-                 s->district >= 0 && s->district <= ASU_MAX_DISTRICT && s->voters >= 0 &&
-                 (s->district == 0) == (s->region == 0) &&
-                 (d->nstations == 0 || d->stations[d->nstations - 1].number < s->number);
+                s->district >= 0 && s->district <= ASU_MAX_DISTRICT && s->voters >= 0 &&
+                (s->district == 0) == (s->region == 0) &&
+                (d->nstations == 0 || d->stations[d->nstations - 1].number < s->number);
             if (ok) {
                 memcpy(s->device_id, w[2], 21);
                 d->nstations++;
@@ -215,7 +232,7 @@ static int read_keys(FILE *f, const char *path, struct asu_devices *d)
         }
         struct asu_station *s = find_station(d, number);
         if (s == NULL || strcmp(s->device_id, dev) != 0)
-            continue;                       /* a station whose device is not ours now */
+            continue; /* a station whose device is not ours now */
         if (s->key != NULL)
             jws_key_free(s->key);
         s->key = asu_key_from_line(body);
@@ -254,8 +271,10 @@ int asu_devices_read(const char *dir, struct asu_devices *d)
     if (rc == 0)
         for (size_t i = 0; i < d->nstations; i++)
             if (d->stations[i].key == NULL)
-                fprintf(stderr, "shailoo-asu: warning: no private key for device %s (station %d): skipped\n",
-                        d->stations[i].device_id, d->stations[i].number);
+                fprintf(
+                    stderr,
+                    "shailoo-asu: warning: no private key for device %s (station %d): skipped\n",
+                    d->stations[i].device_id, d->stations[i].number);
     if (rc != 0)
         asu_devices_free(d);
     return rc;
@@ -280,7 +299,8 @@ size_t asu_day(const struct asu_election *e, const struct asu_station *s, uint64
     out[n++] = (struct asu_report){ASU_OPENING, 1, 0,
                                    8 * 3600 + (long)(60 * asu_draw(seed, st, 0, T_OPENING_CLOCK))};
     for (int i = 0; i < e->nhours; i++) {
-        long clock = e->hours[i] * 3600L + (long)(180 * asu_draw(seed, st, (uint64_t)i, T_HOUR_CLOCK));
+        long clock =
+            e->hours[i] * 3600L + (long)(180 * asu_draw(seed, st, (uint64_t)i, T_HOUR_CLOCK));
         out[n] = (struct asu_report){ASU_TURNOUT, (int)n + 1, e->hours[i], clock};
         n++;
     }
@@ -292,10 +312,12 @@ size_t asu_day(const struct asu_election *e, const struct asu_station *s, uint64
     long after;
     if (asu_draw(seed, st, 0, T_FINAL_EARLY) < 0.84) {
         double x = (asu_draw(seed, st, 1, T_FINAL_SPREAD) + asu_draw(seed, st, 2, T_FINAL_SPREAD) +
-                    asu_draw(seed, st, 3, T_FINAL_SPREAD)) / 3;
+                    asu_draw(seed, st, 3, T_FINAL_SPREAD)) /
+            3;
         after = 30 + (long)(3560 * x);
     } else {
-        double x = -log(1 - asu_draw(seed, st, 0, T_FINAL_LATE) * (1 - exp(-3.0))) / 3.0; /* 0..1, decaying */
+        double x = -log(1 - asu_draw(seed, st, 0, T_FINAL_LATE) * (1 - exp(-3.0))) /
+            3.0; /* 0..1, decaying */
         after = 3600 + (long)(7199 * x);
     }
     out[n] = (struct asu_report){ASU_FINAL, (int)n + 1, 0, 20 * 3600L + after};
@@ -340,8 +362,9 @@ struct contest_figures {
 
 static double turnout_rate(const struct asu_station *s, uint64_t seed)
 {
-    double region = s->region == 0 ? 0.30 + 0.05 * asu_draw(seed, 0, 0, T_TURNOUT_REGION)
-                                    : 0.36 + 0.16 * asu_draw(seed, (uint64_t)s->region, 0, T_TURNOUT_REGION);
+    double region = s->region == 0
+        ? 0.30 + 0.05 * asu_draw(seed, 0, 0, T_TURNOUT_REGION)
+        : 0.36 + 0.16 * asu_draw(seed, (uint64_t)s->region, 0, T_TURNOUT_REGION);
     double t = region + 0.16 * (asu_draw(seed, (uint64_t)s->number, 0, T_TURNOUT_STATION) - 0.5);
     return t < 0.30 ? 0.30 : t > 0.60 ? 0.60 : t;
 }
@@ -356,8 +379,8 @@ static void paper_lines(const struct asu_station *s, uint64_t seed, struct conte
         c->issued = c->voters;
     c->cancelled = c->received - c->issued;
     /* A few ballots taken away, never put in a box. */
-    c->in_boxes = c->issued - (long)floor((double)c->issued * 0.004 *
-                                          asu_draw(seed, (uint64_t)s->number, 0, T_TAKEN));
+    c->in_boxes = c->issued -
+        (long)floor((double)c->issued * 0.004 * asu_draw(seed, (uint64_t)s->number, 0, T_TAKEN));
 }
 
 static void list_figures(const struct asu_election *e, const struct asu_station *s, uint64_t seed,
@@ -367,9 +390,11 @@ static void list_figures(const struct asu_election *e, const struct asu_station 
     uint64_t st = (uint64_t)s->number;
     memset(c, 0, sizeof(*c));
     paper_lines(s, seed, c);
-    c->invalid = (long)floor((double)c->in_boxes * (0.008 + 0.017 * asu_draw(seed, st, 0, T_LIST_INVALID)) + 0.5);
+    c->invalid = (long)floor(
+        (double)c->in_boxes * (0.008 + 0.017 * asu_draw(seed, st, 0, T_LIST_INVALID)) + 0.5);
     c->valid = c->in_boxes - c->invalid;
-    c->against_all = (long)floor((double)c->valid * (0.01 + 0.02 * asu_draw(seed, st, 0, T_LIST_AGAINST)) + 0.5);
+    c->against_all =
+        (long)floor((double)c->valid * (0.01 + 0.02 * asu_draw(seed, st, 0, T_LIST_AGAINST)) + 0.5);
 
     /* Popularity: the party ranked r (a fixed shuffle of the ballot) has weight e^(-0.3 r),
      * about 26%, 19%, 14%, 11%, 8%, 6%, 4%, 3%... of the country. */
@@ -382,7 +407,8 @@ static void list_figures(const struct asu_election *e, const struct asu_station 
             if (other > mine || (other == mine && q < p))
                 rank++;
         }
-        double region = exp(1.0 * (asu_draw(seed, (uint64_t)s->region, (uint64_t)p, T_PARTY_REGION) - 0.5));
+        double region =
+            exp(1.0 * (asu_draw(seed, (uint64_t)s->region, (uint64_t)p, T_PARTY_REGION) - 0.5));
         double station = exp(0.3 * (asu_draw(seed, st, (uint64_t)p, T_PARTY_STATION) - 0.5));
         w[p] = b->entry_void[p] ? 0 : exp(-0.3 * rank) * region * station;
     }
@@ -395,11 +421,13 @@ static void list_figures(const struct asu_election *e, const struct asu_station 
 
     /* Preference votes: 55-90% of a party's voters mark one, falling with the position. */
     for (int p = 0; p < b->nentries; p++) {
-        long marked = (long)floor((double)c->votes[p] * (0.55 + 0.35 * asu_draw(seed, st, (uint64_t)p, T_PREF_SHARE)));
+        long marked = (long)floor((double)c->votes[p] *
+                                  (0.55 + 0.35 * asu_draw(seed, st, (uint64_t)p, T_PREF_SHARE)));
         double pw[ASU_MAX_LIST];
         for (int j = 0; j < b->length[p]; j++)
             pw[j] = b->position_void[p][j] ? 0
-                    : pow(j + 1.0, -1.2) * exp(0.8 * (asu_draw(seed, st, (uint64_t)(p * 64 + j), T_PREF_POSITION) - 0.5));
+                                           : pow(j + 1.0, -1.2) *
+                    exp(0.8 * (asu_draw(seed, st, (uint64_t)(p * 64 + j), T_PREF_POSITION) - 0.5));
         apportion(marked, pw, b->length[p], c->prefs[p]);
     }
 }
@@ -411,9 +439,11 @@ static void district_figures(const struct asu_election *e, const struct asu_stat
     uint64_t st = (uint64_t)s->number;
     memset(c, 0, sizeof(*c));
     paper_lines(s, seed, c);
-    c->invalid = (long)floor((double)c->in_boxes * (0.01 + 0.015 * asu_draw(seed, st, 0, T_DISTRICT_INVALID)) + 0.5);
+    c->invalid = (long)floor(
+        (double)c->in_boxes * (0.01 + 0.015 * asu_draw(seed, st, 0, T_DISTRICT_INVALID)) + 0.5);
     c->valid = c->in_boxes - c->invalid;
-    c->against_all = (long)floor((double)c->valid * (0.02 + 0.04 * asu_draw(seed, st, 0, T_DISTRICT_AGAINST)) + 0.5);
+    c->against_all = (long)floor(
+        (double)c->valid * (0.02 + 0.04 * asu_draw(seed, st, 0, T_DISTRICT_AGAINST)) + 0.5);
     double w[ASU_MAX_PARTIES] = {0};
     bool anyone = false;
     for (int i = 0; i < b->nentries; i++) {
@@ -428,7 +458,8 @@ static void district_figures(const struct asu_election *e, const struct asu_stat
 }
 
 /* Ballots issued by the hour: a day's pace, a little different at each station. */
-static long voted_at(const struct asu_election *e, const struct asu_station *s, uint64_t seed, int hour)
+static long voted_at(const struct asu_election *e, const struct asu_station *s, uint64_t seed,
+                     int hour)
 {
     struct contest_figures c;
     memset(&c, 0, sizeof(c));
@@ -436,9 +467,9 @@ static long voted_at(const struct asu_election *e, const struct asu_station *s, 
     long voted = 0;
     for (int i = 0; i < e->nhours && e->hours[i] <= hour; i++) {
         double f = pow((e->hours[i] - 8) / 12.0, 1.1) *
-                   (0.95 + 0.1 * asu_draw(seed, (uint64_t)s->number, (uint64_t)i, T_HOUR_PACE));
+            (0.95 + 0.1 * asu_draw(seed, (uint64_t)s->number, (uint64_t)i, T_HOUR_PACE));
         long v = (long)floor((double)c.issued * (f > 1 ? 1 : f));
-        voted = v > voted ? v : voted;                 /* never fewer than an hour before */
+        voted = v > voted ? v : voted; /* never fewer than an hour before */
     }
     return voted > c.issued ? c.issued : voted;
 }
@@ -451,8 +482,7 @@ struct sbuf {
     bool failed;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void put(struct sbuf *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void put(struct sbuf *b, const char *fmt, ...)
 {
     if (b->failed)
         return;
@@ -495,8 +525,9 @@ static void put_contest(struct sbuf *b, const struct contest_figures *c, int dis
         put(b, "{\"kind\":\"list\"");
     else
         put(b, "{\"kind\":\"district\",\"district\":%d", district);
-    put(b, ",\"voters\":%ld,\"received\":%ld,\"issued\":%ld,\"cancelled\":%ld,\"in_boxes\":%ld,"
-           "\"invalid\":%ld,\"valid\":%ld,\"votes\":",
+    put(b,
+        ",\"voters\":%ld,\"received\":%ld,\"issued\":%ld,\"cancelled\":%ld,\"in_boxes\":%ld,"
+        "\"invalid\":%ld,\"valid\":%ld,\"votes\":",
         c->voters, c->received, c->issued, c->cancelled, c->in_boxes, c->invalid, c->valid);
     put_counts(b, c->votes, nentries);
     put(b, ",\"against_all\":%ld", c->against_all);
@@ -520,15 +551,16 @@ char *asu_payload(const struct asu_election *e, const struct asu_station *s,
     if (b.p == NULL)
         return NULL;
     long t = r->clock;
-    put(&b, "{\"kind\":\"%s\",\"device_id\":\"%s\",\"election_id\":%ld,\"station\":%d,\"seq\":%d,"
-            "\"time\":\"%sT%02ld:%02ld:%02ld%s\"",
+    put(&b,
+        "{\"kind\":\"%s\",\"device_id\":\"%s\",\"election_id\":%ld,\"station\":%d,\"seq\":%d,"
+        "\"time\":\"%sT%02ld:%02ld:%02ld%s\"",
         kinds[r->kind], s->device_id, e->id, s->number, r->seq, e->date, t / 3600 % 24, t / 60 % 60,
         t % 60, e->offset);
     if (r->kind == ASU_OPENING) {
         put(&b, ",\"voters\":%ld,\"voted\":0}", s->voters);
     } else if (r->kind == ASU_TURNOUT) {
-        put(&b, ",\"voters\":%ld,\"voted\":%ld,\"hour\":%d}", s->voters, voted_at(e, s, seed, r->hour),
-            r->hour);
+        put(&b, ",\"voters\":%ld,\"voted\":%ld,\"hour\":%d}", s->voters,
+            voted_at(e, s, seed, r->hour), r->hour);
     } else {
         /* Large enough for two contests of 64 entries and 64 lists of 54 positions: heap, not stack. */
         struct contest_figures *c = malloc(sizeof(*c));

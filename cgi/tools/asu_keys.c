@@ -91,7 +91,7 @@ static long *read_numbers(FILE *f, size_t *n)
         numbers[(*n)++] = x;
     }
     if (numbers == NULL)
-        numbers = malloc(sizeof(*numbers));   /* none listed: an empty list, not a failure */
+        numbers = malloc(sizeof(*numbers)); /* none listed: an empty list, not a failure */
     return numbers;
 }
 
@@ -178,7 +178,8 @@ int cmd_keys(int argc, char **argv)
         goto out;
     }
     rc = EXIT_NIGHT_FAILED;
-    fprintf(f, "# device_id station private key (PKCS#8 PEM body): the demo devices of election %ld\n",
+    fprintf(f,
+            "# device_id station private key (PKCS#8 PEM body): the demo devices of election %ld\n",
             election);
     keep_old(f, keep, numbers, n);
     bool failed = false;
@@ -194,4 +195,3 @@ out:
     free(numbers);
     return rc;
 }
-

@@ -21,8 +21,8 @@
 
 int parse_night(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){"var/asu", "http://127.0.0.1:8080", NULL, 60, 0.05, 10, 1, 32, 0, 2027,
-                          -1, false, false};
+    *o = (struct options){
+        "var/asu", "http://127.0.0.1:8080", NULL, 60, 0.05, 10, 1, 32, 0, 2027, -1, false, false};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--check-visibility") == 0) {
@@ -42,7 +42,7 @@ int parse_night(int argc, char **argv, struct options *o)
         else if (strcmp(a, "--url") == 0) {
             o->url = v;
             ok = (strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0) &&
-                 v[strlen(v) - 1] != '/';
+                v[strlen(v) - 1] != '/';
         } else if (strcmp(a, "--out") == 0)
             o->out = v;
         else if (strcmp(a, "--duration") == 0)
@@ -60,23 +60,22 @@ int parse_night(int argc, char **argv, struct options *o)
         else if (strcmp(a, "--seed") == 0)
             ok = parse_long(v, 0, 2147483647L, &o->seed);
         else if (strcmp(a, "--only") == 0) {
-            o->only = strcmp(v, "opening") == 0   ? ASU_OPENING
-                      : strcmp(v, "turnout") == 0 ? ASU_TURNOUT
-                      : strcmp(v, "final") == 0   ? ASU_FINAL
-                                                  : -1;
+            o->only = strcmp(v, "opening") == 0 ? ASU_OPENING
+                : strcmp(v, "turnout") == 0     ? ASU_TURNOUT
+                : strcmp(v, "final") == 0       ? ASU_FINAL
+                                                : -1;
             ok = o->only >= 0;
         } else
             ok = false;
         if (!ok) {
-            fprintf(stderr, "shailoo-asu night: bad option %s %s (a --url has no trailing slash)\n", a,
-                    v != NULL ? v : "");
+            fprintf(stderr, "shailoo-asu night: bad option %s %s (a --url has no trailing slash)\n",
+                    a, v != NULL ? v : "");
             usage();
             return -1;
         }
     }
     return 0;
 }
-
 
 
 bool job_before(const struct heap *h, const struct job *a, const struct job *b)
@@ -133,7 +132,8 @@ char *sign_report(const struct asu_election *e, const struct job *j, size_t i, u
     char header[80];
     snprintf(header, sizeof(header), "{\"alg\":\"ES256\",\"kid\":\"%s\"}", j->st->device_id);
     char *payload = asu_payload(e, j->st, &j->day[i], seed);
-    char *jws = payload != NULL ? jws_sign_es256(header, payload, strlen(payload), j->st->key) : NULL;
+    char *jws =
+        payload != NULL ? jws_sign_es256(header, payload, strlen(payload), j->st->key) : NULL;
     free(payload);
     return jws;
 }
@@ -175,7 +175,7 @@ void sample(struct samples *s, double x)
         size_t cap = s->cap == 0 ? 1024 : 2 * s->cap;
         double *v = realloc(s->v, cap * sizeof(*v));
         if (v == NULL)
-            return;                               /* a figure less; the night goes on */
+            return; /* a figure less; the night goes on */
         s->v = v;
         s->cap = cap;
     }
@@ -197,7 +197,6 @@ double percentile(struct samples *s, double p)
     size_t rank = (size_t)ceil(p / 100.0 * (double)s->n);
     return 1000 * s->v[rank == 0 ? 0 : rank - 1];
 }
-
 
 
 /* ---- night: output ---------------------------------------------------------- */
@@ -238,31 +237,32 @@ void print_figures(struct night *n, size_t nstations)
     double rate = night > 0 ? (double)s->accepted / night : 0;
     double day_rate = day_s > 0 ? (double)day->accepted / day_s : 0;
     long other = s->posts - s->no_answer - s->status[201] - s->status[200] - count_4xx(s, false) -
-                 count_range(s, 500, 600);
+        count_range(s, 500, 600);
     if (o->json) {
-        printf("{\"election\":%ld,\"stations\":%zu,\"seed\":%ld,\"concurrency\":%ld,\"duration\":%g,"
-               "\"reports\":%ld,\"posts\":%ld,\"resends\":%ld,\"retries\":%ld,\"given_up\":%ld,"
-               "\"status\":{",
-               n->devices->election.id, nstations, o->seed, o->concurrency, o->duration, s->planned,
-               s->posts, s->resends, s->retries, s->given_up);
+        printf(
+            "{\"election\":%ld,\"stations\":%zu,\"seed\":%ld,\"concurrency\":%ld,\"duration\":%g,"
+            "\"reports\":%ld,\"posts\":%ld,\"resends\":%ld,\"retries\":%ld,\"given_up\":%ld,"
+            "\"status\":{",
+            n->devices->election.id, nstations, o->seed, o->concurrency, o->duration, s->planned,
+            s->posts, s->resends, s->retries, s->given_up);
         bool first = true;
         for (int i = 0; i < 600; i++)
             if (s->status[i] > 0) {
                 printf("%s\"%d\":%ld", first ? "" : ",", i, s->status[i]);
                 first = false;
             }
-        printf("},\"no_answer\":%ld,\"unexpected\":%ld,\"double_counted\":%ld,\"accepted\":%ld,"
-               "\"accepted_per_s\":%.1f,\"night_s\":%.3f,"
-               "\"day\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"accepted_per_s\":%.1f},"
-               "\"finals\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"last_due_s\":%.3f,"
-               "\"published_s\":%.3f,\"lag_ms\":{\"p50\":%.2f,\"p99\":%.2f}},"
-               "\"post_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"n\":%zu},"
-               "\"visibility_ms\":{\"checked\":%s,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"seen\":%ld,\"never\":%ld}}\n",
-               s->no_answer, s->unexpected, s->double_counted, s->accepted, rate, night,
-               day->planned, day->answered, day->accepted, day_s, day_rate,
-               fin->planned, fin->answered, fin->accepted, fin_s, fin->last_due, published, lag50, lag99,
-               post50, post99, s->post.n,
-               o->check_visibility ? "true" : "false", vis50, vis99, vismax, s->seen, s->never_seen);
+        printf(
+            "},\"no_answer\":%ld,\"unexpected\":%ld,\"double_counted\":%ld,\"accepted\":%ld,"
+            "\"accepted_per_s\":%.1f,\"night_s\":%.3f,"
+            "\"day\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"accepted_per_s\":%.1f},"
+            "\"finals\":{\"reports\":%ld,\"answered\":%ld,\"accepted\":%ld,\"seconds\":%.3f,\"last_due_s\":%.3f,"
+            "\"published_s\":%.3f,\"lag_ms\":{\"p50\":%.2f,\"p99\":%.2f}},"
+            "\"post_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"n\":%zu},"
+            "\"visibility_ms\":{\"checked\":%s,\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f,\"seen\":%ld,\"never\":%ld}}\n",
+            s->no_answer, s->unexpected, s->double_counted, s->accepted, rate, night, day->planned,
+            day->answered, day->accepted, day_s, day_rate, fin->planned, fin->answered,
+            fin->accepted, fin_s, fin->last_due, published, lag50, lag99, post50, post99, s->post.n,
+            o->check_visibility ? "true" : "false", vis50, vis99, vismax, s->seen, s->never_seen);
         return;
     }
     printf("night: election %ld, %zu stations, seed %ld, %ld in flight, finals over %g s, %s\n",
@@ -270,21 +270,25 @@ void print_figures(struct night *n, size_t nstations)
     printf("reports: %ld, sent in %ld POSTs (%ld resent on purpose, %ld retries), %ld given up\n",
            s->planned, s->posts, s->resends, s->retries, s->given_up);
     printf("answers: 201 %ld, 200 %ld, 409 %ld, other 4xx %ld, 5xx %ld, other %ld, no answer %ld\n",
-           s->status[201], s->status[200], s->status[409], count_4xx(s, true), count_range(s, 500, 600),
-           other, s->no_answer);
+           s->status[201], s->status[200], s->status[409], count_4xx(s, true),
+           count_range(s, 500, 600), other, s->no_answer);
     if (day->planned > 0)
         printf("day: %ld openings and turnouts answered in %.2f s, as fast as %ld in flight allow:"
-               " %ld accepted, %.1f/s\n", day->answered, day_s, o->concurrency, day->accepted, day_rate);
+               " %ld accepted, %.1f/s\n",
+               day->answered, day_s, o->concurrency, day->accepted, day_rate);
     if (fin->planned > 0)
-        printf("finals: %ld answered, %ld accepted, the last %.2f s after the curve began (over %g s,"
-               " the last due at %.2f s); answered behind the curve p50 %.2f ms, p99 %.2f ms\n",
-               fin->answered, fin->accepted, fin_s, o->duration, fin->last_due, lag50, lag99);
-    printf("accepted: %ld reports in %.2f s: %.1f reports/s over the night\n", s->accepted, night, rate);
+        printf(
+            "finals: %ld answered, %ld accepted, the last %.2f s after the curve began (over %g s,"
+            " the last due at %.2f s); answered behind the curve p50 %.2f ms, p99 %.2f ms\n",
+            fin->answered, fin->accepted, fin_s, o->duration, fin->last_due, lag50, lag99);
+    printf("accepted: %ld reports in %.2f s: %.1f reports/s over the night\n", s->accepted, night,
+           rate);
     printf("POST latency: p50 %.2f ms, p99 %.2f ms (%zu answers)\n", post50, post99, s->post.n);
     if (o->check_visibility)
-        printf("visibility (POST sent -> listed by GET .../stations/N): p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
-               " %ld seen, %ld never; the last final published %.2f s after the curve began\n",
-               vis50, vis99, vismax, s->seen, s->never_seen, published);
+        printf(
+            "visibility (POST sent -> listed by GET .../stations/N): p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
+            " %ld seen, %ld never; the last final published %.2f s after the curve began\n",
+            vis50, vis99, vismax, s->seen, s->never_seen, published);
     printf("night: %.2f s\n", night);
 }
 
@@ -292,7 +296,10 @@ void print_figures(struct night *n, size_t nstations)
 
 int cmp_plan(const void *a, const void *b)
 {
-    const struct { struct job *j; size_t i; } *x = a, *y = b;
+    const struct {
+        struct job *j;
+        size_t i;
+    } *x = a, *y = b;
     int fx = x->j->day[x->i].kind == ASU_FINAL, fy = y->j->day[y->i].kind == ASU_FINAL;
     if (fx != fy)
         return fx - fy;
@@ -305,12 +312,16 @@ int cmp_plan(const void *a, const void *b)
 /* --out: every report of the night, signed, one a line, in the order they would be sent. */
 int write_out(const struct options *o, const struct asu_election *e, struct job *jobs, size_t njobs)
 {
-    struct plan { struct job *j; size_t i; } *plan = malloc(njobs * ASU_MAX_REPORTS * sizeof(*plan));
+    struct plan {
+        struct job *j;
+        size_t i;
+    } *plan = malloc(njobs * ASU_MAX_REPORTS * sizeof(*plan));
     size_t np = 0;
     int rc = EXIT_NIGHT_FAILED;
     FILE *f = strcmp(o->out, "-") == 0 ? stdout : fopen(o->out, "w");
     if (f == NULL || plan == NULL) {
-        fprintf(stderr, "shailoo-asu: %s: %s\n", o->out, f == NULL ? strerror(errno) : "out of memory");
+        fprintf(stderr, "shailoo-asu: %s: %s\n", o->out,
+                f == NULL ? strerror(errno) : "out of memory");
         goto out;
     }
     for (size_t k = 0; k < njobs; k++)
@@ -344,7 +355,8 @@ int cmd_night(int argc, char **argv)
     if (asu_devices_read(o.dir, &d) < 0)
         return EXIT_USAGE;
     int rc = EXIT_NIGHT_FAILED;
-    struct night n = {.o = &o, .devices = &d, .reports = {.polls = false}, .polls = {.polls = true}};
+    struct night n = {
+        .o = &o, .devices = &d, .reports = {.polls = false}, .polls = {.polls = true}};
     /* The stations of the night: those with a key, --stations of them spread over the list. */
     size_t with_key = 0;
     for (size_t i = 0; i < d.nstations; i++)
@@ -396,11 +408,13 @@ int cmd_night(int argc, char **argv)
     print_figures(&n, njobs);
     long errors = count_range(&n.s, 500, 600);
     rc = errors == 0 && n.s.unexpected == 0 && n.s.double_counted == 0 && n.s.given_up == 0 &&
-                 n.s.never_seen == 0
-             ? EXIT_OK : EXIT_NIGHT_FAILED;
+            n.s.never_seen == 0
+        ? EXIT_OK
+        : EXIT_NIGHT_FAILED;
     if (rc != EXIT_OK)
-        fprintf(stderr, "shailoo-asu: the night failed: %ld 5xx answers, %ld unexpected answers, "
-                        "%ld resends counted again, %ld reports given up, %ld finals never shown\n",
+        fprintf(stderr,
+                "shailoo-asu: the night failed: %ld 5xx answers, %ld unexpected answers, "
+                "%ld resends counted again, %ld reports given up, %ld finals never shown\n",
                 errors, n.s.unexpected, n.s.double_counted, n.s.given_up, n.s.never_seen);
 out:
     for (size_t i = 0; jobs != NULL && i < njobs; i++)
@@ -423,4 +437,3 @@ out:
     asu_devices_free(&d);
     return rc;
 }
-

@@ -18,7 +18,7 @@
 enum { EXIT_OK = 0, EXIT_NIGHT_FAILED = 1, EXIT_USAGE = 2 };
 enum { T_RESEND = 101, T_RESEND_SAME, T_RESEND_DELAY, T_BACKOFF, T_VISIBILITY };
 #define MAX_ATTEMPTS 8
-#define VISIBILITY_GIVE_UP 10.0   /* seconds after the POST */
+#define VISIBILITY_GIVE_UP 10.0 /* seconds after the POST */
 #define VISIBILITY_INTERVAL 0.02
 #define MAX_RESPONSE (1 << 20)
 
@@ -26,7 +26,7 @@ struct options {
     const char *dir, *url, *out;
     double duration, duplicates, timeout, visibility_share;
     long concurrency, stations, seed;
-    int only;                                  /* -1 every kind, else enum asu_kind */
+    int only; /* -1 every kind, else enum asu_kind */
     bool check_visibility, json;
 };
 
@@ -35,12 +35,12 @@ struct job {
     struct asu_station *st;
     struct asu_report day[ASU_MAX_REPORTS];
     size_t nday;
-    size_t next, last;                         /* the reports of this phase still to send */
-    double due;                                /* when the next send may start (monotonic) */
-    int attempt;                               /* failed sends of the current report */
-    bool resend;                               /* the next send repeats an answered report */
-    bool resent;                               /* the current report was resent already */
-    char *jws;                                 /* the current report, signed; owned */
+    size_t next, last; /* the reports of this phase still to send */
+    double due; /* when the next send may start (monotonic) */
+    int attempt; /* failed sends of the current report */
+    bool resend; /* the next send repeats an answered report */
+    bool resent; /* the current report was resent already */
+    char *jws; /* the current report, signed; owned */
     /* The visibility check of the last accepted final. */
     int poll_seq;
     double poll_sent;
@@ -51,7 +51,7 @@ struct job {
 struct heap {
     struct job **v;
     size_t n, cap;
-    bool polls;                                /* ordered by the poll's due time */
+    bool polls; /* ordered by the poll's due time */
 };
 
 struct samples {
@@ -62,19 +62,19 @@ struct samples {
 /* Phase 0: the day (openings, turnouts); 1: the finals. */
 struct phase_stats {
     double start, last_answer, last_seen;
-    double last_due;                   /* the last report's due time, after start */
-    long planned, accepted, answered;  /* first sends (not resends) answered 201, 201 or 200 */
-    struct samples lag;                /* answered - due on the arrival curve */
+    double last_due; /* the last report's due time, after start */
+    long planned, accepted, answered; /* first sends (not resends) answered 201, 201 or 200 */
+    struct samples lag; /* answered - due on the arrival curve */
 };
 
 struct stats {
-    long planned;                      /* reports of the night */
-    long posts;                        /* POSTs sent, resends and retries included */
+    long planned; /* reports of the night */
+    long posts; /* POSTs sent, resends and retries included */
     long status[600];
-    long no_answer;                    /* timeouts, refused connections */
+    long no_answer; /* timeouts, refused connections */
     long retries, resends, given_up;
-    long unexpected;                   /* answers other than 201/200 where they belong */
-    long double_counted;               /* a resend answered 201 */
+    long unexpected; /* answers other than 201/200 where they belong */
+    long double_counted; /* a resend answered 201 */
     long accepted;
     long seen, never_seen;
     struct samples post, visible;
@@ -83,14 +83,14 @@ struct stats {
 };
 
 struct xfer {
-    struct xfer *prev, *next;          /* the transfers in flight */
+    struct xfer *prev, *next; /* the transfers in flight */
     CURL *h;
     struct job *job;
-    bool poll;                         /* a visibility GET, else a report's POST */
+    bool poll; /* a visibility GET, else a report's POST */
     bool resend;
     size_t report;
     double started;
-    char *body;                        /* the POSTed text: borrowed from job->jws, or owned when a resend */
+    char *body; /* the POSTed text: borrowed from job->jws, or owned when a resend */
     bool body_owned;
     char *resp;
     size_t resp_len;
@@ -105,8 +105,8 @@ struct night {
     struct xfer *inflight;
     long posts_in_flight, polls_in_flight;
     struct stats s;
-    long shown;                        /* unexpected answers shown on stderr */
-    bool failed;                       /* out of memory or curl: stop */
+    long shown; /* unexpected answers shown on stderr */
+    bool failed; /* out of memory or curl: stop */
 };
 
 /* asu_sim.c */
@@ -134,7 +134,8 @@ long count_4xx(const struct stats *s, bool others_only);
 long count_range(const struct stats *s, int lo, int hi);
 void print_figures(struct night *n, size_t nstations);
 int cmp_plan(const void *a, const void *b);
-int write_out(const struct options *o, const struct asu_election *e, struct job *jobs, size_t njobs);
+int write_out(const struct options *o, const struct asu_election *e, struct job *jobs,
+              size_t njobs);
 int cmd_night(int argc, char **argv);
 
 /* asu_night_http.c */

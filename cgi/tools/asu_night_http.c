@@ -107,7 +107,8 @@ int dispatch_report(struct night *n, struct job *j)
     x->job = j;
     x->report = j->next;
     x->resend = j->resend;
-    if (j->jws == NULL && (j->jws = sign_report(&n->devices->election, j, j->next, (uint64_t)n->o->seed)) == NULL) {
+    if (j->jws == NULL &&
+        (j->jws = sign_report(&n->devices->election, j, j->next, (uint64_t)n->o->seed)) == NULL) {
         free(x);
         return -1;
     }
@@ -165,7 +166,8 @@ void advance(struct night *n, struct job *j, double phase_start)
 /* True if a JSON text has the member "seq" with the value seq (any spacing). */
 bool lists_seq(const char *text, int seq)
 {
-    for (const char *p = text != NULL ? strstr(text, "\"seq\"") : NULL; p != NULL; p = strstr(p + 5, "\"seq\"")) {
+    for (const char *p = text != NULL ? strstr(text, "\"seq\"") : NULL; p != NULL;
+         p = strstr(p + 5, "\"seq\"")) {
         const char *q = p + 5;
         while (*q == ' ')
             q++;
@@ -201,7 +203,7 @@ void report_done(struct night *n, struct xfer *x, CURLcode cc, long status, doub
             s->no_answer++;
         else
             s->status[status]++;
-        if (x->resend) {                      /* a resend is sent once: no retry of it */
+        if (x->resend) { /* a resend is sent once: no retry of it */
             advance(n, j, phase_start);
             return;
         }
@@ -215,8 +217,9 @@ void report_done(struct night *n, struct xfer *x, CURLcode cc, long status, doub
         s->retries++;
         double backoff = 0.1 * pow(2, j->attempt - 1);
         backoff = (backoff > 5 ? 5 : backoff) *
-                  (0.5 + asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number,
-                                  (uint64_t)(j->day[x->report].seq * 16 + j->attempt), T_BACKOFF));
+            (0.5 +
+             asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number,
+                      (uint64_t)(j->day[x->report].seq * 16 + j->attempt), T_BACKOFF));
         j->due = t + backoff;
         if (heap_push(&n->reports, j) < 0)
             n->failed = true;
@@ -262,8 +265,10 @@ void report_done(struct night *n, struct xfer *x, CURLcode cc, long status, doub
         asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number, (uint64_t)j->day[x->report].seq,
                  T_RESEND) < n->o->duplicates) {
         j->resend = j->resent = true;
-        j->due = t + 0.05 + 0.25 * asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number,
-                                            (uint64_t)j->day[x->report].seq, T_RESEND_DELAY);
+        j->due = t + 0.05 +
+            0.25 *
+                asu_draw((uint64_t)n->o->seed, (uint64_t)j->st->number,
+                         (uint64_t)j->day[x->report].seq, T_RESEND_DELAY);
         if (heap_push(&n->reports, j) < 0)
             n->failed = true;
         return;
@@ -285,8 +290,11 @@ void poll_done(struct night *n, struct xfer *x, CURLcode cc, long status)
     if (t - j->poll_sent > VISIBILITY_GIVE_UP) {
         n->s.never_seen++;
         if (n->s.never_seen <= 3)
-            fprintf(stderr, "shailoo-asu: station %d: seq %d not visible after %.0f s (last answer %ld %.200s)\n",
-                    j->st->number, j->poll_seq, VISIBILITY_GIVE_UP, status, x->resp != NULL ? x->resp : "");
+            fprintf(
+                stderr,
+                "shailoo-asu: station %d: seq %d not visible after %.0f s (last answer %ld %.200s)\n",
+                j->st->number, j->poll_seq, VISIBILITY_GIVE_UP, status,
+                x->resp != NULL ? x->resp : "");
         return;
     }
     j->due = t + VISIBILITY_INTERVAL;
@@ -308,10 +316,12 @@ void run_phase(struct night *n, struct job *jobs, size_t njobs, int phase)
     /* After a failure, only the transfers in flight are seen to their end. */
     while ((!n->failed && (n->reports.n > 0 || n->polls.n > 0)) || n->inflight != NULL) {
         double t = now();
-        while (!n->failed && n->posts_in_flight < n->o->concurrency && n->reports.n > 0 && n->reports.v[0]->due <= t)
+        while (!n->failed && n->posts_in_flight < n->o->concurrency && n->reports.n > 0 &&
+               n->reports.v[0]->due <= t)
             if (dispatch_report(n, heap_pop(&n->reports)) < 0)
                 n->failed = true;
-        while (!n->failed && n->polls_in_flight < n->o->concurrency && n->polls.n > 0 && n->polls.v[0]->due <= t)
+        while (!n->failed && n->polls_in_flight < n->o->concurrency && n->polls.n > 0 &&
+               n->polls.v[0]->due <= t)
             if (dispatch_poll(n, heap_pop(&n->polls)) < 0)
                 n->failed = true;
         int running;
@@ -342,12 +352,14 @@ void run_phase(struct night *n, struct job *jobs, size_t njobs, int phase)
         /* Sleep until a transfer moves or the next report is due (at most 20 ms). */
         double wait = 0.02;
         t = now();
-        if (n->reports.n > 0 && n->posts_in_flight < n->o->concurrency && n->reports.v[0]->due - t < wait)
+        if (n->reports.n > 0 && n->posts_in_flight < n->o->concurrency &&
+            n->reports.v[0]->due - t < wait)
             wait = n->reports.v[0]->due - t;
-        if (n->polls.n > 0 && n->polls_in_flight < n->o->concurrency && n->polls.v[0]->due - t < wait)
+        if (n->polls.n > 0 && n->polls_in_flight < n->o->concurrency &&
+            n->polls.v[0]->due - t < wait)
             wait = n->polls.v[0]->due - t;
-        if (wait > 0 && curl_multi_poll(n->multi, NULL, 0, (int)ceil(wait * 1000), NULL) != CURLM_OK)
+        if (wait > 0 &&
+            curl_multi_poll(n->multi, NULL, 0, (int)ceil(wait * 1000), NULL) != CURLM_OK)
             n->failed = true;
     }
 }
-

@@ -73,15 +73,15 @@
 #include "core/jws.h"
 
 
-
 void usage(void)
 {
-    fprintf(stderr,
-            "usage: shailoo-asu keys --election ID --keys FILE [--keep OLD] < station numbers\n"
-            "       shailoo-asu night [--dir DIR] [--url URL] [--duration S] [--concurrency N]\n"
-            "                         [--stations N] [--only opening|turnout|final] [--duplicates SHARE]\n"
-            "                         [--seed N] [--timeout S] [--check-visibility] [--visibility-share X] [--out FILE] [--json]\n"
-            "(the usage in full: the comment at the top of cgi/tools/asu_sim.c)\n");
+    fprintf(
+        stderr,
+        "usage: shailoo-asu keys --election ID --keys FILE [--keep OLD] < station numbers\n"
+        "       shailoo-asu night [--dir DIR] [--url URL] [--duration S] [--concurrency N]\n"
+        "                         [--stations N] [--only opening|turnout|final] [--duplicates SHARE]\n"
+        "                         [--seed N] [--timeout S] [--check-visibility] [--visibility-share X] [--out FILE] [--json]\n"
+        "(the usage in full: the comment at the top of cgi/tools/asu_sim.c)\n");
 }
 
 double now(void)
@@ -133,4 +133,3 @@ int main(int argc, char **argv)
     curl_global_cleanup();
     return rc;
 }
-

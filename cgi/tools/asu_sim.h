@@ -21,8 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ASU_MAX_PARTIES 64       /* entries of one ballot (PROTOCOL_MAX_ENTRIES) */
-#define ASU_MAX_LIST 54          /* positions of one party list */
+#define ASU_MAX_PARTIES 64 /* entries of one ballot (PROTOCOL_MAX_ENTRIES) */
+#define ASU_MAX_LIST 54 /* positions of one party list */
 #define ASU_MAX_DISTRICT 36
 #define ASU_MAX_HOURS 12
 #define ASU_MAX_REPORTS (2 + ASU_MAX_HOURS)
@@ -32,18 +32,18 @@
 struct evp_pkey_st;
 
 struct asu_ballot {
-    int nentries;                                /* parties, or district candidates */
-    bool entry_void[ASU_MAX_PARTIES];            /* withdrawn: takes no votes */
-    int length[ASU_MAX_PARTIES];                 /* list contest: each party's list length */
+    int nentries; /* parties, or district candidates */
+    bool entry_void[ASU_MAX_PARTIES]; /* withdrawn: takes no votes */
+    int length[ASU_MAX_PARTIES]; /* list contest: each party's list length */
     bool position_void[ASU_MAX_PARTIES][ASU_MAX_LIST]; /* withdrawn or unused list numbers */
 };
 
 struct asu_election {
     long id;
-    char date[11];                               /* YYYY-MM-DD, election day */
-    char offset[7];                              /* local time, e.g. +06:00 */
+    char date[11]; /* YYYY-MM-DD, election day */
+    char offset[7]; /* local time, e.g. +06:00 */
     int nhours;
-    int hours[ASU_MAX_HOURS];                    /* turnout hours, ascending */
+    int hours[ASU_MAX_HOURS]; /* turnout hours, ascending */
     struct asu_ballot list;
     struct asu_ballot district[ASU_MAX_DISTRICT + 1]; /* by district number; nentries 0 if none */
 };
@@ -51,10 +51,10 @@ struct asu_election {
 struct asu_station {
     int number;
     char device_id[21];
-    int region;                                  /* 1..9, 0 abroad */
-    int district;                                /* 1..36, 0 abroad */
+    int region; /* 1..9, 0 abroad */
+    int district; /* 1..36, 0 abroad */
     long voters;
-    struct evp_pkey_st *key;                     /* owned; NULL if keys.txt has none */
+    struct evp_pkey_st *key; /* owned; NULL if keys.txt has none */
 };
 
 enum asu_kind { ASU_OPENING, ASU_TURNOUT, ASU_FINAL };
@@ -62,14 +62,14 @@ enum asu_kind { ASU_OPENING, ASU_TURNOUT, ASU_FINAL };
 /* One report of a device's day. */
 struct asu_report {
     enum asu_kind kind;
-    int seq;                                     /* 1 opening, 2.. turnouts, last the final */
-    int hour;                                    /* turnout only */
-    long clock;                                  /* signing time: seconds after 00:00 local */
+    int seq; /* 1 opening, 2.. turnouts, last the final */
+    int hour; /* turnout only */
+    long clock; /* signing time: seconds after 00:00 local */
 };
 
 struct asu_devices {
     struct asu_election election;
-    struct asu_station *stations;                /* owned, by station number */
+    struct asu_station *stations; /* owned, by station number */
     size_t nstations;
 };
 

@@ -49,7 +49,8 @@ static bool one_line(struct json_object *v, int flags)
                 return false;
         return true;
     }
-    json_object_object_foreach(v, key, val) {
+    json_object_object_foreach(v, key, val)
+    {
         (void)key;
         if (!scalar(val) && !(json_object_is_type(val, json_type_array) && one_line(val, flags)))
             return false;
@@ -77,7 +78,8 @@ static void print_json(FILE *f, struct json_object *v, int indent)
             print_json(f, json_object_array_get_idx(v, i), indent + 2);
         }
     } else {
-        json_object_object_foreach(v, key, val) {
+        json_object_object_foreach(v, key, val)
+        {
             fprintf(f, "%s\n%*s\"%s\": ", first ? "" : ",", indent + 2, "", key);
             print_json(f, val, indent + 2);
             first = false;

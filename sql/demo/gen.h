@@ -17,12 +17,12 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 enum {
-    STATION_CAP = 2500,         /* active voters per station, at most */
+    STATION_CAP = 2500, /* active voters per station, at most */
     NREGIONS = 9,
     NDISTRICTS = 36,
     MAX_STATIONS = 999 * NREGIONS + 999,
     ABROAD_COMMISSION = 1000,
-    NCOMMISSIONS = 57,          /* the tables' sizes (gen_country.c checks them) */
+    NCOMMISSIONS = 57, /* the tables' sizes (gen_country.c checks them) */
     NSETTLEMENTS = 125,
     NCITIES = 33,
 };
@@ -35,10 +35,10 @@ struct region {
     int id;
     const char *code, *name_ru, *name_ky;
     double lat, lon;
-    double share;       /* of the voters in the country, % */
+    double share; /* of the voters in the country, % */
     int districts;
-    int stations;       /* at scale 1 */
-    double kyrgyz, uzbek, russian;  /* names, by origin */
+    int stations; /* at scale 1 */
+    double kyrgyz, uzbek, russian; /* names, by origin */
 };
 
 /*
@@ -66,14 +66,14 @@ struct settlement {
 /* Stations abroad. */
 struct city {
     const char *country, *name;
-    double lat, lon, w;     /* w: relative size of its stations */
-    const char *embassy;    /* where the embassy is: "в ..." */
+    double lat, lon, w; /* w: relative size of its stations */
+    const char *embassy; /* where the embassy is: "в ..." */
     const char *streets[3];
 };
 
 struct station {
-    int number, region, district, commission, settlement, city;  /* city: abroad, else -1 */
-    long voters;                                                   /* active, to generate */
+    int number, region, district, commission, settlement, city; /* city: abroad, else -1 */
+    long voters; /* active, to generate */
     double lat, lon;
     char name[200], address[240];
 };
@@ -108,7 +108,7 @@ void out_flush(void);
 void out_raw(const char *s, size_t n);
 void out_s(const char *s);
 void out_c(char c);
-void out_field(const char *s);       /* COPY text format, escaped */
+void out_field(const char *s); /* COPY text format, escaped */
 void out_long(long v);
 void out_pad(long v, int width);
 void out_coord(double v);
@@ -151,7 +151,7 @@ void address_near(const struct station *st, char *out, size_t size);
 /* gen_voters.c */
 extern const struct demo_person demo_people[];
 extern const size_t NDEMO_PEOPLE;
-extern uint16_t *pin_counter;        /* per birth day and sex; main allocates it */
+extern uint16_t *pin_counter; /* per birth day and sex; main allocates it */
 long demo_active_at(int station);
 void init_ages(void);
 void gen_voter(const struct station *st, int removed);

@@ -10,43 +10,53 @@
 /* ------------------------------------------------------------------ places */
 
 static const char *const bishkek_streets[] = {
-    "ул. Киевская", "ул. Московская", "пр. Чуй", "пр. Манаса", "ул. Ахунбаева", "ул. Токтогула",
-    "ул. Боконбаева", "ул. Исанова", "ул. Раззакова", "ул. Абдрахманова", "ул. Логвиненко",
-    "пр. Жибек Жолу", "ул. Фрунзе", "ул. Горького", "ул. Тоголок Молдо", "ул. Турусбекова",
-    "ул. Ибраимова", "ул. Шопокова", "ул. Панфилова", "пр. Чынгыза Айтматова", "ул. Юнусалиева",
-    "ул. Байтик Баатыра", "ул. Льва Толстого", "ул. Ауэзова", "ул. Гагарина", "ул. Алма-Атинская",
-    "ул. Жукеева-Пудовкина", "ул. Фучика", "ул. Кулиева", "ул. Лермонтова", "ул. Кольбаева",
-    "ул. Тыныстанова", "ул. Уметалиева", "ул. Айни", "ул. Скрябина", "ул. Курманжан Датки",
-    "пр. Мира", "пр. Дэн Сяопина", "ул. Ибраимова", "ул. Суюмбаева",
+    "ул. Киевская",       "ул. Московская",        "пр. Чуй",
+    "пр. Манаса",         "ул. Ахунбаева",         "ул. Токтогула",
+    "ул. Боконбаева",     "ул. Исанова",           "ул. Раззакова",
+    "ул. Абдрахманова",   "ул. Логвиненко",        "пр. Жибек Жолу",
+    "ул. Фрунзе",         "ул. Горького",          "ул. Тоголок Молдо",
+    "ул. Турусбекова",    "ул. Ибраимова",         "ул. Шопокова",
+    "ул. Панфилова",      "пр. Чынгыза Айтматова", "ул. Юнусалиева",
+    "ул. Байтик Баатыра", "ул. Льва Толстого",     "ул. Ауэзова",
+    "ул. Гагарина",       "ул. Алма-Атинская",     "ул. Жукеева-Пудовкина",
+    "ул. Фучика",         "ул. Кулиева",           "ул. Лермонтова",
+    "ул. Кольбаева",      "ул. Тыныстанова",       "ул. Уметалиева",
+    "ул. Айни",           "ул. Скрябина",          "ул. Курманжан Датки",
+    "пр. Мира",           "пр. Дэн Сяопина",       "ул. Ибраимова",
+    "ул. Суюмбаева",
 };
 
 static const char *const bishkek_microdistricts[] = {
-    "мкр. Джал", "мкр. Асанбай", "мкр. Восток-5", "мкр. Аламедин-1", "мкр. Тунгуч", "мкр. Кок-Жар",
-    "мкр. Учкун", "мкр. Магистраль", "мкр. Юг-2", "мкр. Жилгородок", "мкр. 6", "мкр. 12",
+    "мкр. Джал",   "мкр. Асанбай",    "мкр. Восток-5", "мкр. Аламедин-1",
+    "мкр. Тунгуч", "мкр. Кок-Жар",    "мкр. Учкун",    "мкр. Магистраль",
+    "мкр. Юг-2",   "мкр. Жилгородок", "мкр. 6",        "мкр. 12",
 };
 
 static const char *const osh_streets[] = {
-    "ул. Ленина", "ул. Курманжан Датки", "пр. Масалиева", "ул. Навои", "ул. Гапара Айтиева",
-    "ул. Исанова", "ул. Монуева", "ул. Заирова", "ул. Абдыкадырова", "ул. Алымбек Датки",
-    "ул. Ж. Баласагына", "ул. Кыргызстан", "ул. Ак-Буура", "ул. Мамыралиева", "ул. Ташкентская",
-    "ул. Жапарова", "ул. Токтогула", "ул. Раззакова",
+    "ул. Ленина",         "ул. Курманжан Датки", "пр. Масалиева",     "ул. Навои",
+    "ул. Гапара Айтиева", "ул. Исанова",         "ул. Монуева",       "ул. Заирова",
+    "ул. Абдыкадырова",   "ул. Алымбек Датки",   "ул. Ж. Баласагына", "ул. Кыргызстан",
+    "ул. Ак-Буура",       "ул. Мамыралиева",     "ул. Ташкентская",   "ул. Жапарова",
+    "ул. Токтогула",      "ул. Раззакова",
 };
 
 static const char *const town_streets[] = {
-    "ул. Ленина", "ул. Манаса", "ул. Токтогула", "ул. Советская", "ул. Курманжан Датки",
-    "ул. Ч. Айтматова", "ул. Жибек Жолу", "ул. Мира", "ул. Гагарина", "ул. Фрунзе", "ул. Кирова",
-    "ул. Пушкина", "ул. Школьная", "ул. Садовая", "ул. Молодежная", "ул. Т. Сатылганова",
-    "ул. Б. Бейшеналиевой", "ул. Ж. Баласагына", "ул. Исанова", "ул. А. Осмонова",
-    "ул. Абдрахманова", "ул. Алымбек Датки", "ул. Барпы", "ул. Жусупа Абдрахманова",
-    "ул. Масалиева", "ул. Тоголок Молдо", "ул. Шопокова", "ул. Панфилова", "ул. Молдо Кылыча",
-    "ул. Бөкөнбаева",
+    "ул. Ленина",           "ул. Манаса",        "ул. Токтогула",  "ул. Советская",
+    "ул. Курманжан Датки",  "ул. Ч. Айтматова",  "ул. Жибек Жолу", "ул. Мира",
+    "ул. Гагарина",         "ул. Фрунзе",        "ул. Кирова",     "ул. Пушкина",
+    "ул. Школьная",         "ул. Садовая",       "ул. Молодежная", "ул. Т. Сатылганова",
+    "ул. Б. Бейшеналиевой", "ул. Ж. Баласагына", "ул. Исанова",    "ул. А. Осмонова",
+    "ул. Абдрахманова",     "ул. Алымбек Датки", "ул. Барпы",      "ул. Жусупа Абдрахманова",
+    "ул. Масалиева",        "ул. Тоголок Молдо", "ул. Шопокова",   "ул. Панфилова",
+    "ул. Молдо Кылыча",     "ул. Бөкөнбаева",
 };
 
 static const char *const honorees[] = {
-    "Ч. Айтматова", "Токтогула", "Ж. Баласагына", "А. Осмонова", "К. Тыныстанова", "Тоголок Молдо",
-    "Курманжан Датки", "Б. Бейшеналиевой", "А. С. Пушкина", "М. Горького", "Ю. Гагарина",
-    "Ж. Бөкөнбаева", "Т. Сыдыкбекова", "С. Чокморова", "Манаса", "Барпы Алыкулова", "Молдо Кылыча",
-    "Т. Абдумомунова", "К. Маликова", "Т. Сатылганова", "Абдыкадыра", "Н. Крупской",
+    "Ч. Айтматова",    "Токтогула",       "Ж. Баласагына",    "А. Осмонова",   "К. Тыныстанова",
+    "Тоголок Молдо",   "Курманжан Датки", "Б. Бейшеналиевой", "А. С. Пушкина", "М. Горького",
+    "Ю. Гагарина",     "Ж. Бөкөнбаева",   "Т. Сыдыкбекова",   "С. Чокморова",  "Манаса",
+    "Барпы Алыкулова", "Молдо Кылыча",    "Т. Абдумомунова",  "К. Маликова",   "Т. Сатылганова",
+    "Абдыкадыра",      "Н. Крупской",
 };
 
 static const char *const culture_names[] = {
@@ -99,9 +109,11 @@ static void station_name(struct station *st, int *school_no, char kind, int is_b
     if (kind == 'g') {
         *school_no += 1 + rng_int(is_bishkek ? 3 : 2);
         if (t < 38)
-            snprintf(st->name, sizeof st->name, "Средняя школа №%d им. %s", *school_no, PICK(honorees));
+            snprintf(st->name, sizeof st->name, "Средняя школа №%d им. %s", *school_no,
+                     PICK(honorees));
         else if (t < 55)
-            snprintf(st->name, sizeof st->name, "Средняя общеобразовательная школа №%d", *school_no);
+            snprintf(st->name, sizeof st->name, "Средняя общеобразовательная школа №%d",
+                     *school_no);
         else if (t < 67)
             snprintf(st->name, sizeof st->name, "Гимназия №%d", *school_no);
         else if (t < 75)
@@ -166,7 +178,7 @@ int make_plan(double scale, struct plan *p)
         w[r] = regions[r].stations;
     apportion(w, NREGIONS, lround(scale * (double)STATIONS_HOME), p->region_stations);
     for (int r = 0; r < NREGIONS; r++) {
-        long need = (p->region_voters[r] + 2299) / 2300;   /* leave room below the cap */
+        long need = (p->region_voters[r] + 2299) / 2300; /* leave room below the cap */
         if (p->region_stations[r] < need)
             p->region_stations[r] = need;
         if (p->region_stations[r] < 2L * regions[r].districts)
@@ -212,7 +224,7 @@ static int region_settlements(const struct region *reg, int *sidx, double *sw)
                 sidx[ns] = s;
                 /* villages have smaller stations, so more of them per voter */
                 sw[ns] = commissions[c].w / comm_sum * settlements[s].w / s_sum /
-                         (settlements[s].kind == 'g' ? 1.3 : 0.8);
+                    (settlements[s].kind == 'g' ? 1.3 : 0.8);
                 ns++;
             }
     }
@@ -220,7 +232,8 @@ static int region_settlements(const struct region *reg, int *sidx, double *sw)
 }
 
 /* The region's stations, settlement by settlement: numbers, names, addresses, places. */
-static void place_stations(const struct region *reg, const int *sidx, int ns, const long *per_settlement)
+static void place_stations(const struct region *reg, const int *sidx, int ns,
+                           const long *per_settlement)
 {
     int seq = 0;
     for (int i = 0; i < ns; i++) {
@@ -238,7 +251,8 @@ static void place_stations(const struct region *reg, const int *sidx, int ns, co
             station_name(st, &school_no, s->kind, reg->id == 1);
             snprintf(st->address, sizeof st->address, "%s, %s, %d", prefix, street_for(reg->id),
                      1 + rng_skew(180));
-            jitter(&st->lat, &st->lon, s->lat, s->lon, s->kind == 'g' ? (reg->id <= 2 ? 0.03 : 0.015) : 0.006);
+            jitter(&st->lat, &st->lon, s->lat, s->lon,
+                   s->kind == 'g' ? (reg->id <= 2 ? 0.03 : 0.015) : 0.006);
         }
     }
 }
@@ -283,7 +297,8 @@ static void draw_districts(int first, int k, int nd, int first_district, long to
         cum += st->voters;
         in_d++;
         if (d < nd - 1 && in_d >= 2 &&
-            (left_after <= need_after || (double)cum >= (double)total * (d + 1) / nd - 0.5 * st->voters)) {
+            (left_after <= need_after ||
+             (double)cum >= (double)total * (d + 1) / nd - 0.5 * st->voters)) {
             d++;
             in_d = 0;
         }
@@ -308,8 +323,10 @@ static void name_district(const struct region *reg, int num, int first, int k)
         last_comm = st->commission;
     }
     row->region = reg->id;
-    snprintf(row->name_ru, sizeof row->name_ru, "Одномандатный избирательный округ №%d (%s)", num, ru_areas);
-    snprintf(row->name_ky, sizeof row->name_ky, "№%d бир мандаттуу шайлоо округу (%s)", num, ky_areas);
+    snprintf(row->name_ru, sizeof row->name_ru, "Одномандатный избирательный округ №%d (%s)", num,
+             ru_areas);
+    snprintf(row->name_ky, sizeof row->name_ky, "№%d бир мандаттуу шайлоо округу (%s)", num,
+             ky_areas);
 }
 
 void build_region(int r, const struct plan *p, int *district_no)
@@ -321,7 +338,7 @@ void build_region(int r, const struct plan *p, int *district_no)
 
     long per_settlement[NSETTLEMENTS];
     apportion(sw, ns, p->region_stations[r], per_settlement);
-    if (per_settlement[0] == 0) {   /* the first station of a region is always in its first place */
+    if (per_settlement[0] == 0) { /* the first station of a region is always in its first place */
         int big = 0;
         for (int i = 1; i < ns; i++)
             if (per_settlement[i] > per_settlement[big])
@@ -338,7 +355,7 @@ void build_region(int r, const struct plan *p, int *district_no)
         name_district(reg, *district_no + dd, first, k);
     *district_no += reg->districts;
 
-    for (int i = 0; i < k; i++) {   /* the demo people are part of the station's count */
+    for (int i = 0; i < k; i++) { /* the demo people are part of the station's count */
         struct station *st = &stations[first + i];
         long demo = demo_active_at(st->number);
         if (st->voters < demo)
@@ -368,16 +385,18 @@ void build_abroad(const struct plan *p)
         st->settlement = -1;
         st->city = c;
         if (nth == 0 && city->embassy)
-            snprintf(st->name, sizeof st->name, "Посольство Кыргызской Республики %s", city->embassy);
+            snprintf(st->name, sizeof st->name, "Посольство Кыргызской Республики %s",
+                     city->embassy);
         else if (nth == 0)
-            snprintf(st->name, sizeof st->name, "Генеральное консульство Кыргызской Республики в г. %s",
-                     city->name);
+            snprintf(st->name, sizeof st->name,
+                     "Генеральное консульство Кыргызской Республики в г. %s", city->name);
         else if (nth % 3 == 1)
             snprintf(st->name, sizeof st->name, "Культурный центр «%s»", PICK(culture_names));
         else if (nth % 3 == 2)
             snprintf(st->name, sizeof st->name, "Конференц-зал «%s»", PICK(culture_names));
         else
-            snprintf(st->name, sizeof st->name, "Кыргызская община г. %s, зал №%d", city->name, nth);
+            snprintf(st->name, sizeof st->name, "Кыргызская община г. %s, зал №%d", city->name,
+                     nth);
         snprintf(st->address, sizeof st->address, "г. %s, %s, %d", city->name,
                  city->streets[nth == 0 ? 0 : rng_int(3)], 1 + rng_skew(120));
         jitter(&st->lat, &st->lon, city->lat, city->lon, nth == 0 ? 0.01 : 0.06);

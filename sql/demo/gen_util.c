@@ -29,7 +29,10 @@ void out_raw(const char *s, size_t n)
     olen += n;
 }
 
-void out_s(const char *s) { out_raw(s, strlen(s)); }
+void out_s(const char *s)
+{
+    out_raw(s, strlen(s));
+}
 
 void out_c(char c)
 {
@@ -43,11 +46,20 @@ void out_field(const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '\\': out_raw("\\\\", 2); break;
-        case '\t': out_raw("\\t", 2); break;
-        case '\n': out_raw("\\n", 2); break;
-        case '\r': out_raw("\\r", 2); break;
-        default: out_c(*s);
+        case '\\':
+            out_raw("\\\\", 2);
+            break;
+        case '\t':
+            out_raw("\\t", 2);
+            break;
+        case '\n':
+            out_raw("\\n", 2);
+            break;
+        case '\r':
+            out_raw("\\r", 2);
+            break;
+        default:
+            out_c(*s);
         }
     }
 }
@@ -88,12 +100,18 @@ void out_coord(double v)
     out_s(tmp);
 }
 
-void out_tab(void) { out_c('\t'); }
-void out_null(void) { out_raw("\\N", 2); }
+void out_tab(void)
+{
+    out_c('\t');
+}
+void out_null(void)
+{
+    out_raw("\\N", 2);
+}
 
 /* ------------------------------------------------------------------ random */
 
-static uint64_t rng_state = 0x5368616c696f6f31ULL;   /* "Shailoo1" */
+static uint64_t rng_state = 0x5368616c696f6f31ULL; /* "Shailoo1" */
 
 uint64_t splitmix(uint64_t *st)
 {
@@ -103,10 +121,22 @@ uint64_t splitmix(uint64_t *st)
     return z ^ (z >> 31);
 }
 
-static uint64_t rng_next(void) { return splitmix(&rng_state); }
-double rng_unit(void) { return (double)(rng_next() >> 11) * 0x1.0p-53; }
-int rng_int(int n) { return (int)(rng_unit() * n); }
-int rng_chance(double p) { return rng_unit() < p; }
+static uint64_t rng_next(void)
+{
+    return splitmix(&rng_state);
+}
+double rng_unit(void)
+{
+    return (double)(rng_next() >> 11) * 0x1.0p-53;
+}
+int rng_int(int n)
+{
+    return (int)(rng_unit() * n);
+}
+int rng_chance(double p)
+{
+    return rng_unit() < p;
+}
 
 /* An index into a list whose first entries are the more common ones. */
 int rng_skew(int n)
@@ -117,7 +147,10 @@ int rng_skew(int n)
 }
 
 
-uint64_t hash64(uint64_t x) { return splitmix(&x); }
+uint64_t hash64(uint64_t x)
+{
+    return splitmix(&x);
+}
 
 /* ------------------------------------------------------------------ dates */
 
@@ -273,4 +306,7 @@ int fill_capped(const double *w, int k, long total, const long *cap, long *out)
 }
 
 /* A station's own cap: 2,300 to 2,500. */
-long station_cap(void) { return STATION_CAP - rng_int(201); }
+long station_cap(void)
+{
+    return STATION_CAP - rng_int(201);
+}

@@ -13,12 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char answer[] =
-    "Status: 200 OK\r\n"
-    "Content-Type: application/json; charset=utf-8\r\n"
-    "Cache-Control: no-store\r\n"
-    "Content-Length: 17\r\n\r\n"
-    "{\"hello\":\"world\"}";
+static const char answer[] = "Status: 200 OK\r\n"
+                             "Content-Type: application/json; charset=utf-8\r\n"
+                             "Cache-Control: no-store\r\n"
+                             "Content-Length: 17\r\n\r\n"
+                             "{\"hello\":\"world\"}";
 
 int main(int argc, char **argv)
 {

@@ -116,14 +116,25 @@ enum db_status db_exec(const struct db_statement *stmt, int nparams, const char 
     return DB_OK;
 }
 
-const char *db_sqlstate(void) { return "00000"; }
-void db_rollback(void) {}
-const char *db_error(void) { return "stub"; }
+const char *db_sqlstate(void)
+{
+    return "00000";
+}
+void db_rollback(void)
+{
+}
+const char *db_error(void)
+{
+    return "stub";
+}
 const char *db_value(PGresult *res)
 {
     return res != NULL && res->ntuples == 1 ? res->values[0] : NULL;
 }
-int PQntuples(const PGresult *res) { return res->ntuples; }
+int PQntuples(const PGresult *res)
+{
+    return res->ntuples;
+}
 char *PQgetvalue(const PGresult *res, int row, int col)
 {
     if (row >= res->ntuples || col < 0 || col > 2)
@@ -134,7 +145,10 @@ int PQgetisnull(const PGresult *res, int row, int col)
 {
     return PQgetvalue(res, row, col) == NULL;
 }
-void PQclear(PGresult *res) { (void)res; }
+void PQclear(PGresult *res)
+{
+    (void)res;
+}
 
 /* The POST /api/v1/asu/reports route of asu_module, as the dispatcher runs it. */
 static struct route_table reports;
@@ -272,7 +286,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             jws_base64url_encode(out, (size_t)len, again);
             if (strlen(again) != n || memcmp(again, rest, n) != 0)
-                abort();   /* two texts for one value */
+                abort(); /* two texts for one value */
         }
         free(out);
         free(again);

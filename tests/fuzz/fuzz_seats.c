@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in.region_participants[r] = in.participants / SEATS_REGIONS;
     lot.n = in.nparties;
     for (size_t i = 0; i < lot.n; i++)
-        lot.ids[i] = (int64_t)((i * 7 + take(data, size)) % in.nparties) + 1;   /* may repeat: invalid */
+        lot.ids[i] =
+            (int64_t)((i * 7 + take(data, size)) % in.nparties) + 1; /* may repeat: invalid */
 
     if (seats_allocate_lists(&in, take(data, size) % 2 ? &lot : NULL, &out) == 0 &&
         out.outcome == SEATS_LIST_ALLOCATED) {

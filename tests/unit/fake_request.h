@@ -7,7 +7,7 @@
 #include "core/http.h"
 
 struct fake {
-    const char *const *env;   /* name, value, name, value, ..., NULL */
+    const char *const *env; /* name, value, name, value, ..., NULL */
     char out[8192];
     size_t len;
 };

@@ -15,11 +15,11 @@ static void deadlines(void **state)
 {
     (void)state;
     struct application_facts f = home(15, 1002);
-    assert_int_equal(application_check(&f), APP_ACCEPTED);       /* the last day */
+    assert_int_equal(application_check(&f), APP_ACCEPTED); /* the last day */
     f = home(14, 1002);
     assert_int_equal(application_check(&f), APP_DEADLINE_PASSED);
     f = home(70, 1002);
-    assert_int_equal(application_check(&f), APP_ACCEPTED);       /* the first day */
+    assert_int_equal(application_check(&f), APP_ACCEPTED); /* the first day */
     f = home(71, 1002);
     assert_int_equal(application_check(&f), APP_NOT_YET_OPEN);
     f = home(-1, 1002);

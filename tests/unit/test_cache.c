@@ -19,11 +19,14 @@ static void stores_and_finds(void **state)
     const char *v = cache_get(c, "a", -1, &len);
     assert_non_null(v);
     assert_int_equal(len, 5);
-    assert_string_equal(v, "alpha");     /* NUL-terminated */
-    cache_put(c, "a", "beta", 4);        /* replaced, not added */
+    assert_string_equal(v, "alpha"); /* NUL-terminated */
+    cache_put(c, "a", "beta", 4); /* replaced, not added */
     assert_string_equal(cache_get(c, "a", 1000, &len), "beta");
     /* A struct comes back aligned (the session cache keeps claims). */
-    struct { long long x; double y; } s = {42, 1.5}, *back;
+    struct {
+        long long x;
+        double y;
+    } s = {42, 1.5}, *back;
     cache_put(c, "struct", &s, sizeof(s));
     back = (void *)cache_get(c, "struct", -1, &len);
     assert_int_equal(len, sizeof(s));
@@ -43,7 +46,7 @@ static void ages_and_evicts(void **state)
     size_t len;
     cache_put(c, "old", "x", 1);
     usleep(30000);
-    assert_null(cache_get(c, "old", 10, &len));       /* too old for 10 ms */
+    assert_null(cache_get(c, "old", 10, &len)); /* too old for 10 ms */
     assert_non_null(cache_get(c, "old", 1000, &len));
     /* Many keys in few slots: every key is found right after it is put. */
     char key[16];
@@ -58,7 +61,7 @@ static void ages_and_evicts(void **state)
         kept += cache_get(c, key, -1, &len) != NULL;
     }
     assert_true(kept <= 4);
-    assert_null(cache_get(NULL, "a", -1, &len));     /* no cache: nothing, no crash */
+    assert_null(cache_get(NULL, "a", -1, &len)); /* no cache: nothing, no crash */
     cache_put(NULL, "a", "b", 1);
     cache_destroy(c);
 }

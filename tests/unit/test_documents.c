@@ -33,17 +33,24 @@ static void pdf_pages(void **state)
 {
     (void)state;
     assert_int_equal(pages(PDF_HEAD CATALOG PAGES("3 0 R", "1") PAGE("3") "%%EOF\n"), 1);
-    assert_int_equal(pages(PDF_HEAD CATALOG PAGES("3 0 R 4 0 R 5 0 R", "3") PAGE("3") PAGE("4") PAGE("5")), 3);
+    assert_int_equal(
+        pages(PDF_HEAD CATALOG PAGES("3 0 R 4 0 R 5 0 R", "3") PAGE("3") PAGE("4") PAGE("5")), 3);
     /* No space between the name and its value; other white space. */
-    assert_int_equal(pages(PDF_HEAD "7 0 obj<</Type/Page>>endobj\r\n8 0 obj\r<<\t/Type\r\n/Page\f>>endobj"), 2);
+    assert_int_equal(
+        pages(PDF_HEAD "7 0 obj<</Type/Page>>endobj\r\n8 0 obj\r<<\t/Type\r\n/Page\f>>endobj"), 2);
     /* An incremental update rewriting page 3 counts it once. */
-    assert_int_equal(pages(PDF_HEAD CATALOG PAGES("3 0 R 4 0 R", "2") PAGE("3") PAGE("4") PAGE("3")), 2);
+    assert_int_equal(
+        pages(PDF_HEAD CATALOG PAGES("3 0 R 4 0 R", "2") PAGE("3") PAGE("4") PAGE("3")), 2);
     /* /Pages, /PageLabels, /Type /Pagex are not pages. */
-    assert_int_equal(pages(PDF_HEAD CATALOG PAGES("", "0") "9 0 obj << /Type /PageLabels >> endobj\n"
-                                                          "10 0 obj << /Type /Pagex >> endobj\n"), 0);
+    assert_int_equal(
+        pages(PDF_HEAD CATALOG PAGES("", "0") "9 0 obj << /Type /PageLabels >> endobj\n"
+                                              "10 0 obj << /Type /Pagex >> endobj\n"),
+        0);
     /* "/Type /Page" inside a stream is data, not a page. */
-    assert_int_equal(pages(PDF_HEAD PAGE("3") "6 0 obj\n<< /Length 30 >>\nstream\n/Type /Page /Type /Page\n"
-                                              "endstream\nendobj\n"), 1);
+    assert_int_equal(
+        pages(PDF_HEAD PAGE("3") "6 0 obj\n<< /Length 30 >>\nstream\n/Type /Page /Type /Page\n"
+                                 "endstream\nendobj\n"),
+        1);
     /* Outside any object (a comment-like trailer), or with no object header: not counted. */
     assert_int_equal(pages(PDF_HEAD "<< /Type /Page >>"), 0);
     assert_int_equal(pages("/Type /Page"), 0);
@@ -91,10 +98,10 @@ static void identify_one(const char *dir, const char *name, const void *data, si
 }
 
 static const unsigned char png[] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
-    0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89,
-    0, 0, 0, 13, 'I', 'D', 'A', 'T', 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4,
-    0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82,
+    0x89, 'P',  'N',  'G',  '\r', '\n', 0x1A, '\n', 0,    0,    0,   13,  'I',  'H',  'D',  'R',  0,
+    0,    0,    1,    0,    0,    0,    1,    8,    6,    0,    0,   0,   0x1F, 0x15, 0xC4, 0x89, 0,
+    0,    0,    13,   'I',  'D',  'A',  'T',  0x78, 0x9C, 0x63, 0,   1,   0,    0,    5,    0,    1,
+    0x0D, 0x0A, 0x2D, 0xB4, 0,    0,    0,    0,    'I',  'E',  'N', 'D', 0xAE, 0x42, 0x60, 0x82,
 };
 static const unsigned char jpeg[] = {
     0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xD9,
@@ -105,8 +112,8 @@ static void identify(void **state)
     (void)state;
     char dir[] = "/tmp/shailoo-files-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    const char pdf[] = PDF_HEAD CATALOG PAGES("3 0 R 4 0 R", "2") PAGE("3") PAGE("4")
-        "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    const char pdf[] = PDF_HEAD CATALOG PAGES("3 0 R 4 0 R", "2") PAGE("3")
+        PAGE("4") "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
     identify_one(dir, "a.pdf", pdf, sizeof(pdf) - 1, FILE_PDF, 2);
     identify_one(dir, "a.png", png, sizeof(png), FILE_PNG, 0);
     identify_one(dir, "a.jpg", jpeg, sizeof(jpeg), FILE_JPEG, 0);
@@ -121,7 +128,8 @@ static void identify(void **state)
     struct file_upload u;
     assert_int_equal(files_open(&u, put(dir, "hello", "hello\n", 6)), 0);
     assert_int_equal(files_identify(&u), 0);
-    assert_string_equal(u.sha256, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+    assert_string_equal(u.sha256,
+                        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
     files_close(&u);
     /* Empty: nothing to identify. */
     assert_int_equal(files_open(&u, put(dir, "empty", "", 0)), 0);
@@ -129,7 +137,7 @@ static void identify(void **state)
     assert_int_equal(files_identify(&u), -1);
     files_close(&u);
     assert_int_equal(files_open(&u, "/nonexistent/x"), -1);
-    assert_int_equal(files_open(&u, dir), -1);   /* not a regular file */
+    assert_int_equal(files_open(&u, dir), -1); /* not a regular file */
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
@@ -201,23 +209,25 @@ static void kinds_table(void **state)
         assert_non_null(o->check);
         assert_true(o->id_min >= 1 && o->id_min <= o->id_max);
         snprintf(quoted, sizeof(quoted), "'%s'", o->name);
-        assert_non_null(strstr(schema, quoted));   /* the schema's CHECK names every owner */
+        assert_non_null(strstr(schema, quoted)); /* the schema's CHECK names every owner */
     }
     for (size_t i = 0; i < document_nkinds; i++) {
         const struct document_kind *k = &document_kinds[i];
         assert_true(k->owner >= document_owners && k->owner < document_owners + document_nowners);
-        assert_ptr_equal(documents_kind(k->owner, k->name), k);   /* names unique per owner */
-        assert_true(strlen(k->name) <= 48 && strspn(k->name, "abcdefghijklmnopqrstuvwxyz0123456789_") ==
-                                                 strlen(k->name));
+        assert_ptr_equal(documents_kind(k->owner, k->name), k); /* names unique per owner */
+        assert_true(strlen(k->name) <= 48 &&
+                    strspn(k->name, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(k->name));
         assert_true(k->name[0] >= 'a' && k->name[0] <= 'z');
-        assert_true(k->types != 0 && (k->types & ~(unsigned)(FILE_PDF | FILE_JPEG | FILE_PNG)) == 0);
+        assert_true(k->types != 0 &&
+                    (k->types & ~(unsigned)(FILE_PDF | FILE_JPEG | FILE_PNG)) == 0);
         assert_true(k->max_size > 0 && k->max_size <= (size_t)DOCUMENTS_MAX_SIZE);
         assert_true(k->uploaders != 0);
         assert_true(k->visibility == DOC_PUBLIC ? k->readers == 0 : k->readers != 0);
     }
     /* nginx takes the largest kind's file. */
     const char *conf = slurp("nginx/shailoo.conf.in");
-    snprintf(quoted, sizeof(quoted), "client_max_body_size %ldm;", DOCUMENTS_MAX_SIZE / (1024 * 1024));
+    snprintf(quoted, sizeof(quoted), "client_max_body_size %ldm;",
+             DOCUMENTS_MAX_SIZE / (1024 * 1024));
     const char *loc = strstr(conf, "location ^~ /api/v1/documents/");
     assert_non_null(loc);
     assert_non_null(strstr(loc, quoted));
@@ -229,7 +239,8 @@ static void kinds_table(void **state)
     assert_null(documents_owner("voters"));
     assert_null(documents_owner(NULL));
     assert_non_null(documents_kind(stations, "asu_final_report"));
-    assert_null(documents_kind(applications, "asu_final_report"));   /* a kind the owner does not take */
+    assert_null(
+        documents_kind(applications, "asu_final_report")); /* a kind the owner does not take */
     assert_null(documents_kind(stations, "supporting_document"));
     assert_null(documents_kind(stations, NULL));
     assert_int_equal(documents_kind(stations, "identification_report")->types, FILE_PDF);
@@ -245,11 +256,8 @@ static void kinds_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pdf_pages),
-        cmocka_unit_test(types),
-        cmocka_unit_test(identify),
-        cmocka_unit_test(store_once),
-        cmocka_unit_test(kinds_table),
+        cmocka_unit_test(pdf_pages),  cmocka_unit_test(types),       cmocka_unit_test(identify),
+        cmocka_unit_test(store_once), cmocka_unit_test(kinds_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,42 +71,44 @@ static void utf8(void **state)
     (void)state;
     assert_true(http_utf8_valid("", 0));
     assert_true(http_utf8_valid("abc", 3));
-    assert_true(http_utf8_valid("\xd0\x91\xd0\xb8\xd1\x88", 6));           /* Биш */
-    assert_true(http_utf8_valid("\xd2\xae", 2));                           /* Ү */
-    assert_true(http_utf8_valid("\xf0\x9f\x98\x80", 4));                   /* emoji */
+    assert_true(http_utf8_valid("\xd0\x91\xd0\xb8\xd1\x88", 6)); /* Биш */
+    assert_true(http_utf8_valid("\xd2\xae", 2)); /* Ү */
+    assert_true(http_utf8_valid("\xf0\x9f\x98\x80", 4)); /* emoji */
     assert_false(http_utf8_valid("\xff", 1));
-    assert_false(http_utf8_valid("\xc0\xaf", 2));                          /* overlong / */
-    assert_false(http_utf8_valid("\xe0\x80\xaf", 3));                      /* overlong */
-    assert_false(http_utf8_valid("\xed\xa0\x80", 3));                      /* surrogate */
-    assert_false(http_utf8_valid("\xf4\x90\x80\x80", 4));                  /* > U+10FFFF */
-    assert_false(http_utf8_valid("\xd0", 1));                              /* truncated */
-    assert_false(http_utf8_valid("\xd0\x41", 2));                          /* bad continuation */
+    assert_false(http_utf8_valid("\xc0\xaf", 2)); /* overlong / */
+    assert_false(http_utf8_valid("\xe0\x80\xaf", 3)); /* overlong */
+    assert_false(http_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    assert_false(http_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(http_utf8_valid("\xd0", 1)); /* truncated */
+    assert_false(http_utf8_valid("\xd0\x41", 2)); /* bad continuation */
     assert_int_equal(http_utf8_length("\xd0\x91\xd0\xb8x"), 3);
 }
 
 static void utf8_prefix(void **state)
 {
     (void)state;
-    const char *b = "\xd0\x91\xd0\xb8\xd1\x88";                       /* Биш: 2+2+2 bytes */
+    const char *b = "\xd0\x91\xd0\xb8\xd1\x88"; /* Биш: 2+2+2 bytes */
     assert_int_equal(http_utf8_prefix(b, 6), 6);
     assert_int_equal(http_utf8_prefix(b, 100), 6);
-    assert_int_equal(http_utf8_prefix(b, 5), 4);                       /* not half of ш */
+    assert_int_equal(http_utf8_prefix(b, 5), 4); /* not half of ш */
     assert_int_equal(http_utf8_prefix(b, 4), 4);
     assert_int_equal(http_utf8_prefix(b, 1), 0);
     assert_int_equal(http_utf8_prefix(b, 0), 0);
     assert_int_equal(http_utf8_prefix("abc", 2), 2);
     assert_int_equal(http_utf8_prefix("", 5), 0);
-    const char *e = "a\xf0\x9f\x98\x80" "b";                              /* a😀b */
+    const char *e = "a\xf0\x9f\x98\x80"
+                    "b"; /* a😀b */
     for (size_t n = 1; n <= 4; n++)
         assert_int_equal(http_utf8_prefix(e, n), 1);
     assert_int_equal(http_utf8_prefix(e, 5), 5);
     assert_int_equal(http_utf8_prefix(e, 6), 6);
-    assert_int_equal(http_utf8_prefix("x\xe2\x82\xac", 3), 1);           /* x€ cut in the € */
+    assert_int_equal(http_utf8_prefix("x\xe2\x82\xac", 3), 1); /* x€ cut in the € */
     /* Every prefix it allows of valid text is valid text. */
-    const char *mix = "\xd0\x96" "a\xe2\x82\xac\xf0\x9f\x98\x80\xd2\xae";
+    const char *mix = "\xd0\x96"
+                      "a\xe2\x82\xac\xf0\x9f\x98\x80\xd2\xae";
     for (size_t n = 0; n <= strlen(mix) + 1; n++)
         assert_true(http_utf8_valid(mix, http_utf8_prefix(mix, n)));
-    char cut[] = "ab\xd0\x96\xe2\x82";                                  /* snprintf cut the € */
+    char cut[] = "ab\xd0\x96\xe2\x82"; /* snprintf cut the € */
     assert_string_equal(http_utf8_trim(cut), "ab\xd0\x96");
 }
 
@@ -118,7 +120,7 @@ static void unknown_parameter_message(void **state)
     struct fake f;
     fake_init(&req, &f, pool, "GET", "/");
     char name[200] = "", qs[700] = "";
-    for (int i = 0; i < 50; i++) {       /* "aЖЖЖ...": the 64th byte is half a Ж */
+    for (int i = 0; i < 50; i++) { /* "aЖЖЖ...": the 64th byte is half a Ж */
         strcat(name, i == 0 ? "a\xd0\x96" : "\xd0\x96");
         strcat(qs, i == 0 ? "a%D0%96" : "%D0%96");
     }
@@ -204,7 +206,7 @@ static void fields(void **state)
 
     assert_int_equal(parse("", v, &f), 0);
     assert_false(v[F_Q].present);
-    assert_int_equal(parse("n=", v, &f), 0);           /* empty = absent */
+    assert_int_equal(parse("n=", v, &f), 0); /* empty = absent */
     assert_false(v[F_N].present);
 
     assert_int_equal(parse("x=1", v, &f), -1);
@@ -222,9 +224,10 @@ static void fields(void **state)
     assert_int_equal(parse("n=1e3", v, &f), -1);
     assert_int_equal(parse("n=99999999999999999999999", v, &f), -1);
     assert_int_equal(parse("n=%201", v, &f), -1);
-    assert_int_equal(parse("q=abcdef", v, &f), -1);     /* 6 > 5 characters */
-    assert_int_equal(parse("q=%D0%B0%D0%B1%D0%B2%D0%B3%D0%B4", v, &f), 0);  /* 5 characters, 10 bytes */
-    assert_int_equal(parse("q=a%0Ab", v, &f), -1);      /* control character */
+    assert_int_equal(parse("q=abcdef", v, &f), -1); /* 6 > 5 characters */
+    assert_int_equal(parse("q=%D0%B0%D0%B1%D0%B2%D0%B3%D0%B4", v, &f),
+                     0); /* 5 characters, 10 bytes */
+    assert_int_equal(parse("q=a%0Ab", v, &f), -1); /* control character */
     assert_int_equal(parse("pin=2150519900001", v, &f), -1);
     assert_int_equal(parse("pin=2150519900001x", v, &f), -1);
 }
@@ -308,7 +311,7 @@ static void cookies(void **state)
     assert_null(http_cookie(&req, "si"));
     assert_null(http_cookie(&req, "none"));
     fake_init(&req, &f, pool, "GET", "/");
-    assert_null(http_cookie(&req, "a"));   /* no Cookie header */
+    assert_null(http_cookie(&req, "a")); /* no Cookie header */
 }
 
 static void pool_many(void **state)
@@ -329,11 +332,17 @@ static void pool_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(url_decode),   cmocka_unit_test(mask_digit_runs), cmocka_unit_test(utf8),
-        cmocka_unit_test(utf8_prefix),  cmocka_unit_test(unknown_parameter_message),
-        cmocka_unit_test(query_parse),  cmocka_unit_test(fields),
-        cmocka_unit_test(error_format), cmocka_unit_test(etag_and_304),
-        cmocka_unit_test(cookies),      cmocka_unit_test(pool_many),
+        cmocka_unit_test(url_decode),
+        cmocka_unit_test(mask_digit_runs),
+        cmocka_unit_test(utf8),
+        cmocka_unit_test(utf8_prefix),
+        cmocka_unit_test(unknown_parameter_message),
+        cmocka_unit_test(query_parse),
+        cmocka_unit_test(fields),
+        cmocka_unit_test(error_format),
+        cmocka_unit_test(etag_and_304),
+        cmocka_unit_test(cookies),
+        cmocka_unit_test(pool_many),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

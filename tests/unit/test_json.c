@@ -22,15 +22,15 @@ static void strict(void **state)
     json_object_put(o);
 
     assert_null(parse(""));
-    assert_null(parse("{\"a\":1} x"));            /* trailing garbage */
+    assert_null(parse("{\"a\":1} x")); /* trailing garbage */
     assert_null(parse("{\"a\":1}{\"b\":2}"));
-    assert_null(parse("{\"a\":1"));               /* unterminated */
+    assert_null(parse("{\"a\":1")); /* unterminated */
     assert_null(parse("{'a':1}"));
-    assert_null(parse("{\"a\":1,}"));              /* trailing comma */
-    assert_null(parse("{\"a\":\"\xff\"}"));        /* broken UTF-8 */
-    assert_null(parse("[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]"));  /* too deep */
+    assert_null(parse("{\"a\":1,}")); /* trailing comma */
+    assert_null(parse("{\"a\":\"\xff\"}")); /* broken UTF-8 */
+    assert_null(parse("[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]")); /* too deep */
     char err[128];
-    assert_null(json_parse_strict("{\"a\":1}\0x", 9, err, sizeof(err)));   /* NUL inside */
+    assert_null(json_parse_strict("{\"a\":1}\0x", 9, err, sizeof(err))); /* NUL inside */
 }
 
 /* RFC 8259: no NaN or Infinity, no raw control characters in strings (json-c 0.16 takes both). */
@@ -38,10 +38,28 @@ static void rfc8259(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "NaN", "Infinity", "-Infinity", "[NaN]", "[1,NaN]", "{\"a\":Infinity}", "{\"a\":-Infinity}",
-        "[ -Infinity ]", "{\"a\":[NaN]}", "[nan]", "[inf]", "[-inf]", "[1.]", "[-]", "[1.e5]",
-        "\"a\tb\"", "{\"a\":\"x\ny\"}", "{\"a\":\"x\ry\"}", "[\"\x01\"]", "[\"\x1f\"]",
-        "{\"k\x02\":1}", "[\"\\\"\x1f\"]",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "[NaN]",
+        "[1,NaN]",
+        "{\"a\":Infinity}",
+        "{\"a\":-Infinity}",
+        "[ -Infinity ]",
+        "{\"a\":[NaN]}",
+        "[nan]",
+        "[inf]",
+        "[-inf]",
+        "[1.]",
+        "[-]",
+        "[1.e5]",
+        "\"a\tb\"",
+        "{\"a\":\"x\ny\"}",
+        "{\"a\":\"x\ry\"}",
+        "[\"\x01\"]",
+        "[\"\x1f\"]",
+        "{\"k\x02\":1}",
+        "[\"\\\"\x1f\"]",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         struct json_object *o = parse(bad[i]);
@@ -56,8 +74,11 @@ static void rfc8259(void **state)
 
     /* What looks like them inside strings, or escaped, is fine; and whitespace between tokens. */
     static const char *const good[] = {
-        "[\"NaN\", \"Infinity\", \"-Infinity\"]", "{\"NaN\":\"\\t\\n\\u0001\"}",
-        "[true,false,null]", "\t[ 1.5e3 ,\r\n-0.25E-2, 0 ]\n", "{\"a\":\"\\\"\"}",
+        "[\"NaN\", \"Infinity\", \"-Infinity\"]",
+        "{\"NaN\":\"\\t\\n\\u0001\"}",
+        "[true,false,null]",
+        "\t[ 1.5e3 ,\r\n-0.25E-2, 0 ]\n",
+        "{\"a\":\"\\\"\"}",
         "\"тест\u0431\"",
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {

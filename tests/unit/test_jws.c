@@ -82,8 +82,8 @@ static void base64url_known_texts(void **state)
     (void)state;
     /* RFC 4648 section 10, without padding. */
     static const char *const vectors[][2] = {
-        {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"},
-        {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
+        {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+        {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"},
     };
     char enc[100];
     unsigned char dec[64];
@@ -122,10 +122,10 @@ static void base64url_round_trips(void **state)
         }
         jws_base64url_encode(in, len, text);
         size_t tlen = strlen(text);
-        assert_int_equal(tlen, (len * 4 + 2) / 3);   /* no padding */
+        assert_int_equal(tlen, (len * 4 + 2) / 3); /* no padding */
         assert_null(strchr(text, '='));
-        assert_int_equal(strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-                         tlen);
+        assert_int_equal(
+            strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), tlen);
         assert_int_equal(jws_base64url_decode(text, tlen, out), (long)len);
         assert_memory_equal(out, in, len);
     }
@@ -153,8 +153,8 @@ static void base64url_refusals(void **state)
     assert_int_equal(decode("Zm9vY", out), -1);
     assert_int_equal(decode("Zm9vYmFyZ", out), -1);
     /* Non-canonical: the unused low bits of the last character are not zero. */
-    assert_int_equal(decode("Zh", out), -1);     /* "Zg" is canonical */
-    assert_int_equal(decode("Zm9", out), -1);    /* "Zm8" */
+    assert_int_equal(decode("Zh", out), -1); /* "Zg" is canonical */
+    assert_int_equal(decode("Zm9", out), -1); /* "Zm8" */
     assert_int_equal(decode("Zm-", out), -1);
     assert_int_equal(decode("Zm9vYh", out), -1);
     assert_int_equal(decode("Zm9vYmF", out), -1); /* "Zm9vYmE" */
@@ -174,7 +174,8 @@ static void base64url_refusals(void **state)
 static void base64url_only_canonical_texts(void **state)
 {
     (void)state;
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char text[4], again[8];
     unsigned char out[8];
     size_t accepted = 0;
@@ -194,13 +195,13 @@ static void base64url_only_canonical_texts(void **state)
                 jws_base64url_encode(out, (size_t)n, again);
                 assert_string_equal(again, text);
             }
-    assert_int_equal(accepted, 256 + 65536);   /* one text per 1- and 2-byte string */
+    assert_int_equal(accepted, 256 + 65536); /* one text per 1- and 2-byte string */
 }
 
 /* ---- jws_parse ------------------------------------------------------------ */
 
-static const char HDR[] = "eyJhbGciOiJFUzI1NiJ9";    /* {"alg":"ES256"} */
-static const char PAY[] = "eyJhIjoxfQ";              /* {"a":1} */
+static const char HDR[] = "eyJhbGciOiJFUzI1NiJ9"; /* {"alg":"ES256"} */
+static const char PAY[] = "eyJhIjoxfQ"; /* {"a":1} */
 
 /* HDR.PAY.(n bytes of 0x01, base64url) */
 static char *with_signature_bytes(size_t n)
@@ -244,7 +245,7 @@ static void parse_splits_and_decodes(void **state)
     for (size_t i = 0; i < 64; i++)
         assert_int_equal(j.sig[i], 1);
     jws_free(&j);
-    jws_free(&j);   /* twice is harmless */
+    jws_free(&j); /* twice is harmless */
 
     /* Only len bytes count: a text followed by more bytes than its length. */
     size_t len = strlen(t);
@@ -284,7 +285,7 @@ static void parse_refusals(void **state)
     assert_refused(buf, strlen(buf), "empty");
     snprintf(buf, sizeof(buf), "%s..%s", HDR, sig);
     assert_refused(buf, strlen(buf), "empty");
-    snprintf(buf, sizeof(buf), "%s.%s.", HDR, PAY);   /* alg "none" style */
+    snprintf(buf, sizeof(buf), "%s.%s.", HDR, PAY); /* alg "none" style */
     assert_refused(buf, strlen(buf), "empty");
     assert_refused("..", 2, "empty");
     /* Bad base64url in each part. */
@@ -294,9 +295,9 @@ static void parse_refusals(void **state)
     assert_refused(buf, strlen(buf), "base64url");
     snprintf(buf, sizeof(buf), "%s.%s.%s==", HDR, PAY, sig);
     assert_refused(buf, strlen(buf), "base64url");
-    snprintf(buf, sizeof(buf), "%s.%sAAA.%s", HDR, PAY, sig);   /* payload of 4k+1 characters */
+    snprintf(buf, sizeof(buf), "%s.%sAAA.%s", HDR, PAY, sig); /* payload of 4k+1 characters */
     assert_refused(buf, strlen(buf), "base64url");
-    snprintf(buf, sizeof(buf), "%s.%s.%s", HDR, "eyJhIjoxfR", sig);  /* non-canonical tail */
+    snprintf(buf, sizeof(buf), "%s.%s.%s", HDR, "eyJhIjoxfR", sig); /* non-canonical tail */
     assert_refused(buf, strlen(buf), "base64url");
     snprintf(buf, sizeof(buf), "%s .%s.%s", HDR, PAY, sig);
     assert_refused(buf, strlen(buf), "base64url");
@@ -367,7 +368,7 @@ static void sign_then_verify(void **state)
     assert_string_equal(j.header, header);
     assert_string_equal(j.payload, payload);
     assert_true(jws_verify_es256(text, &j, pub));
-    assert_true(jws_verify_es256(text, &j, priv));   /* the private key holds the public one */
+    assert_true(jws_verify_es256(text, &j, priv)); /* the private key holds the public one */
     assert_false(jws_verify_es256(text, &j, NULL));
     jws_free(&j);
 
@@ -427,7 +428,7 @@ static void tampering_fails(void **state)
         size_t plen = strlen(payload);
         char *p = strdup(payload);
         assert_non_null(p);
-        p[strlen("{\"kind\":\"turnout\",\"voters\":18")] = '4';   /* 1834 -> 1844 */
+        p[strlen("{\"kind\":\"turnout\",\"voters\":18")] = '4'; /* 1834 -> 1844 */
         char enc[200];
         jws_base64url_encode((const unsigned char *)p, plen, enc);
         char forged[600];
@@ -494,11 +495,10 @@ static void tampering_fails(void **state)
 static void verifies_rfc7515_example(void **state)
 {
     (void)state;
-    static const char pem[] =
-        "-----BEGIN PUBLIC KEY-----\n"
-        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7\n"
-        "6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrQ==\n"
-        "-----END PUBLIC KEY-----\n";
+    static const char pem[] = "-----BEGIN PUBLIC KEY-----\n"
+                              "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEf83OJ3D2xF1Bg8vub9tLe1gHMzV7\n"
+                              "6e8Tus9uPHvRVEXH8UTNG72bfocs3+257rn0s2ldbqkLJK2KRiMohYjlrQ==\n"
+                              "-----END PUBLIC KEY-----\n";
     static const char text[] =
         "eyJhbGciOiJFUzI1NiJ9."
         "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
@@ -509,8 +509,9 @@ static void verifies_rfc7515_example(void **state)
     const char *why;
     assert_int_equal(jws_parse(text, strlen(text), &j, &why), 0);
     assert_string_equal(j.header, "{\"alg\":\"ES256\"}");
-    assert_string_equal(j.payload, "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n"
-                                   " \"http://example.com/is_root\":true}");
+    assert_string_equal(j.payload,
+                        "{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n"
+                        " \"http://example.com/is_root\":true}");
     assert_true(jws_verify_es256(text, &j, pub));
     jws_free(&j);
     jws_key_free(pub);

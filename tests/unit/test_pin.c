@@ -12,8 +12,8 @@ static void valid_form(void **state)
     assert_true(pin_valid("00000000000000"));
     assert_false(pin_valid(NULL));
     assert_false(pin_valid(""));
-    assert_false(pin_valid("2150519900001"));     /* 13 */
-    assert_false(pin_valid("215051990000111"));   /* 15 */
+    assert_false(pin_valid("2150519900001")); /* 13 */
+    assert_false(pin_valid("215051990000111")); /* 15 */
     assert_false(pin_valid("2150519900001a"));
     assert_false(pin_valid(" 2150519900001"));
     assert_false(pin_valid("21505199000011 "));

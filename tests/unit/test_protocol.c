@@ -39,10 +39,10 @@ static void list_contest(struct protocol_contest *c)
     c->preference_len[0] = 4;
     c->preferences[0][0] = 100;
     c->preferences[0][1] = 50;
-    c->preferences[0][3] = 10;   /* 160 of 300 */
+    c->preferences[0][3] = 10; /* 160 of 300 */
     c->preference_len[1] = 2;
-    c->preferences[1][0] = 200;  /* 200 of 200: all of them */
-    c->preference_len[2] = 3;    /* none */
+    c->preferences[1][0] = 200; /* 200 of 200: all of them */
+    c->preference_len[2] = 3; /* none */
 }
 
 /* District 7: 4 candidates, 1000 voters, 600 issued, 588 in the boxes, 12 invalid,
@@ -88,7 +88,7 @@ static void assert_kept(const struct protocol_report *r)
     int rc = protocol_check(r, &f);
     if (rc != 0)
         fail_msg("refused: %s (%s) at %s", f.code, f.message, f.field);
-    assert_null(f.code);          /* cleared on success */
+    assert_null(f.code); /* cleared on success */
 }
 
 /* Refused with code at field; the message is human text. */
@@ -192,7 +192,7 @@ static void valid_is_votes_plus_against_all(void **state)
         char field[64];
         snprintf(field, sizeof(field), "contests[%zu].valid", i);
         final_report(&r);
-        r.contests[i].votes[r.contests[i].nvotes - 1]++;   /* the last entry counts too */
+        r.contests[i].votes[r.contests[i].nvotes - 1]++; /* the last entry counts too */
         assert_broken(&r, "valid_mismatch", field);
         final_report(&r);
         r.contests[i].against_all--;
@@ -372,7 +372,7 @@ static void largest_figures(void **state)
     for (size_t i = 0; i < c->nvotes; i++)
         c->votes[i] = PROTOCOL_MAX_COUNT;
     c->against_all = PROTOCOL_MAX_COUNT;
-    c->valid = PROTOCOL_MAX_COUNT;   /* far below the sum: refused, not wrapped round */
+    c->valid = PROTOCOL_MAX_COUNT; /* far below the sum: refused, not wrapped round */
     c->in_boxes = c->valid + c->invalid;
     assert_broken(&r, "valid_mismatch", "contests[0].valid");
 }
@@ -431,7 +431,7 @@ static void kind_names(void **state)
     assert_string_equal(protocol_kind_name(PROTOCOL_TURNOUT), "turnout");
     assert_string_equal(protocol_kind_name(PROTOCOL_FINAL), "final");
     assert_string_equal(protocol_kind_name(PROTOCOL_KIND__MAX), "unknown");
-    assert_string_equal(protocol_kind_name((enum protocol_kind)-1), "unknown");
+    assert_string_equal(protocol_kind_name((enum protocol_kind) - 1), "unknown");
     for (int k = 0; k < PROTOCOL_KIND__MAX; k++)
         assert_int_equal(protocol_kind_parse(protocol_kind_name((enum protocol_kind)k)), k);
     assert_int_equal(protocol_kind_parse(NULL), -1);
@@ -459,8 +459,8 @@ static void valid_times(void **state)
         "2027-01-24T00:00:00Z",
         "2027-01-24T23:59:59Z",
         "2027-12-31T23:59:59+06:00",
-        "2028-02-29T12:00:00Z",          /* leap year */
-        "2000-02-29T12:00:00Z",          /* divisible by 400 */
+        "2028-02-29T12:00:00Z", /* leap year */
+        "2000-02-29T12:00:00Z", /* divisible by 400 */
         "2024-02-29T12:00:00+06:00",
         "2027-02-28T12:00:00Z",
         "2027-04-30T12:00:00Z",
@@ -476,29 +476,29 @@ static void invalid_times(void **state)
     (void)state;
     static const char *const bad[] = {
         "",
-        "2027-01-24T20:00:41",           /* no offset */
+        "2027-01-24T20:00:41", /* no offset */
         "2027-01-24T20:00:41.5",
-        "2027-01-24T20:00",              /* no seconds */
+        "2027-01-24T20:00", /* no seconds */
         "2027-01-24T20:00Z",
         "2027-01-24",
-        "2027-01-24 20:00:41Z",          /* space for T */
-        "2027-01-24T20:00:41+0600",      /* offset without colon */
+        "2027-01-24 20:00:41Z", /* space for T */
+        "2027-01-24T20:00:41+0600", /* offset without colon */
         "2027-01-24T20:00:41+06",
         "2027-01-24T20:00:41+6:00",
-        "2027-01-24T20:00:41+15:00",     /* no such offset */
+        "2027-01-24T20:00:41+15:00", /* no such offset */
         "2027-01-24T20:00:41+06:60",
         "2027-01-24T20:00:41 +06:00",
-        "2027-01-24T20:00:41Z ",         /* trailing text */
+        "2027-01-24T20:00:41Z ", /* trailing text */
         "2027-01-24T20:00:41+06:00Z",
         "2027-01-24T20:00:41ZZ",
-        "2027-01-24T20:00:41.Z",         /* a point without digits */
-        "2027-01-24T20:00:41.1234567Z",  /* more than microseconds */
+        "2027-01-24T20:00:41.Z", /* a point without digits */
+        "2027-01-24T20:00:41.1234567Z", /* more than microseconds */
         "2027-01-24T20:00:41,5Z",
-        "2027-01-24T24:00:00Z",          /* 24:00 */
+        "2027-01-24T24:00:00Z", /* 24:00 */
         "2027-01-24T23:60:00Z",
-        "2027-01-24T23:59:60Z",          /* leap seconds are not taken */
-        "2027-02-29T12:00:00Z",          /* not a leap year */
-        "2100-02-29T12:00:00Z",          /* divisible by 100, not 400 */
+        "2027-01-24T23:59:60Z", /* leap seconds are not taken */
+        "2027-02-29T12:00:00Z", /* not a leap year */
+        "2100-02-29T12:00:00Z", /* divisible by 100, not 400 */
         "2027-02-30T12:00:00Z",
         "2027-04-31T12:00:00Z",
         "2027-06-31T12:00:00Z",
@@ -508,7 +508,7 @@ static void invalid_times(void **state)
         "2027-13-01T12:00:00Z",
         "2027-00-10T12:00:00Z",
         "2027-01-00T12:00:00Z",
-        "1999-12-31T23:59:59Z",          /* before any ASU */
+        "1999-12-31T23:59:59Z", /* before any ASU */
         "27-01-24T20:00:41Z",
         "2027-1-24T20:00:41Z",
         "2027/01/24T20:00:41Z",

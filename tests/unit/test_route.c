@@ -8,9 +8,21 @@
 #include "fake_request.h"
 
 static int called;
-static void h_list(struct http_request *req) { (void)req; called = 1; }
-static void h_one(struct http_request *req) { (void)req; called = 2; }
-static void h_post(struct http_request *req) { (void)req; called = 3; }
+static void h_list(struct http_request *req)
+{
+    (void)req;
+    called = 1;
+}
+static void h_one(struct http_request *req)
+{
+    (void)req;
+    called = 2;
+}
+static void h_post(struct http_request *req)
+{
+    (void)req;
+    called = 3;
+}
 static long seen_id, seen_n, seen_page;
 static const char *seen_q;
 static void h_typed(struct http_request *req)
@@ -21,7 +33,11 @@ static void h_typed(struct http_request *req)
     seen_page = http_arg(req, "page")->i;
     seen_q = http_arg_text(req, "q");
 }
-static void h_silent(struct http_request *req) { (void)req; called = 5; }
+static void h_silent(struct http_request *req)
+{
+    (void)req;
+    called = 5;
+}
 static void h_private(struct http_request *req)
 {
     called = 6;
@@ -45,7 +61,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/stations", h_post, 0},
     {"GET", "/api/v1/elections/{id}/districts/{n}", h_typed, 0,
      .path = {{"id", FIELD_INT, 1, 999999}, {"n", FIELD_INT, 1, 36, .code = "bad_district"}},
-     .query = {{"q", FIELD_TEXT, 0, 20}, {"page", FIELD_INT, 1, 100, .def = "1"},
+     .query = {{"q", FIELD_TEXT, 0, 20},
+               {"page", FIELD_INT, 1, 100, .def = "1"},
                {"must", FIELD_INT, 0, 9}}},
     {"GET", "/api/v1/needs", h_list, 0, .query = {{"x", FIELD_INT, 0, 9, .required = true}}},
     {"GET", "/silent", h_silent, 0},
@@ -110,10 +127,12 @@ static void validated_at_the_door(void **state)
     assert_non_null(strstr(fake_body(&f), "\"field\":\"id\""));
     assert_int_equal(run("GET", "/api/v1/elections/1/districts/37", &req, &f), 0);
     assert_int_equal(req.status, 400);
-    assert_non_null(strstr(fake_body(&f), "\"bad_district\""));   /* the field's own code */
+    assert_non_null(strstr(fake_body(&f), "\"bad_district\"")); /* the field's own code */
 
     /* Unknown or bad query fields, and a required one missing. */
-    static const char *const bad[] = {"other=1", "page=0", "page=1&page=2", "q=" "123456789012345678901"};
+    static const char *const bad[] = {"other=1", "page=0", "page=1&page=2",
+                                      "q="
+                                      "123456789012345678901"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         fake_init(&req, &f, pool, "GET", "/api/v1/elections/7/districts/12");
         assert_int_equal(http_parse_query(&req, pool_strdup(pool, bad[i]), &err), 0);
@@ -134,14 +153,16 @@ static void tables_checked(void **state)
     char why[200];
     assert_int_equal(route_check(&table, 1, why, sizeof(why)), 0);
     static const struct route undeclared[] = {{"GET", "/a/{x}", h_list, 0}};
-    static const struct route renamed[] = {{"GET", "/a/{x}", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
-    static const struct route extra[] = {{"GET", "/a", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
+    static const struct route renamed[] = {
+        {"GET", "/a/{x}", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
+    static const struct route extra[] = {
+        {"GET", "/a", h_list, 0, .path = {{"y", FIELD_INT, 0, 1}}}};
     static const struct route bad_default[] = {
         {"GET", "/a", h_list, 0, .query = {{"p", FIELD_INT, 1, 9, .def = "10"}}}};
     static const struct route twice[] = {{"GET", "/a", h_list, 0}, {"GET", "/a", h_one, 0}};
     static const struct route no_handler[] = {{"GET", "/a", NULL, 0}};
-    const struct route_table bad[] = {{undeclared, 1}, {renamed, 1}, {extra, 1}, {bad_default, 1},
-                                      {twice, 2}, {no_handler, 1}};
+    const struct route_table bad[] = {{undeclared, 1},  {renamed, 1}, {extra, 1},
+                                      {bad_default, 1}, {twice, 2},   {no_handler, 1}};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         why[0] = '\0';
         assert_int_equal(route_check(&bad[i], 1, why, sizeof(why)), -1);
@@ -155,7 +176,7 @@ static void not_found_and_not_allowed(void **state)
     struct http_request req;
     struct fake f;
     pool = pool_create();
-    assert_int_equal(run("GET", "/api/v1/stations/", &req, &f), 0);        /* empty segment */
+    assert_int_equal(run("GET", "/api/v1/stations/", &req, &f), 0); /* empty segment */
     assert_int_equal(req.status, 404);
     assert_non_null(strstr(fake_body(&f), "\"not_found\""));
     assert_int_equal(run("GET", "/api/v1/stations/1/x", &req, &f), 0);
@@ -207,10 +228,8 @@ static void guarded(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matches),
-        cmocka_unit_test(not_found_and_not_allowed),
-        cmocka_unit_test(guarded),
-        cmocka_unit_test(validated_at_the_door),
+        cmocka_unit_test(matches),        cmocka_unit_test(not_found_and_not_allowed),
+        cmocka_unit_test(guarded),        cmocka_unit_test(validated_at_the_door),
         cmocka_unit_test(tables_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

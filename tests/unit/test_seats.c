@@ -103,15 +103,15 @@ static void region_threshold(void **state)
     struct seats_party *p = add_party(2, 100000);
     for (int r = 0; r < SEATS_REGIONS; r++)
         p->region_votes[r] = 11000;
-    p->region_votes[4] = 499;      /* 499 * 1000 < 100,000 * 5 */
+    p->region_votes[4] = 499; /* 499 * 1000 < 100,000 * 5 */
     assert_int_equal(allocate(), 0);
     assert_true(result.parties[1].national_ok);
     assert_int_equal(result.parties[1].regions_below, 1u << 4);
     assert_false(result.parties[1].qualified);
-    assert_int_equal(result.parties[0].seats, 27);      /* alone, at the cap */
+    assert_int_equal(result.parties[0].seats, 27); /* alone, at the cap */
     assert_int_equal(result.unfilled, 27);
 
-    p->region_votes[4] = 500;      /* 500,000 >= 500,000: just met */
+    p->region_votes[4] = 500; /* 500,000 >= 500,000: just met */
     assert_int_equal(allocate(), 0);
     assert_true(result.parties[1].qualified);
     assert_int_equal(result.parties[1].regions_below, 0);
@@ -197,7 +197,7 @@ static void exact_tie_broken_by_lot(void **state)
     assert_int_equal(result.draws[0].stage, SEATS_STAGE_REMAINDER);
     assert_int_equal(result.draws[0].seats, 1);
     assert_int_equal(result.draws[0].ntied, 2);
-    assert_int_equal(result.draws[0].tied[0], 2);     /* C won */
+    assert_int_equal(result.draws[0].tied[0], 2); /* C won */
     assert_int_equal(result.draws[0].tied[1], 1);
 }
 
@@ -254,7 +254,7 @@ static void cap_reached_while_redistributing(void **state)
         assert_int_equal(result.parties[i].seats, 3);
     assert_int_equal(result.excess, 4);
     assert_int_equal(result.unfilled, 1);
-    assert_int_equal(result.ndraws, 0);      /* equal claims, seats for both */
+    assert_int_equal(result.ndraws, 0); /* equal claims, seats for both */
 }
 
 static void cap_skips_capped_party(void **state)
@@ -332,7 +332,7 @@ static void no_party_qualifies(void **state)
     assert_int_equal(allocate(), 0);
     assert_int_equal(result.outcome, SEATS_LIST_NO_PARTY_QUALIFIED);
     assert_int_equal(result.nqualified, 0);
-    new_contest(54, 27, 1000000, 0);      /* no parties at all */
+    new_contest(54, 27, 1000000, 0); /* no parties at all */
     assert_int_equal(allocate(), 0);
     assert_int_equal(result.outcome, SEATS_LIST_NO_PARTY_QUALIFIED);
 }
@@ -346,7 +346,7 @@ static void invalid_lists(void **state)
     p = add_party(1, -1);
     assert_int_equal(allocate(), -SEATS_E_COUNT);
     assert_string_equal(result.invalid.field, "parties[0].votes");
-    assert_null(result.invalid.reason);       /* seats_error_message() says it */
+    assert_null(result.invalid.reason); /* seats_error_message() says it */
     p->votes = SEATS_MAX_VOTES + 1;
     assert_int_equal(allocate(), -SEATS_E_COUNT);
 
@@ -356,8 +356,9 @@ static void invalid_lists(void **state)
     add_party(2, 50000);
     assert_int_equal(allocate(), -SEATS_E_SUM);
     assert_string_equal(result.invalid.field, "parties[1].votes");
-    assert_string_equal(result.invalid.reason, "votes for the parties and against all add up to "
-                                               "more than the participants");
+    assert_string_equal(result.invalid.reason,
+                        "votes for the parties and against all add up to "
+                        "more than the participants");
 
     /* Regions adding up to more than the nation. */
     new_contest(54, 27, 100000, 0);
@@ -554,7 +555,7 @@ static void equal_preferences_fall_back_to_list_order(void **state)
     assert_int_equal(seats_fill_list(&party, 2, &fill), 0);
     assert_elected("PP", (const int[]){2, 3});
     new_list("MMF", (const int64_t[]){100, 100, 100});
-    assert_int_equal(seats_fill_list(&party, 2, &fill), 0);   /* ceil(0.6) = 1 */
+    assert_int_equal(seats_fill_list(&party, 2, &fill), 0); /* ceil(0.6) = 1 */
     assert_elected("PW", (const int[]){1, 3});
 }
 
@@ -586,7 +587,7 @@ static void invalid_fill(void **state)
     assert_int_equal(seats_fill_list(&party, 1, &fill), -SEATS_E_COUNT);
     assert_string_equal(fill.invalid.field, "candidates[1].preference_votes");
     party.candidates[1].preference_votes = 1;
-    party.votes = 900;       /* 900 + 1 preference votes > 900 */
+    party.votes = 900; /* 900 + 1 preference votes > 900 */
     assert_int_equal(seats_fill_list(&party, 1, &fill), -SEATS_E_SUM);
     party.ncandidates = SEATS_MAX_CANDIDATES + 1;
     assert_int_equal(seats_fill_list(&party, 1, &fill), -SEATS_E_TOO_MANY);
@@ -625,7 +626,7 @@ static void district_fails_against_all(void **state)
     new_district(4001, 3, (const int64_t[]){3000, 4000, 2000});
     assert_int_equal(seats_district_winner(&district, NULL, &won), 0);
     assert_int_equal(won.outcome, SEATS_DISTRICT_FAILED_AGAINST_ALL);
-    district.against_all = 4000;             /* level: not more, so elected */
+    district.against_all = 4000; /* level: not more, so elected */
     assert_int_equal(seats_district_winner(&district, NULL, &won), 0);
     assert_int_equal(won.outcome, SEATS_DISTRICT_ELECTED);
     /* Tied leaders under against all: failed, no lot needed. */
@@ -655,7 +656,7 @@ static void district_tie_broken_by_lot(void **state)
     assert_int_equal(seats_district_winner(&district, &l, &won), 0);
     assert_int_equal(won.outcome, SEATS_DISTRICT_ELECTED);
     assert_true(won.lot_used);
-    assert_int_equal(won.winner, 2);          /* 103 drawn before 101 */
+    assert_int_equal(won.winner, 2); /* 103 drawn before 101 */
     assert_int_equal(won.draw.stage, SEATS_STAGE_DISTRICT);
     assert_int_equal(won.draw.at, 4000);
     assert_int_equal(won.draw.tied[0], 2);

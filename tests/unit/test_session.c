@@ -46,7 +46,7 @@ static struct session_claims claims(time_t now, time_t exp)
     memset(&c, 0, sizeof(c));
     assert_int_equal(session_random(c.sid, sizeof(c.sid), 32), 0);
     assert_int_equal(session_random(c.csrf, sizeof(c.csrf), 32), 0);
-    snprintf(c.sub, sizeof(c.sub), "%s", c.sid);  /* opaque, as cgi/api/auth.c signs it */
+    snprintf(c.sub, sizeof(c.sub), "%s", c.sid); /* opaque, as cgi/api/auth.c signs it */
     c.iat = now;
     c.exp = exp;
     return c;
@@ -85,7 +85,7 @@ static void expired_and_tampered(void **state)
     t = session_sign(&c);
     char *dot = strchr(t, '.');
     assert_non_null(dot);
-    dot[3] = dot[3] == 'A' ? 'B' : 'A';       /* a changed payload */
+    dot[3] = dot[3] == 'A' ? 'B' : 'A'; /* a changed payload */
     assert_int_equal(session_verify(t, now, &d), -1);
     assert_int_equal(session_verify("", now, &d), -1);
     assert_int_equal(session_verify("a.b.c", now, &d), -1);
@@ -113,8 +113,8 @@ static void foreign_algorithms(void **state)
         const unsigned char *key;
         size_t len;
     } forged[] = {
-        {JWT_ALG_HS256, key, klen},      /* algorithm confusion */
-        {JWT_ALG_ES256, okey, olen},     /* another key */
+        {JWT_ALG_HS256, key, klen}, /* algorithm confusion */
+        {JWT_ALG_ES256, okey, olen}, /* another key */
         {JWT_ALG_NONE, NULL, 0},
     };
     for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
@@ -150,7 +150,7 @@ static void helpers(void **state)
     assert_int_equal(session_random(a, sizeof(a), 32), 0);
     assert_int_equal(session_random(b, sizeof(b), 32), 0);
     assert_string_not_equal(a, b);
-    assert_int_equal(session_random(a, 10, 32), -1);   /* does not fit */
+    assert_int_equal(session_random(a, 10, 32), -1); /* does not fit */
 }
 
 int main(void)
