@@ -29,7 +29,7 @@ APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people election-night
+.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people election-night format
 
 all: build
 
@@ -121,6 +121,10 @@ build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(RULES_SRC) $(HDRS) $(API_SRC)
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "fuzz: $$f ($(FUZZ_SECONDS) s)"; mkdir -p build/corpus/$$(basename $$f); \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/corpus/$$(basename $$f) 2>&1 | tail -2 || exit 1; done
+
+# Rewrite the C files in the one style (.clang-format); make test checks it.
+format:
+	@scripts/format-check.sh --fix
 
 clean:
 	rm -rf build bin

@@ -29,6 +29,9 @@ unit_rc=$?
 printf '%s\n' "$unit_out" | grep -vE '^(cc|gcc) '
 [ "$unit_rc" = 0 ] || status=1
 unit_line=$(printf '%s\n' "$unit_out" | grep -E '^unit: [0-9]+ passed' | tail -1)
+# The C code's one style (.clang-format): a file out of it fails the run.
+format_line=$(scripts/format-check.sh | tee /dev/stderr | tail -1) || status=1
+ff=$(printf '%s' "$format_line" | sed -n 's/^format: [0-9]* files, \([0-9]*\) differ/\1/p')
 seats_line=$(scripts/seats-examples.sh | tee /dev/stderr | tail -1) || status=1
 sp0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 sf0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
@@ -95,6 +98,6 @@ fi
 up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 echo
-echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; sql: ${qp:-0} passed, ${qf:-1} failed; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
-echo "$(( ${up:-0} + ${sp0:-0} + ${qp:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${qf:-1} + ${nf:-1} + san )) failed"
+echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; sql: ${qp:-0} passed, ${qf:-1} failed; format: ${ff:-1} files differ; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "$(( ${up:-0} + ${sp0:-0} + ${qp:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${qf:-1} + ${ff:-1} + ${nf:-1} + san )) failed"
 exit $status
