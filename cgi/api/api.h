@@ -182,6 +182,14 @@ long api_setting(const char *name, long def, long min, long max);
 void api_write_end(struct http_request *req, int rc, enum db_status st, int status,
                    const char *body);
 
+/*
+ * The end of a write that made a record, in its transaction: stmt's one
+ * value (the record's JSON), the commit, and 201 with Location.  DB_OK
+ * having answered; else the failure, unanswered (the caller rolls back).
+ */
+enum db_status api_created(struct http_request *req, const struct db_statement *stmt, int nparams,
+                           const char *const *params, const char *location);
+
 /* Answers 503/500 for a database failure, logging it; for handlers that run their own queries. */
 void api_db_failure(struct http_request *req, enum db_status st);
 

@@ -548,16 +548,11 @@ static void application_post(struct http_request *req)
     res = NULL;
     registry_log_call(&tr, id);
     logged = true;
-    if ((st = db_exec(&statements[CABINET_APPLICATION], 2, (const char *const[]){id, u->pin},
-                      &res)) != DB_OK)
+    char location[64];
+    snprintf(location, sizeof(location), "/api/v1/cabinet/applications/%s", id);
+    if ((st = api_created(req, &statements[CABINET_APPLICATION], 2,
+                          (const char *const[]){id, u->pin}, location)) != DB_OK)
         goto failed;
-    char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
-    PQclear(res);
-    res = NULL;
-    if ((st = db_commit()) != DB_OK)
-        goto failed;
-    http_add_header(req, "Location: /api/v1/cabinet/applications/%s", id);
-    http_json(req, 201, body, strlen(body), CACHE_NONE);
     goto out;
 failed:
     PQclear(res);

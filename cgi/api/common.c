@@ -192,3 +192,19 @@ void api_write_end(struct http_request *req, int rc, enum db_status st, int stat
         api_db_failure(req, st);
     }
 }
+
+enum db_status api_created(struct http_request *req, const struct db_statement *stmt, int nparams,
+                           const char *const *params, const char *location)
+{
+    PGresult *res = NULL;
+    enum db_status st = db_exec(stmt, nparams, params, &res);
+    if (st != DB_OK)
+        return st;
+    char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
+    PQclear(res);
+    if ((st = db_commit()) != DB_OK)
+        return st;
+    http_add_header(req, "Location: %s", location);
+    http_json(req, 201, body, strlen(body), CACHE_NONE);
+    return DB_OK;
+}

@@ -365,15 +365,11 @@ static void record_upload(struct http_request *req, const struct document_kind *
     snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     res = NULL;
-    if ((st = db_exec(&statements[DOC_JSON], 1, (const char *const[]){id}, &res)) != DB_OK)
+    char location[64];
+    snprintf(location, sizeof(location), "/api/v1/documents/%s", id);
+    if ((st = api_created(req, &statements[DOC_JSON], 1, (const char *const[]){id}, location)) !=
+        DB_OK)
         goto failed;
-    char *body = pool_strdup(req->pool, db_value(res) != NULL ? db_value(res) : "{}");
-    PQclear(res);
-    res = NULL;
-    if ((st = db_commit()) != DB_OK)
-        goto failed;
-    http_add_header(req, "Location: /api/v1/documents/%s", id);
-    http_json(req, 201, body, strlen(body), CACHE_NONE);
     goto out;
 failed:
     PQclear(res);
