@@ -32,6 +32,14 @@ unit_line=$(printf '%s\n' "$unit_out" | grep -E '^unit: [0-9]+ passed' | tail -1
 # The C code's one style (.clang-format): a file out of it fails the run.
 format_line=$(scripts/format-check.sh | tee /dev/stderr | tail -1) || status=1
 ff=$(printf '%s' "$format_line" | sed -n 's/^format: [0-9]* files, \([0-9]*\) differ/\1/p')
+# Every libFuzzer harness builds and runs a moment (FUZZ_SECONDS; make fuzz runs them longer).
+fuzz_fail=0
+if ! make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-3}" >var/fuzz.log 2>&1; then
+    echo "fuzz: a harness failed to build or found a crash (var/fuzz.log):"
+    tail -20 var/fuzz.log
+    fuzz_fail=1
+    status=1
+fi
 seats_line=$(scripts/seats-examples.sh | tee /dev/stderr | tail -1) || status=1
 sp0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 sf0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
@@ -98,6 +106,6 @@ fi
 up=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 uf=$(printf '%s' "$unit_line" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 echo
-echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; sql: ${qp:-0} passed, ${qf:-1} failed; format: ${ff:-1} files differ; api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
-echo "$(( ${up:-0} + ${sp0:-0} + ${qp:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${qf:-1} + ${ff:-1} + ${nf:-1} + san )) failed"
+echo "unit: ${up:-0} passed, ${uf:-1} failed; seat examples: ${sp0:-0} passed, ${sf0:-1} failed; sql: ${qp:-0} passed, ${qf:-1} failed; format: ${ff:-1} files differ; fuzz: $([ $fuzz_fail = 0 ] && echo ok || echo FAILED); api+browser+system: ${np:-0} passed, ${nf:-1} failed; sanitizers: $([ $san = 0 ] && echo clean || echo FAILED)"
+echo "$(( ${up:-0} + ${sp0:-0} + ${qp:-0} + ${np:-0} )) passed, $(( ${uf:-1} + ${sf0:-1} + ${qf:-1} + ${ff:-1} + fuzz_fail + ${nf:-1} + san )) failed"
 exit $status
