@@ -50,6 +50,8 @@ setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \
     build/bench-hello "$VAR/run/hello.sock" "$(nproc | awk '{print $1 * 2}')" </dev/null >/dev/null 2>&1 &
 hello_pid=$!
 for _ in $(seq 50); do [ -S "$VAR/run/hello.sock" ] && break; sleep 0.1; done
+# (its socket exists a moment before it accepts: ask a few times)
+for _ in $(seq 30); do curl -fsS -o /dev/null "$BASE/bench/hello" 2>/dev/null && break; sleep 0.2; done
 curl -fsS -o /dev/null "$BASE/bench/hello" || { echo "bench: the bare FastCGI answer does not answer" >&2; exit 1; }
 
 psql -X -qAt -c "SELECT '/api/v1/tizme/voters/' || pin FROM voters WHERE status = 'active'
