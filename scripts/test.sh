@@ -24,23 +24,27 @@ export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
 export PUBLISH_TURNOUT_MS=${PUBLISH_TURNOUT_MS:-1000}
 
 status=0
+# A check's output on stderr, its last line (the count) on stdout; never `tee /dev/stderr`,
+# which truncates a log file that stderr is redirected to.
+last_line() { local out; out=$("$@"); local rc=$?; printf '%s\n' "$out" >&2; printf '%s\n' "$out" | tail -1; return $rc; }
 unit_out=$(make --no-print-directory unit 2>&1)
 unit_rc=$?
 printf '%s\n' "$unit_out" | grep -vE '^(cc|gcc) '
 [ "$unit_rc" = 0 ] || status=1
 unit_line=$(printf '%s\n' "$unit_out" | grep -E '^unit: [0-9]+ passed' | tail -1)
 # The C code's one style (.clang-format): a file out of it fails the run.
-format_line=$(scripts/format-check.sh | tee /dev/stderr | tail -1) || status=1
+format_line=$(last_line scripts/format-check.sh) || status=1
 ff=$(printf '%s' "$format_line" | sed -n 's/^format: [0-9]* files, \([0-9]*\) differ/\1/p')
 # Every libFuzzer harness builds and runs a moment (FUZZ_SECONDS; make fuzz runs them longer).
 fuzz_fail=0
-if ! make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-3}" >var/fuzz.log 2>&1; then
-    echo "fuzz: a harness failed to build or found a crash (var/fuzz.log):"
-    tail -20 var/fuzz.log
+mkdir -p build
+if ! make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-3}" >build/fuzz.log 2>&1; then
+    echo "fuzz: a harness failed to build or found a crash (build/fuzz.log):"
+    tail -20 build/fuzz.log
     fuzz_fail=1
     status=1
 fi
-seats_line=$(scripts/seats-examples.sh | tee /dev/stderr | tail -1) || status=1
+seats_line=$(last_line scripts/seats-examples.sh) || status=1
 sp0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 sf0=$(printf '%s' "$seats_line" | sed -n 's/^seats: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 
@@ -59,8 +63,8 @@ fi
 
 export SHAILOO_URL=http://127.0.0.1:$PORT SHAILOO_VAR=$PWD/var/test
 # SQL regression tests first, on the freshly loaded demo (each rolls itself back).
-sql_line=$(PGHOST=$PWD/var/test/run PGUSER=${SHAILOO_USER:-shailoo} PGDATABASE=shailoo scripts/sql-tests.sh |
-           tee /dev/stderr | tail -1) || status=1
+sql_line=$(PGHOST=$PWD/var/test/run PGUSER=${SHAILOO_USER:-shailoo} PGDATABASE=shailoo last_line scripts/sql-tests.sh) ||
+    status=1
 qp=$(printf '%s' "$sql_line" | sed -n 's/^sql: \([0-9]*\) passed, \([0-9]*\) failed/\1/p')
 qf=$(printf '%s' "$sql_line" | sed -n 's/^sql: \([0-9]*\) passed, \([0-9]*\) failed/\2/p')
 node_out=$(mktemp)
