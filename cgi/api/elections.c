@@ -3,7 +3,12 @@
  * and each election's contests: the party lists and the district ballots.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include <json-c/json.h>
+
+#include "../core/log.h"
+#include "../rules/list_rules.h"
 #include "api.h"
 
 /*
@@ -26,6 +31,7 @@ enum {
     ELECTIONS_ONE,
     ELECTIONS_LIST_CONTEST,
     ELECTIONS_DISTRICT_CONTEST,
+    ELECTIONS_LIST_ROWS,
     ELECTIONS__MAX
 };
 
@@ -73,7 +79,119 @@ static const struct db_statement statements[ELECTIONS__MAX] = {
          "    WHERE x.contest_id = k.id))::text"
          "  FROM contests k WHERE k.election_id = $1::integer AND k.kind = 'district'"
          "   AND k.district_number = $2::smallint"},
+    /* A party's list as the rules see it (list_rules_get), with the election's day. */
+    [ELECTIONS_LIST_ROWS] =
+        {"elections_list_rows",
+         "SELECT e.date::text, p.short_name, l.position, c.sex, c.birth_date::text,"
+         "       c.other_ethnicity, c.disability, c.higher_education, l.withdrawn,"
+         "       (SELECT count(*) FROM contest_entries x JOIN contests d ON d.id = x.contest_id"
+         "         WHERE d.election_id = e.id AND d.kind = 'district'"
+         "           AND x.candidate_id = c.id AND NOT x.withdrawn)"
+         "  FROM elections e JOIN contests k ON k.election_id = e.id AND k.kind = 'list'"
+         "  JOIN contest_entries x ON x.contest_id = k.id AND x.party_id = $2::integer"
+         "  JOIN parties p ON p.id = x.party_id"
+         "  LEFT JOIN list_candidates l ON l.contest_id = k.id AND l.party_id = p.id"
+         "  LEFT JOIN candidates c ON c.id = l.candidate_id"
+         " WHERE e.id = $1::integer ORDER BY l.position"},
 };
+/* "YYYY-MM-DD" into d; false if it is not that. */
+static bool iso_date(const char *s, struct list_date *d)
+{
+    return sscanf(s, "%4d-%2d-%2d", &d->y, &d->m, &d->d) == 3;
+}
+
+/*
+ * The party's list, row by row (ELECTIONS_LIST_ROWS), into c (the first
+ * LIST_MAX_CANDIDATES); the number of candidates, or -1 if a row is not one.
+ */
+static long list_rows(PGresult *res, struct list_candidate *c, struct list_date *day)
+{
+    long n = 0;
+    if (!iso_date(PQgetvalue(res, 0, 0), day))
+        return -1;
+    for (int i = 0; i < PQntuples(res); i++) {
+        if (PQgetisnull(res, i, 2))
+            continue; /* a party on the ballot with no candidates yet */
+        if (n++ >= LIST_MAX_CANDIDATES)
+            continue; /* counted: the size rule speaks of them */
+        struct list_candidate *x = &c[n - 1];
+        x->position = atoi(PQgetvalue(res, i, 2));
+        x->sex = PQgetvalue(res, i, 3)[0];
+        if (!iso_date(PQgetvalue(res, i, 4), &x->birth))
+            return -1;
+        x->other_ethnicity = PQgetvalue(res, i, 5)[0] == 't';
+        x->disability = PQgetvalue(res, i, 6)[0] == 't';
+        x->higher_education = PQgetvalue(res, i, 7)[0] == 't';
+        x->withdrawn = PQgetvalue(res, i, 8)[0] == 't';
+        x->district_nominations = atoi(PQgetvalue(res, i, 9));
+    }
+    return n;
+}
+
+/* The rules' verdict as JSON: {"election_id", "party", "candidates", "keeps_rules", "violations"}. */
+static struct json_object *verdict_json(long election, long party, const char *name, long n,
+                                        const struct list_violation *v, size_t nv)
+{
+    struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    json_object_object_add(o, "election_id", json_object_new_int64(election));
+    json_object_object_add(o, "party", json_object_new_object());
+    json_object_object_add(json_object_object_get(o, "party"), "id", json_object_new_int64(party));
+    json_object_object_add(json_object_object_get(o, "party"), "short_name",
+                           json_object_new_string(name));
+    json_object_object_add(o, "candidates", json_object_new_int64(n));
+    json_object_object_add(o, "keeps_rules", json_object_new_boolean(nv == 0));
+    for (size_t i = 0; i < nv; i++) {
+        struct json_object *e = json_object_new_object(), *pos = json_object_new_array();
+        json_object_object_add(e, "rule", json_object_new_string(list_rule_code(v[i].rule)));
+        for (size_t k = 0; k < v[i].npositions; k++)
+            json_object_array_add(pos, json_object_new_int(v[i].positions[k]));
+        json_object_object_add(e, "positions", pos);
+        json_object_object_add(e, "message", json_object_new_string(v[i].message));
+        json_object_array_add(arr, e);
+    }
+    json_object_object_add(o, "violations", arr);
+    return o;
+}
+
+/*
+ * A party's list checked against the list rules (rules/list_rules.c), as
+ * the commission and the public see it: every rule it breaks, with the
+ * positions involved.  The same rules check a list while a party builds it.
+ */
+static void list_rules_get(struct http_request *req)
+{
+    const struct field_value *e = http_arg(req, "id"), *p = http_arg(req, "party");
+    PGresult *res = NULL;
+    enum db_status st =
+        db_exec(&statements[ELECTIONS_LIST_ROWS], 2, (const char *const[]){e->s, p->s}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return;
+    }
+    struct list_candidate c[LIST_MAX_CANDIDATES];
+    struct list_violation v[LIST_RULE__MAX + LIST_MAX_CANDIDATES / 4];
+    struct list_date day;
+    long n = PQntuples(res) > 0 ? list_rows(res, c, &day) : 0;
+    if (PQntuples(res) == 0) {
+        http_error(req, 404, "not_found", "this party is not on this election's list ballot", NULL);
+    } else if (n < 0) {
+        log_error(req->request_id, "a list row of party %s is not what the rules take", p->s);
+        http_error(req, 500, "internal", "internal error; it has been logged", NULL);
+    } else {
+        size_t nv = list_rules_check(c, (size_t)n, day, v, NELEM(v));
+        if (nv > NELEM(v))
+            nv = NELEM(v);
+        struct json_object *o = verdict_json(e->i, p->i, PQgetvalue(res, 0, 1), n, v, nv);
+        size_t len;
+        const char *s = json_object_to_json_string_length(
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+        http_json(req, 200, s, len,
+                  CACHE_NONE); /* a party builds its list against it: always fresh */
+        json_object_put(o);
+    }
+    PQclear(res);
+}
+
 static const struct route routes[] = {
     {"GET", "/api/v1/elections",
      API_READ(&statements[ELECTIONS_LIST], CACHE_SHORT, false, "not_found", "no elections"),
@@ -92,6 +210,10 @@ static const struct route routes[] = {
               "this election has no contest in this district"),
      .path = {FIELD_ELECTION("id"), FIELD_DISTRICT("district")},
      .summary = "A single-member district's contest and its candidates"},
+    {"GET", "/api/v1/elections/{id}/contests/list/parties/{party}/rules", list_rules_get,
+     .path = {FIELD_ELECTION("id"), {"party", FIELD_INT, 1, ID_MAX, .about = "a party's id"}},
+     .summary =
+         "A party's list checked against the list rules: each rule it breaks, with the positions"},
 };
 
 const struct api_module elections_module = {"elections", routes,         NELEM(routes),
