@@ -27,7 +27,7 @@ struct api_module {
 
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
-    documents_module, document_kinds_module, openapi_module;
+    documents_module, document_kinds_module, openapi_module, talapker_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -146,6 +146,14 @@ enum registry_status { REGISTRY_OK, REGISTRY_NOT_FOUND, REGISTRY_UNAVAILABLE };
 enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp);
 void registry_log_call(const struct tunduk_response *r, const char *application_id);
+/*
+ * Asks the legal-entity register (Ministry of Justice, through Tunduk:
+ * SHAILOO_TUNDUK_LEGAL_ENTITIES) about an entity by its registration number,
+ * on behalf of user (a PIN); as registry_person.
+ */
+enum registry_status registry_entity(struct http_request *req, const char *registration_number,
+                                     const char *user, const char *issue,
+                                     struct json_object **entity, struct tunduk_response *resp);
 
 /* The route guard: session cookie, revocation, roles, CSRF, renewal. */
 int auth_guard(struct http_request *req, unsigned access);
@@ -211,6 +219,49 @@ struct json_object *api_json_body(struct http_request *req, const char *const *a
 /* Answers 400 for a fault of the reader: unknown_field or invalid_field, naming the field. */
 struct json_fault;
 void api_json_refuse(struct http_request *req, const struct json_fault *f);
+
+/*
+ * A write that is one call of an SQL function (api/call.c): the route's path
+ * and query fields, then the body's members declared here (absent: NULL), then the
+ * signed-in person's PIN are its arguments; its one value the answer's JSON
+ * (status, 200 if 0).  The function refuses with an SH-class SQLSTATE
+ * (api_db_failure): SH404, SH409, SH422..., DETAIL the code, HINT the field.
+ */
+#define API_BODY_MAX_FIELDS 8
+struct api_call {
+    const struct db_statement *statement;
+    struct field body[API_BODY_MAX_FIELDS]; /* the JSON body's members (name NULL: no more) */
+    int status;
+};
+void api_call(struct http_request *req);
+#define API_CALL(...)                                                                              \
+    .handler = api_call, .data = &(const struct api_call)                                          \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+
+/*
+ * Reads a JSON object body whose members are spec's (up to API_BODY_MAX_FIELDS,
+ * name NULL ends), checked as path and query fields are (a BOOL is a JSON
+ * boolean, an INT a JSON number, the rest JSON strings).  out[i] for spec[i];
+ * the count, or -1 having answered 400/415.  Values live in req->pool.
+ */
+int api_body_read(struct http_request *req, const struct field *spec, struct field_value *out);
+
+/*
+ * A party's list as the list rules take it (rules/list_rules.h), from a
+ * result whose columns are: election day, party, position, sex, birth date,
+ * other ethnicity, disability, higher education, withdrawn, district
+ * nominations (a row with a NULL position is a list with nobody yet).  Into c
+ * (the first LIST_MAX_CANDIDATES); the number of candidates, or -1 if a row
+ * is not one.  api/elections.c.
+ */
+struct list_candidate;
+struct list_date;
+struct list_violation;
+long api_list_rows(PGresult *res, struct list_candidate *c, struct list_date *day);
+/* The violations as a JSON array of {rule, positions, message}: a new object the caller puts. */
+struct json_object *api_list_violations_json(const struct list_violation *v, size_t nv);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -21,8 +21,32 @@ long api_setting(const char *name, long def, long min, long max)
     return x;
 }
 
+/*
+ * A refusal raised by one of our SQL functions (sql/functions/): SQLSTATE
+ * class SH, its last three characters the HTTP status (SH404, SH409, SH422),
+ * the DETAIL the error's code, the primary message its words, the HINT the
+ * field.  As PostgreSQL reports errors: the database function that knows
+ * why says so, and the HTTP status is chosen here, in one place.
+ */
+static bool refused_by_database(struct http_request *req)
+{
+    const char *state = db_sqlstate();
+    if (strncmp(state, "SH", 2) != 0 || strlen(state) != 5)
+        return false;
+    int status = atoi(state + 2);
+    if (status < 400 || status > 499)
+        return false;
+    const char *code = db_error_detail();
+    db_rollback();
+    http_error(req, status, *code != '\0' ? code : "refused", db_error_primary(),
+               *db_error_hint() != '\0' ? db_error_hint() : NULL);
+    return true;
+}
+
 void api_db_failure(struct http_request *req, enum db_status st)
 {
+    if (st == DB_FAILED && refused_by_database(req))
+        return;
     if (st == DB_UNAVAILABLE) {
         log_error(req->request_id, "database unavailable: %s", db_error());
         http_error(req, 503, "database_unavailable",

@@ -100,11 +100,7 @@ static bool iso_date(const char *s, struct list_date *d)
     return sscanf(s, "%4d-%2d-%2d", &d->y, &d->m, &d->d) == 3;
 }
 
-/*
- * The party's list, row by row (ELECTIONS_LIST_ROWS), into c (the first
- * LIST_MAX_CANDIDATES); the number of candidates, or -1 if a row is not one.
- */
-static long list_rows(PGresult *res, struct list_candidate *c, struct list_date *day)
+long api_list_rows(PGresult *res, struct list_candidate *c, struct list_date *day)
 {
     long n = 0;
     if (!iso_date(PQgetvalue(res, 0, 0), day))
@@ -128,18 +124,9 @@ static long list_rows(PGresult *res, struct list_candidate *c, struct list_date 
     return n;
 }
 
-/* The rules' verdict as JSON: {"election_id", "party", "candidates", "keeps_rules", "violations"}. */
-static struct json_object *verdict_json(long election, long party, const char *name, long n,
-                                        const struct list_violation *v, size_t nv)
+struct json_object *api_list_violations_json(const struct list_violation *v, size_t nv)
 {
-    struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-    json_object_object_add(o, "election_id", json_object_new_int64(election));
-    json_object_object_add(o, "party", json_object_new_object());
-    json_object_object_add(json_object_object_get(o, "party"), "id", json_object_new_int64(party));
-    json_object_object_add(json_object_object_get(o, "party"), "short_name",
-                           json_object_new_string(name));
-    json_object_object_add(o, "candidates", json_object_new_int64(n));
-    json_object_object_add(o, "keeps_rules", json_object_new_boolean(nv == 0));
+    struct json_object *arr = json_object_new_array();
     for (size_t i = 0; i < nv; i++) {
         struct json_object *e = json_object_new_object(), *pos = json_object_new_array();
         json_object_object_add(e, "rule", json_object_new_string(list_rule_code(v[i].rule)));
@@ -149,7 +136,22 @@ static struct json_object *verdict_json(long election, long party, const char *n
         json_object_object_add(e, "message", json_object_new_string(v[i].message));
         json_object_array_add(arr, e);
     }
-    json_object_object_add(o, "violations", arr);
+    return arr;
+}
+
+/* The rules' verdict as JSON: {"election_id", "party", "candidates", "keeps_rules", "violations"}. */
+static struct json_object *verdict_json(long election, long party, const char *name, long n,
+                                        const struct list_violation *v, size_t nv)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "election_id", json_object_new_int64(election));
+    json_object_object_add(o, "party", json_object_new_object());
+    json_object_object_add(json_object_object_get(o, "party"), "id", json_object_new_int64(party));
+    json_object_object_add(json_object_object_get(o, "party"), "short_name",
+                           json_object_new_string(name));
+    json_object_object_add(o, "candidates", json_object_new_int64(n));
+    json_object_object_add(o, "keeps_rules", json_object_new_boolean(nv == 0));
+    json_object_object_add(o, "violations", api_list_violations_json(v, nv));
     return o;
 }
 
@@ -171,7 +173,7 @@ static void list_rules_get(struct http_request *req)
     struct list_candidate c[LIST_MAX_CANDIDATES];
     struct list_violation v[LIST_RULE__MAX + LIST_MAX_CANDIDATES / 4];
     struct list_date day;
-    long n = PQntuples(res) > 0 ? list_rows(res, c, &day) : 0;
+    long n = PQntuples(res) > 0 ? api_list_rows(res, c, &day) : 0;
     if (PQntuples(res) == 0) {
         http_error(req, 404, "not_found", "this party is not on this election's list ballot", NULL);
     } else if (n < 0) {

@@ -60,11 +60,16 @@ static struct json_object *field_schema(const struct field *f)
         json_object_object_add(o, "type", str("string"));
         json_object_object_add(o, "maxLength", json_object_new_int64(f->max));
         break;
+    case FIELD_BOOL:
+        json_object_object_add(o, "type", str("boolean"));
+        break;
     }
     if (f->def != NULL)
         json_object_object_add(o, "default",
                                f->type == FIELD_INT ? json_object_new_int64(atoll(f->def))
-                                                    : str(f->def));
+                                   : f->type == FIELD_BOOL
+                                   ? json_object_new_boolean(f->def[0] == 't')
+                                   : str(f->def));
     return o;
 }
 

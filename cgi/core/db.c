@@ -17,6 +17,7 @@ static char *conninfo_saved;
 static bool in_transaction;
 static char last_state[6];
 static char last_error[512];
+static char last_primary[512], last_detail[256], last_hint[128];
 static unsigned long generation;
 
 void db_register(const struct db_statement *stmts, size_t n)
@@ -37,6 +38,12 @@ static void remember(const PGresult *res)
     size_t len = strlen(last_error);
     while (len > 0 && last_error[len - 1] == '\n')
         last_error[--len] = '\0';
+    const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *hint = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+    snprintf(last_primary, sizeof(last_primary), "%s", primary != NULL ? primary : "");
+    snprintf(last_detail, sizeof(last_detail), "%s", detail != NULL ? detail : "");
+    snprintf(last_hint, sizeof(last_hint), "%s", hint != NULL ? hint : "");
 }
 
 static enum db_status prepare_all(void)
@@ -175,6 +182,21 @@ const char *db_sqlstate(void)
 const char *db_error(void)
 {
     return last_error;
+}
+
+const char *db_error_primary(void)
+{
+    return last_primary;
+}
+
+const char *db_error_detail(void)
+{
+    return last_detail;
+}
+
+const char *db_error_hint(void)
+{
+    return last_hint;
 }
 
 const char *db_value(PGresult *res)

@@ -45,6 +45,10 @@ void db_rollback(void);
 /* SQLSTATE and message of the last failure ("" if none). */
 const char *db_sqlstate(void);
 const char *db_error(void);
+/* The last failure's primary message, DETAIL and HINT fields ("" if none). */
+const char *db_error_primary(void);
+const char *db_error_detail(void);
+const char *db_error_hint(void);
 
 /*
  * Notifications (the publisher): LISTEN on channel, then wait on

@@ -236,6 +236,11 @@ const char *http_field_check(const struct field *f, const char *v, struct field_
         if (!date_valid(v, f->min, f->max))
             return "must be a date YYYY-MM-DD";
         return NULL;
+    case FIELD_BOOL:
+        if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+            return "must be true or false";
+        out->i = v[0] == 't';
+        return NULL;
     case FIELD_TEXT:
         if (!http_utf8_valid(v, len))
             return "is not valid UTF-8";

@@ -34,6 +34,7 @@ enum field_type {
     FIELD_TEXT, /* valid UTF-8, no control characters, max characters */
     FIELD_DIGITS, /* exactly min..max ASCII digits */
     FIELD_DATE, /* YYYY-MM-DD, a real day of the years min..max */
+    FIELD_BOOL, /* true or false (i: 1 or 0) */
 };
 
 struct field {

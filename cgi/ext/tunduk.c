@@ -208,6 +208,9 @@ static void one_try(const struct tunduk_request *rq, const char *url, struct tun
 void tunduk_call(const struct tunduk_request *rq, struct tunduk_response *resp)
 {
     memset(resp, 0, sizeof(*resp));
+    snprintf(resp->method, sizeof(resp->method), "%s", rq->method != NULL ? rq->method : "GET");
+    snprintf(resp->service, sizeof(resp->service), "%s", rq->service != NULL ? rq->service : "");
+    snprintf(resp->issue, sizeof(resp->issue), "%s", rq->issue != NULL ? rq->issue : "");
     tunduk_uuid(resp->xroad_id);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);

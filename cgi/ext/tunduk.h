@@ -39,6 +39,8 @@ struct tunduk_request {
 };
 
 struct tunduk_response {
+    char method[8], service[160],
+        issue[200]; /* the request's, copied (it may not outlive the call) */
     enum tunduk_outcome outcome;
     long status; /* HTTP status of the last try, 0 if none */
     char xroad_id[40]; /* the X-Road-Id we sent */

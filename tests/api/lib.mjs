@@ -273,7 +273,8 @@ export const TEST_ELECTION_MIN = 990000;
  * Drops a test election and everything that refers to it, in one transaction:
  * its applications (the voters they moved go back), identifications, events;
  * its night (log, figures, sums, turnout, reports, incidents, devices, lots);
- * its contests and lists.  Idempotent.  (The foreign keys to elections,
+ * its contests and lists; its parties' notifications, representatives and
+ * nominations.  Idempotent.  (The foreign keys to elections,
  * contests and applications: tests/api/lib.test.mjs checks none is missed.)
  */
 export function dropElection(id) {
@@ -299,6 +300,12 @@ export function dropElection(id) {
     DELETE FROM list_candidates WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM contest_entries WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM contests WHERE election_id = :'e'::integer;
+    DELETE FROM nomination_events WHERE nomination_id IN (SELECT id FROM nominations WHERE election_id = :'e'::integer);
+    DELETE FROM nomination_candidates WHERE nomination_id IN (SELECT id FROM nominations WHERE election_id = :'e'::integer);
+    DELETE FROM nominations WHERE election_id = :'e'::integer;
+    DELETE FROM party_events WHERE election_id = :'e'::integer;
+    DELETE FROM party_reps WHERE election_id = :'e'::integer;
+    DELETE FROM party_participations WHERE election_id = :'e'::integer;
     DELETE FROM elections WHERE id = :'e'::integer;
     COMMIT;`, { e: id });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A local stand-in for a Tunduk (X-Road) security server speaking the X-Road
-// Message Protocol for REST (r1), serving the population registry of the demo
-// country from the demo database.  Used by `make run` and by the tests; our C
+// Message Protocol for REST (r1), serving the population registry and the
+// legal-entity register of the demo country from the demo database.  Used by `make run` and by the tests; our C
 // client talks to it exactly as to a real security server.  See README.md.
 //
 //   node tests/fakes/tunduk.mjs --port 18482 --pghost DIR [--pgdb shailoo]
@@ -14,11 +14,17 @@ import http from 'node:http';
 
 const INSTANCE = 'central-server';
 const MEMBER_CLASSES = new Set(['GOV', 'COM']);
-// The population registry: central-server/GOV/70000003/population, service "person".
-const PROVIDER = { member: '70000003', subsystem: 'population' };
-const SERVICES = new Set(['person']);
+// The providers: member/subsystem -> services.  The population registry
+// (central-server/GOV/70000003/population, service "person") and the
+// Ministry of Justice's legal-entity register (.../70000005/legal-entities,
+// service "entity").
+const PROVIDERS = new Map([
+  ['70000003/population', new Set(['person'])],
+  ['70000005/legal-entities', new Set(['entity'])],
+]);
 const ID_RE = /^[A-Za-z0-9'()+,\-.=?]+$/; // allowed identifier characters
 const PIN_RE = /^[0-9]{14}$/;
+const REGNUM_RE = /^[0-9A-Za-z-]{3,32}$/;
 const MAX_BODY = 1024 * 1024;
 const MAX_URI = 2000;
 const LOG_MAX = 1000;
@@ -64,6 +70,8 @@ const opts = parseArgs(process.argv.slice(2));
 
 let faults = []; // { pin?, type?, status, delay_ms, times }
 let log = [];
+// Legal entities a test added (POST /_test/entity), by registration number: answered before the database's.
+let entities = new Map();
 
 // ---------------------------------------------------------------- X-Road framing
 
@@ -226,6 +234,37 @@ async function population(method, rest) {
   };
 }
 
+// The legal-entity register: the demo's parties (a party's head is the
+// first of its latest list), plus the entities a test added.
+const ENTITY_SQL = `
+SELECT json_build_object(
+    'registration_number', p.registration_number, 'name', p.name_ru, 'name_ky', p.name_ky,
+    'short_name', p.short_name, 'legal_form', 'political_party', 'status', 'active',
+    'head', (SELECT json_build_object('pin', k.pin, 'last_name', k.last_name, 'first_name', k.first_name,
+                                      'patronymic', k.patronymic)
+               FROM list_candidates l JOIN candidates k ON k.id = l.candidate_id
+              WHERE l.party_id = p.id AND l.position = 1 ORDER BY l.contest_id DESC LIMIT 1))
+  FROM parties p
+ WHERE p.registration_number = current_setting('tunduk.regnum');
+`;
+
+async function legalEntities(method, rest) {
+  if (rest[0] !== 'entity' || rest.length !== 2) return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  const number = rest[1];
+  if (!REGNUM_RE.test(number)) return { status: 400, body: { error: 'invalid_registration_number' } };
+  if (entities.has(number)) return { status: 200, body: entities.get(number) };
+  let out;
+  try {
+    out = (await psql(ENTITY_SQL, { 'tunduk.regnum': number })).trim();
+  } catch (e) {
+    process.stderr.write(`tunduk: ${e.message}\n`);
+    return { status: 500, body: { error: 'registry_unavailable' } };
+  }
+  if (out === '') return { status: 404, body: { error: 'not_found' } };
+  return { status: 200, body: JSON.parse(out) };
+}
+
 // ---------------------------------------------------------------- HTTP
 
 function readBody(req) {
@@ -298,9 +337,11 @@ async function handleXRoad(req, res) {
   common['X-Road-Client'] = client;
   common['X-Road-Service'] = target.service;
   const [, , member, subsystem, service] = target.id;
-  if (member !== PROVIDER.member || target.id[1] !== 'GOV')
+  const members = new Set([...PROVIDERS.keys()].map((k) => k.split('/')[0]));
+  if (!members.has(member) || target.id[1] !== 'GOV')
     return xroadError(new XRoadError('Server.ClientProxy.UnknownMember', `unknown member ${target.id.slice(0, 3).join('/')}`));
-  if (subsystem !== PROVIDER.subsystem || !SERVICES.has(service))
+  const services = PROVIDERS.get(`${member}/${subsystem}`);
+  if (!services || !services.has(service))
     return xroadError(new XRoadError('Server.ServerProxy.UnknownService', `unknown service ${target.service}`));
   if (opts.allow && !opts.allow.has(client))
     return xroadError(new XRoadError('Server.ServerProxy.AccessDenied', `request is not allowed: ${target.service} for ${client}`));
@@ -315,7 +356,7 @@ async function handleXRoad(req, res) {
     if (fault.type) return xroadError(new XRoadError(fault.type, `fault injected by the test (${fault.type})`, fault.status));
   }
 
-  const r = await population(req.method, rest);
+  const r = subsystem === 'population' ? await population(req.method, rest) : await legalEntities(req.method, rest);
   if (res.destroyed) return;
   finish(r.status, r.headers ?? {}, r.body);
 }
@@ -355,6 +396,18 @@ async function handleTestHook(req, res, url) {
     const fault = { pin: f.pin, type: f.type, status: f.status, delay_ms: f.delay_ms ?? 0, times: f.times ?? 1 };
     faults.push(fault);
     return send(res, 200, {}, { fault });
+  }
+  if (req.method === 'POST' && url.pathname === '/_test/entity') {
+    let e;
+    try {
+      e = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, {}, { error: 'bad_json' });
+    }
+    if (!e || typeof e !== 'object' || typeof e.registration_number !== 'string' || !REGNUM_RE.test(e.registration_number))
+      return send(res, 400, {}, { error: 'bad_field', field: 'registration_number' });
+    entities.set(e.registration_number, e);
+    return send(res, 200, {}, { entity: e });
   }
   if (req.method === 'POST' && url.pathname === '/_test/reset') {
     faults = [];
