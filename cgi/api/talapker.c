@@ -121,8 +121,8 @@ static int rate_check(struct http_request *req)
     if (wait <= 0)
         return 0;
     http_add_header(req, "Retry-After: %ld", wait);
-    http_error(req, 429, "too_many_requests", "too many register checks in a short time; try again later",
-               NULL);
+    http_error(req, 429, "too_many_requests",
+               "too many register checks in a short time; try again later", NULL);
     return -1;
 }
 
@@ -160,9 +160,10 @@ static void send_call(struct http_request *req, int stmt, int n, const char *con
 static void register_down(struct http_request *req, const char *which)
 {
     char m[200];
-    snprintf(m, sizeof(m),
-             "the %s does not answer through Tunduk right now; nothing was recorded, try again later",
-             which);
+    snprintf(
+        m, sizeof(m),
+        "the %s does not answer through Tunduk right now; nothing was recorded, try again later",
+        which);
     http_error(req, 503, "registry_unavailable", m, NULL);
 }
 
@@ -180,13 +181,14 @@ static const char *person_of(struct http_request *req, const char *pin, const ch
     tunduk_response_free(&tr);
     const char *text = NULL;
     if (rs == REGISTRY_OK && json_object_get_boolean(json_object_object_get(person, "deceased")))
-        http_error(req, 422, "person_deceased", "the population register records this person as deceased",
-                   "pin");
+        http_error(req, 422, "person_deceased",
+                   "the population register records this person as deceased", "pin");
     else if (rs == REGISTRY_OK)
-        text = pool_strdup(req->pool, json_object_to_json_string_ext(person, JSON_C_TO_STRING_PLAIN));
+        text =
+            pool_strdup(req->pool, json_object_to_json_string_ext(person, JSON_C_TO_STRING_PLAIN));
     else if (rs == REGISTRY_NOT_FOUND)
-        http_error(req, 422, "person_not_found", "the population register has no person with this PIN",
-                   "pin");
+        http_error(req, 422, "person_not_found",
+                   "the population register has no person with this PIN", "pin");
     else
         register_down(req, "population register");
     json_object_put(person);
@@ -221,7 +223,8 @@ static void notify_post(struct http_request *req)
     const char *number = v[0].s;
     if (!registration_number_valid(number)) {
         http_error(req, 400, "invalid_field",
-                   "registration_number is 3 to 32 letters, digits and hyphens", "registration_number");
+                   "registration_number is 3 to 32 letters, digits and hyphens",
+                   "registration_number");
         return;
     }
     if (check(req, TALAPKER_ELECTION_OPEN, 1, (const char *const[]){election}) < 0 ||
@@ -251,12 +254,14 @@ static void notify_post(struct http_request *req)
 /* ---- nominations ----------------------------------------------------------- */
 
 #define CANDIDATE_FIELDS                                                                           \
-    {"other_ethnicity", FIELD_BOOL, .def = "false",                                               \
-     .about = "of an ethnicity other than the majority's (the 15% rule)"},                        \
+    {"other_ethnicity", FIELD_BOOL, .def = "false",                                                \
+     .about = "of an ethnicity other than the majority's (the 15% rule)"},                         \
         {"disability", FIELD_BOOL, .def = "false",                                                 \
          .about = "a person with a disability (checked with the register)"},                       \
-        {"higher_education", FIELD_BOOL, .required = true,                                         \
-         .about = "has higher education (the diploma is in the package)"}
+    {                                                                                              \
+        "higher_education", FIELD_BOOL,                                                            \
+            .required = true, .about = "has higher education (the diploma is in the package)"      \
+    }
 
 /*
  * A new nomination: a party's list (kind list, party_id), or a district
@@ -288,22 +293,27 @@ static void nomination_post(struct http_request *req)
     const char *election = v[ELECTION].s, *party = v[PARTY].present ? v[PARTY].s : NULL;
     if (list) {
         if (party == NULL || v[DISTRICT].present || v[PIN].present) {
-            http_error(req, 400, "invalid_field", "a list names its party_id, and no district or pin",
-                       party == NULL ? "party_id" : v[DISTRICT].present ? "district" : "pin");
+            http_error(req, 400, "invalid_field",
+                       "a list names its party_id, and no district or pin",
+                       party == NULL             ? "party_id"
+                           : v[DISTRICT].present ? "district"
+                                                 : "pin");
             return;
         }
-        send_call(req, TALAPKER_CREATE_LIST, 3, (const char *const[]){election, party, u->pin}, 201);
+        send_call(req, TALAPKER_CREATE_LIST, 3, (const char *const[]){election, party, u->pin},
+                  201);
         return;
     }
     if (!v[DISTRICT].present || !v[EDUCATION].present) {
-        http_error(req, 400, "invalid_field", "a district nomination names its district and says higher_education",
+        http_error(req, 400, "invalid_field",
+                   "a district nomination names its district and says higher_education",
                    !v[DISTRICT].present ? "district" : "higher_education");
         return;
     }
     const char *pin = v[PIN].present ? v[PIN].s : u->pin;
     if (party == NULL && strcmp(pin, u->pin) != 0) {
-        http_error(req, 422, "self_nomination",
-                   "without a party a citizen nominates themself only", "pin");
+        http_error(req, 422, "self_nomination", "without a party a citizen nominates themself only",
+                   "pin");
         return;
     }
     if (check(req, TALAPKER_ELECTION_OPEN, 1, (const char *const[]){election}) < 0 ||
@@ -316,8 +326,8 @@ static void nomination_post(struct http_request *req)
     const char *person = person_of(req, pin, issue);
     if (person == NULL)
         return;
-    const char *params[] = {election,        v[DISTRICT].s,     party,          person,
-                            v[OTHER].s,      v[DISABILITY].s,   v[EDUCATION].s, u->pin};
+    const char *params[] = {election,   v[DISTRICT].s,   party,          person,
+                            v[OTHER].s, v[DISABILITY].s, v[EDUCATION].s, u->pin};
     send_call(req, TALAPKER_CREATE_DISTRICT, 8, params, 201);
 }
 
@@ -339,8 +349,8 @@ static void candidate_post(struct http_request *req)
     const char *person = person_of(req, v[0].s, issue);
     if (person == NULL)
         return;
-    send_call(req, TALAPKER_ADD, 6, (const char *const[]){id, person, v[1].s, v[2].s, v[3].s, u->pin},
-              200);
+    send_call(req, TALAPKER_ADD, 6,
+              (const char *const[]){id, person, v[1].s, v[2].s, v[3].s, u->pin}, 200);
 }
 
 /* A draft list's new order: {"pins": [every candidate's PIN once, in order]}. */
@@ -355,7 +365,8 @@ static void order_put(struct http_request *req)
     size_t n = 0;
     char literal[LIST_MAX_CANDIDATES * 16 + 3];
     size_t len = 0;
-    int rc = json_read_array(o, "", "pins", true, 1, LIST_MAX_CANDIDATES, json_type_string, &arr, &n, &f);
+    int rc = json_read_array(o, "", "pins", true, 1, LIST_MAX_CANDIDATES, json_type_string, &arr,
+                             &n, &f);
     literal[len++] = '{';
     for (size_t i = 0; rc >= 0 && i < n; i++) {
         char at[32];
@@ -365,7 +376,8 @@ static void order_put(struct http_request *req)
                             "%s must be a PIN of 14 digits", at);
             break;
         }
-        len += (size_t)snprintf(literal + len, sizeof(literal) - len, "%s%s", i > 0 ? "," : "", pin);
+        len +=
+            (size_t)snprintf(literal + len, sizeof(literal) - len, "%s%s", i > 0 ? "," : "", pin);
     }
     literal[len++] = '}';
     literal[len] = '\0';
@@ -422,7 +434,8 @@ static void nomination_get(struct http_request *req)
     if (nv < 0)
         return;
     PGresult *res = NULL;
-    enum db_status st = db_exec(&statements[TALAPKER_GET], 2, (const char *const[]){id, u->pin}, &res);
+    enum db_status st =
+        db_exec(&statements[TALAPKER_GET], 2, (const char *const[]){id, u->pin}, &res);
     if (st != DB_OK) {
         api_db_failure(req, st);
         return;
@@ -430,7 +443,8 @@ static void nomination_get(struct http_request *req)
     struct json_object *o = db_value(res) != NULL ? json_tokener_parse(db_value(res)) : NULL;
     PQclear(res);
     if (o == NULL) {
-        http_error(req, 404, "nomination_not_found", "you have no nomination with this number", "id");
+        http_error(req, 404, "nomination_not_found", "you have no nomination with this number",
+                   "id");
         return;
     }
     struct json_object *rules = NULL;
@@ -452,7 +466,8 @@ static void refuse_rules(struct http_request *req, const struct list_violation *
 {
     struct json_object *o = json_object_new_object(), *e = json_object_new_object();
     char m[160];
-    snprintf(m, sizeof(m), "the list breaks %zu of the list rules; each is named with its positions", nv);
+    snprintf(m, sizeof(m),
+             "the list breaks %zu of the list rules; each is named with its positions", nv);
     json_object_object_add(e, "code", json_object_new_string("list_rules"));
     json_object_object_add(e, "message", json_object_new_string(m));
     json_object_object_add(e, "violations", api_list_violations_json(v, nv));
@@ -521,8 +536,7 @@ static void submit_post(struct http_request *req)
     }
 
 static const struct route routes[] = {
-    {"GET", "/api/v1/talapker/me",
-     SIGNED_IN_READ(TALAPKER_ME, "not_found", "nothing"),
+    {"GET", "/api/v1/talapker/me", SIGNED_IN_READ(TALAPKER_ME, "not_found", "nothing"),
      .summary = "The parties the signed-in person acts for and the nominations naming them"},
     {"POST", "/api/v1/elections/{id}/parties", notify_post, ACCESS_SIGNED_IN,
      .path = {FIELD_ELECTION("id")}, .body = "application/json",
@@ -552,9 +566,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/nominations/{id}/candidates", candidate_post, ACCESS_SIGNED_IN,
      .path = {FIELD_NOMINATION("id")}, .body = "application/json",
      .summary = "Appends a person to a draft list (checked with the population register)"},
-    {"DELETE", "/api/v1/nominations/{id}/candidates/{pin}",
-     API_CALL(&statements[TALAPKER_REMOVE]), .access = ACCESS_SIGNED_IN,
-     .path = {FIELD_NOMINATION("id"), FIELD_PIN("pin")},
+    {"DELETE", "/api/v1/nominations/{id}/candidates/{pin}", API_CALL(&statements[TALAPKER_REMOVE]),
+     .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id"), FIELD_PIN("pin")},
      .query = {{"reason", FIELD_TEXT, 0, 1000, .about = "why the candidate is withdrawn"}},
      .summary = "Takes a candidate off a draft list, or withdraws them from a submitted one "
                 "(the number stays)"},
@@ -569,8 +582,7 @@ static const struct route routes[] = {
               {{"reason", FIELD_TEXT, 0, 1000, .about = "why the nomination is withdrawn"}}),
      .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id")}, .body = "application/json",
      .summary = "Withdraws the whole nomination"},
-    {"GET", "/api/v1/cabinet/nominations",
-     SIGNED_IN_READ(TALAPKER_MINE, "not_found", "nothing"),
+    {"GET", "/api/v1/cabinet/nominations", SIGNED_IN_READ(TALAPKER_MINE, "not_found", "nothing"),
      .summary = "The nominations naming the signed-in person, with their consent"},
     {"POST", "/api/v1/cabinet/nominations/{id}/consent",
      API_CALL(&statements[TALAPKER_CONSENT],
@@ -580,5 +592,5 @@ static const struct route routes[] = {
      .summary = "The candidate confirms or declines their nomination"},
 };
 
-const struct api_module talapker_module = {"talapker", routes, NELEM(routes), statements,
-                                           TALAPKER__MAX, NULL};
+const struct api_module talapker_module = {"talapker", routes,        NELEM(routes),
+                                           statements, TALAPKER__MAX, NULL};

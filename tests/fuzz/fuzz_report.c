@@ -131,6 +131,18 @@ const char *db_error(void)
 {
     return "stub";
 }
+const char *db_error_primary(void)
+{
+    return "stub";
+}
+const char *db_error_detail(void)
+{
+    return "";
+}
+const char *db_error_hint(void)
+{
+    return "";
+}
 const char *db_value(PGresult *res)
 {
     return res != NULL && res->ntuples == 1 ? res->values[0] : NULL;
