@@ -27,7 +27,8 @@ struct api_module {
 
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
-    documents_module, document_kinds_module, openapi_module, talapker_module;
+    documents_module, document_kinds_module, openapi_module, talapker_module,
+    talapker_review_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -135,25 +136,35 @@ struct user {
     size_t nroles;
 };
 
-/* The population registry through Tunduk (api/registry.c; its service id: SHAILOO_TUNDUK_POPULATION). */
+/*
+ * The state registers through Tunduk (api/registry.c), each an X-Road
+ * service whose id an environment variable may set (SHAILOO_TUNDUK_POPULATION,
+ * _LEGAL_ENTITIES, _TREASURY, _CONVICTIONS, _CITIZENSHIP, _DISABILITY).
+ */
+enum registry_service {
+    REGISTRY_POPULATION, /* a person by PIN */
+    REGISTRY_LEGAL_ENTITIES, /* an entity by registration number (Ministry of Justice) */
+    REGISTRY_TREASURY, /* a payment by reference */
+    REGISTRY_CONVICTIONS, /* a person's unexpunged convictions by PIN */
+    REGISTRY_CITIZENSHIP, /* a person's citizenships by PIN */
+    REGISTRY_DISABILITY, /* a person's disability by PIN */
+    REGISTRY__SERVICES
+};
 enum registry_status { REGISTRY_OK, REGISTRY_NOT_FOUND, REGISTRY_UNAVAILABLE };
 /*
- * Asks the registry for a person (issue: the X-Road-Issue, the case the call
- * serves, or NULL); on REGISTRY_OK *person is a new json-c object the caller
- * puts.  resp is filled (the caller frees it and records the call with
- * registry_log_call, naming the application it served).
+ * Asks register which about key (GET service/key; user: X-Road-UserId, who
+ * asks; issue: X-Road-Issue, the case the call serves, or NULL).  On
+ * REGISTRY_OK *found is a new json-c object the caller puts.  resp is
+ * filled (the caller frees it and records the call with registry_log_call).
  */
+enum registry_status registry_ask(struct http_request *req, enum registry_service which,
+                                  const char *key, const char *user, const char *issue,
+                                  struct json_object **found, struct tunduk_response *resp);
+/* The population registry about pin, asked on pin's own behalf. */
 enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp);
-void registry_log_call(const struct tunduk_response *r, const char *application_id);
-/*
- * Asks the legal-entity register (Ministry of Justice, through Tunduk:
- * SHAILOO_TUNDUK_LEGAL_ENTITIES) about an entity by its registration number,
- * on behalf of user (a PIN); as registry_person.
- */
-enum registry_status registry_entity(struct http_request *req, const char *registration_number,
-                                     const char *user, const char *issue,
-                                     struct json_object **entity, struct tunduk_response *resp);
+/* Records the call (naming the application it served, or NULL): its tunduk_calls id, 0 if not recorded. */
+long registry_log_call(const struct tunduk_response *r, const char *application_id);
 
 /* The route guard: session cookie, revocation, roles, CSRF, renewal. */
 int auth_guard(struct http_request *req, unsigned access);

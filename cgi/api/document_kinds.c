@@ -1,8 +1,11 @@
 /*
  * Who owns documents and which kinds each takes: the const tables of
  * api/documents.h, and each owner's access check.  Today: polling stations
- * (the scans the CEC publishes) and the voter cabinet's applications (a
- * supporting document, private).
+ * (the scans the CEC publishes), the voter cabinet's applications (a
+ * supporting document, private), and Talapker's nominations and candidacies
+ * (the package; which kinds each nomination needs, and which become public
+ * at registration, is sql/functions/022_talapker_review.sql's
+ * document_requirements()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +15,7 @@
 
 #define MB (1024L * 1024)
 
-enum { DOC_STATION_OWNER, DOC_APPLICATION_OWNER, DOCUMENT_KIND__MAX };
+enum { DOC_STATION_OWNER, DOC_APPLICATION_OWNER, DOC_NOMINATION_OWNER, DOCUMENT_KIND__MAX };
 
 static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
     [DOC_STATION_OWNER] = {"doc_station_owner",
@@ -22,6 +25,9 @@ static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
          "SELECT pin, commission_id,"
          "       status IN ('awaiting_identification', 'identified', 'in_register')"
          "  FROM applications WHERE id = $1::bigint"},
+    [DOC_NOMINATION_OWNER] =
+        {"doc_nomination_owner",
+         "SELECT role, status FROM nomination_document_access($1, $2::bigint, $3)"},
 };
 
 /* True if u holds role for commission (a grant tied to it). */
@@ -98,11 +104,64 @@ static enum document_access application_check(const struct user *u, unsigned all
     return write && !pending ? DOC_CLOSED : DOC_ALLOWED;
 }
 
-enum { OWNER_STATIONS, OWNER_APPLICATIONS, OWNER__MAX };
+/*
+ * A nomination's documents and its candidates' are the party's (its head and
+ * representatives; a self-nominated candidate's own), each candidate's also
+ * theirs, and read by the commission that reviews it; to anyone else they are
+ * as absent as none.  They are added while the nomination is a draft or has
+ * deficiencies to correct.
+ */
+static enum document_access nomination_check(const char *owner, const struct user *u,
+                                             unsigned allowed, long id, bool write,
+                                             enum db_status *st)
+{
+    char number[24];
+    snprintf(number, sizeof(number), "%ld", id);
+    PGresult *res = NULL;
+    const char *params[] = {owner, number, u != NULL ? u->pin : ""};
+    if ((*st = db_exec(&statements[DOC_NOMINATION_OWNER], 3, params, &res)) != DB_OK)
+        return DOC_DB_FAILED;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return DOC_NO_OWNER;
+    }
+    const char *role = PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0);
+    bool open = strcmp(PQgetvalue(res, 0, 1), "draft") == 0 ||
+        strcmp(PQgetvalue(res, 0, 1), "deficiencies") == 0;
+    bool reviewer = strcmp(role, "reviewer") == 0;
+    PQclear(res);
+    if (!write && allowed == 0)
+        return DOC_ALLOWED; /* it exists: its public documents are anyone's */
+    if (*role == '\0')
+        return DOC_NO_OWNER;
+    if (!write)
+        return (allowed & (reviewer ? (ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN) : ACCESS_VOTER)) != 0
+            ? DOC_ALLOWED
+            : DOC_NO_OWNER;
+    if (reviewer || (allowed & ACCESS_VOTER) == 0)
+        return DOC_FORBIDDEN;
+    return open ? DOC_ALLOWED : DOC_CLOSED;
+}
+
+static enum document_access nominations_check(const struct user *u, unsigned allowed, long id,
+                                              bool write, enum db_status *st)
+{
+    return nomination_check("nominations", u, allowed, id, write, st);
+}
+
+static enum document_access candidacies_check(const struct user *u, unsigned allowed, long id,
+                                              bool write, enum db_status *st)
+{
+    return nomination_check("candidacies", u, allowed, id, write, st);
+}
+
+enum { OWNER_STATIONS, OWNER_APPLICATIONS, OWNER_NOMINATIONS, OWNER_CANDIDACIES, OWNER__MAX };
 
 const struct document_owner document_owners[OWNER__MAX] = {
     [OWNER_STATIONS] = {"stations", 1001, 10999, station_check},
     [OWNER_APPLICATIONS] = {"applications", 1, 999999999999L, application_check},
+    [OWNER_NOMINATIONS] = {"nominations", 1, 999999999999L, nominations_check},
+    [OWNER_CANDIDACIES] = {"candidacies", 1, 999999999999L, candidacies_check},
 };
 const size_t document_nowners = OWNER__MAX;
 
@@ -111,6 +170,13 @@ const size_t document_nowners = OWNER__MAX;
         .name = kind_name, .owner = &document_owners[OWNER_STATIONS], .types = kind_types,         \
         .max_size = 20 * MB, .visibility = DOC_PUBLIC,                                             \
         .uploaders = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .readers = 0,                            \
+    }
+
+#define PACKAGE(owner_index, kind_name, kind_types, megabytes)                                     \
+    {                                                                                              \
+        .name = kind_name, .owner = &document_owners[owner_index], .types = kind_types,            \
+        .max_size = (megabytes)*MB, .visibility = DOC_PRIVATE, .uploaders = ACCESS_VOTER,          \
+        .readers = ACCESS_VOTER | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,                             \
     }
 
 const struct document_kind document_kinds[] = {
@@ -129,6 +195,22 @@ const struct document_kind document_kinds[] = {
      .visibility = DOC_PRIVATE,
      .uploaders = ACCESS_VOTER,
      .readers = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN},
+    /* A nomination's package: the party's documents (stored private; the program is published at registration)... */
+    PACKAGE(OWNER_NOMINATIONS, "congress_decision", FILE_PDF, 20),
+    PACKAGE(OWNER_NOMINATIONS, "party_program", FILE_PDF, 20),
+    PACKAGE(OWNER_NOMINATIONS, "deposit_proof", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    /* ...and each candidate's (biography, photo and program published at registration). */
+    PACKAGE(OWNER_CANDIDACIES, "nomination_decision", FILE_PDF, 10),
+    PACKAGE(OWNER_CANDIDACIES, "self_nomination_statement", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "biography", FILE_PDF, 10),
+    PACKAGE(OWNER_CANDIDACIES, "photo", FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "program", FILE_PDF, 20),
+    PACKAGE(OWNER_CANDIDACIES, "passport_copy", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "work_certificate", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "citizenship_statement", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "criminal_record_info", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "personal_data_consent", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
+    PACKAGE(OWNER_CANDIDACIES, "diploma", FILE_PDF | FILE_JPEG | FILE_PNG, 10),
 };
 const size_t document_nkinds = NELEM(document_kinds);
 

@@ -415,7 +415,7 @@ static void replace_post(struct http_request *req)
         "id", FIELD_INT, 1, BIG_ID_MAX, .about = "a document (version) number"                     \
     }
 #define OWNER_FIELDS                                                                               \
-    {"owner", FIELD_TEXT, 0, 32, .about = "stations or applications"},                             \
+    {"owner", FIELD_TEXT, 0, 32, .about = "stations, applications, nominations or candidacies"},   \
     {                                                                                              \
         "owner_id", FIELD_INT, 1, BIG_ID_MAX, .about = "the owner's number"                        \
     }

@@ -16,7 +16,7 @@
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../rules/list_rules.h"
-#include "api.h"
+#include "talapker.h"
 
 enum {
     TALAPKER_RATE,
@@ -39,6 +39,9 @@ enum {
     TALAPKER_WITHDRAW,
     TALAPKER_MINE,
     TALAPKER_CONSENT,
+    TALAPKER_DEPOSIT_OPEN,
+    TALAPKER_DEPOSIT,
+    TALAPKER_RESUBMIT,
     TALAPKER__MAX
 };
 
@@ -89,6 +92,13 @@ static const struct db_statement statements[TALAPKER__MAX] = {
     [TALAPKER_WITHDRAW] = {"talapker_withdraw",
                            "SELECT nomination_withdraw($1::bigint, $2, $3)::text"},
     [TALAPKER_MINE] = {"talapker_mine", "SELECT my_nominations_json($1)::text"},
+    [TALAPKER_DEPOSIT_OPEN] =
+        {"talapker_deposit_open",
+         "SELECT (nomination_for_change($1::bigint, $2, '{draft,deficiencies}',"
+         " 'its deposit can no longer change')).id"},
+    [TALAPKER_DEPOSIT] = {"talapker_deposit",
+                          "SELECT nomination_deposit($1::bigint, $2, $3::jsonb, $4)::text"},
+    [TALAPKER_RESUBMIT] = {"talapker_resubmit", "SELECT nomination_resubmit($1::bigint, $2)::text"},
     [TALAPKER_CONSENT] = {"talapker_consent",
                           "SELECT candidate_consent($1::bigint, $2::boolean, $3)::text"},
 };
@@ -234,7 +244,8 @@ static void notify_post(struct http_request *req)
     snprintf(issue, sizeof(issue), "shailoo-party-notice-%s-%s", election, number);
     struct json_object *entity = NULL;
     struct tunduk_response tr;
-    enum registry_status rs = registry_entity(req, number, u->pin, issue, &entity, &tr);
+    enum registry_status rs =
+        registry_ask(req, REGISTRY_LEGAL_ENTITIES, number, u->pin, issue, &entity, &tr);
     registry_log_call(&tr, NULL);
     tunduk_response_free(&tr);
     if (rs == REGISTRY_NOT_FOUND) {
@@ -514,9 +525,63 @@ static void submit_post(struct http_request *req)
         api_db_failure(req, st);
         return;
     }
-    const char *json = db_value(res);
-    http_json(req, 200, json, strlen(json), CACHE_NONE);
     PQclear(res);
+    /*
+     * Submitted: now the registers are asked about every candidate, outside
+     * the transaction (a register that does not answer leaves "unavailable"
+     * checks for the commission to run again; the submission stands).
+     */
+    if ((st = talapker_run_checks(req, id, NULL)) != DB_OK)
+        log_error(req->request_id, "the checks of nomination %s were not recorded: %s", id,
+                  db_error());
+    api_send_query(req, &statements[TALAPKER_GET], 2, (const char *const[]){id, u->pin}, CACHE_NONE,
+                   "nomination_not_found", "you have no nomination with this number");
+}
+
+/*
+ * The deposit: the treasury's payment reference, checked through Tunduk
+ * (cheap checks first: a nomination of the person's that takes it).
+ */
+static void deposit_post(struct http_request *req)
+{
+    static const struct field body[] = {
+        {"payment_reference", FIELD_TEXT, 0, 32, true,
+         .about = "the treasury's reference of the deposit's payment"},
+        {NULL}};
+    const struct user *u = req->user;
+    const char *id = http_arg(req, "id")->s;
+    struct field_value v[1];
+    if (api_body_read(req, body, v) < 0)
+        return;
+    const char *ref = v[0].s;
+    if (!registration_number_valid(ref)) {
+        http_error(req, 400, "invalid_field",
+                   "payment_reference is 3 to 32 letters, digits and hyphens", "payment_reference");
+        return;
+    }
+    if (check(req, TALAPKER_DEPOSIT_OPEN, 2, (const char *const[]){id, u->pin}) < 0 ||
+        rate_check(req) < 0)
+        return;
+    char issue[64];
+    snprintf(issue, sizeof(issue), "shailoo-nomination-%s", id);
+    struct json_object *payment = NULL;
+    struct tunduk_response tr;
+    enum registry_status rs =
+        registry_ask(req, REGISTRY_TREASURY, ref, u->pin, issue, &payment, &tr);
+    registry_log_call(&tr, NULL);
+    tunduk_response_free(&tr);
+    if (rs == REGISTRY_NOT_FOUND)
+        http_error(req, 422, "payment_not_found", "the treasury has no payment with this reference",
+                   "payment_reference");
+    else if (rs == REGISTRY_UNAVAILABLE)
+        register_down(req, "treasury");
+    else
+        send_call(
+            req, TALAPKER_DEPOSIT, 4,
+            (const char *const[]){
+                id, ref, json_object_to_json_string_ext(payment, JSON_C_TO_STRING_PLAIN), u->pin},
+            200);
+    json_object_put(payment);
 }
 
 #define SIGNED_IN_READ(stmt, code, message)                                                        \
@@ -582,6 +647,12 @@ static const struct route routes[] = {
               {{"reason", FIELD_TEXT, 0, 1000, .about = "why the nomination is withdrawn"}}),
      .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id")}, .body = "application/json",
      .summary = "Withdraws the whole nomination"},
+    {"POST", "/api/v1/nominations/{id}/deposit", deposit_post, ACCESS_SIGNED_IN,
+     .path = {FIELD_NOMINATION("id")}, .body = "application/json",
+     .summary = "The deposit's payment reference, confirmed with the treasury"},
+    {"POST", "/api/v1/nominations/{id}/resubmit", API_CALL(&statements[TALAPKER_RESUBMIT]),
+     .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id")},
+     .summary = "Back to the commission once every deficient document has a corrected version"},
     {"GET", "/api/v1/cabinet/nominations", SIGNED_IN_READ(TALAPKER_MINE, "not_found", "nothing"),
      .summary = "The nominations naming the signed-in person, with their consent"},
     {"POST", "/api/v1/cabinet/nominations/{id}/consent",

@@ -251,7 +251,10 @@ LANGUAGE sql STABLE AS $$
         'submitted_at', n.submitted_at, 'receipt', n.receipt,
         'review_deadline', n.submitted_at + interval '10 days',
         'decided_at', n.decided_at, 'decision_reason', n.decision_reason,
+        'deficiencies_due', n.deficiencies_due,
         'calendar', nomination_calendar(e),
+        'deposit', n.deposit, 'deposit_due', nomination_deposit_due(n),
+        'package', nomination_package(n),
         'candidates', (SELECT coalesce(json_agg(json_build_object(
                 'position', c.position, 'candidate_id', k.id, 'pin', k.pin,
                 'name', concat_ws(' ', k.last_name, k.first_name, k.patronymic),
@@ -492,6 +495,11 @@ BEGIN
         INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id, comment)
         VALUES (n.id, actor, nomination_role(n, actor), 'candidate_withdrawn', c.position, c.candidate_id,
                 coalesce(reason, ''));
+        IF n.status = 'registered' THEN   -- off the ballot too, the number kept
+            UPDATE list_candidates l SET withdrawn = true FROM contests k
+             WHERE k.id = l.contest_id AND k.election_id = n.election_id AND k.kind = 'list'
+               AND l.party_id = n.party_id AND l.candidate_id = c.candidate_id;
+        END IF;
     END IF;
     UPDATE nominations SET updated_at = now() WHERE id = n.id RETURNING * INTO n;
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
@@ -576,6 +584,16 @@ BEGIN
         PERFORM shailoo_refuse(422, 'consent_missing', format(
             'candidates at %s have not confirmed their nomination in their cabinets yet', missing), NULL);
     END IF;
+    IF n.deposit IS NULL THEN
+        PERFORM shailoo_refuse(422, 'deposit_missing', format(
+            'the deposit of %s som is not confirmed: give the treasury''s payment reference', nomination_deposit_due(n)), NULL);
+    END IF;
+    SELECT string_agg(coalesce('number ' || (i ->> 'position') || ': ', '') || (i ->> 'kind'), ', ') INTO missing
+      FROM json_array_elements(nomination_package(n) -> 'items') i
+     WHERE (i ->> 'required')::boolean AND json_typeof(i -> 'document') IS DISTINCT FROM 'object';
+    IF missing IS NOT NULL THEN
+        PERFORM shailoo_refuse(422, 'documents_missing', 'the package lacks required documents: ' || missing, NULL);
+    END IF;
     slip := jsonb_build_object(
         'number', format('%s-%s-%s', e.id, CASE n.kind WHEN 'list' THEN 'L' ELSE 'D' END, lpad(n.id::text, 6, '0')),
         'issued_at', now(),
@@ -587,7 +605,8 @@ BEGIN
                 'consent_at', c.consent_at) ORDER BY c.position)
               FROM nomination_candidates c JOIN candidates k ON k.id = c.candidate_id
              WHERE c.nomination_id = n.id AND c.withdrawn_at IS NULL),
-        'documents', '[]'::jsonb);
+        'deposit', n.deposit,
+        'documents', nomination_receipt_documents(n));
     UPDATE nominations SET status = 'submitted', submitted_at = now(), receipt = slip,
                            updated_at = now()
      WHERE id = n.id RETURNING * INTO n;
@@ -607,6 +626,14 @@ BEGIN
     SELECT * INTO e FROM elections WHERE id = n.election_id;
     IF n.status <> 'draft' AND now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
         PERFORM shailoo_refuse(422, 'withdrawal_closed', 'withdrawals closed at 18:00 five days before voting', NULL);
+    END IF;
+    IF n.status = 'registered' THEN   -- off the ballot too
+        UPDATE contest_entries x SET withdrawn = true FROM contests k
+         WHERE k.id = x.contest_id AND k.election_id = n.election_id AND k.kind = n.kind
+           AND k.district_number IS NOT DISTINCT FROM n.district_number
+           AND CASE n.kind WHEN 'list' THEN x.party_id = n.party_id
+                ELSE x.candidate_id = (SELECT c.candidate_id FROM nomination_candidates c
+                                        WHERE c.nomination_id = n.id AND c.position = 1) END;
     END IF;
     UPDATE nominations SET status = 'withdrawn', updated_at = now() WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)

@@ -274,7 +274,7 @@ export const TEST_ELECTION_MIN = 990000;
  * its applications (the voters they moved go back), identifications, events;
  * its night (log, figures, sums, turnout, reports, incidents, devices, lots);
  * its contests and lists; its parties' notifications, representatives and
- * nominations.  Idempotent.  (The foreign keys to elections,
+ * nominations with their checks, reviews and documents.  Idempotent.  (The foreign keys to elections,
  * contests and applications: tests/api/lib.test.mjs checks none is missed.)
  */
 export function dropElection(id) {
@@ -300,6 +300,12 @@ export function dropElection(id) {
     DELETE FROM list_candidates WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM contest_entries WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM contests WHERE election_id = :'e'::integer;
+    CREATE TEMP TABLE noms ON COMMIT DROP AS SELECT id FROM nominations WHERE election_id = :'e'::integer;
+    CREATE TEMP TABLE cands ON COMMIT DROP AS SELECT id FROM nomination_candidates WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM candidacy_checks WHERE candidacy_id IN (SELECT id FROM cands);
+    DELETE FROM document_reviews WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM documents WHERE (owner_type = 'nominations' AND owner_id IN (SELECT id FROM noms))
+                             OR (owner_type = 'candidacies' AND owner_id IN (SELECT id FROM cands));
     DELETE FROM nomination_events WHERE nomination_id IN (SELECT id FROM nominations WHERE election_id = :'e'::integer);
     DELETE FROM nomination_candidates WHERE nomination_id IN (SELECT id FROM nominations WHERE election_id = :'e'::integer);
     DELETE FROM nominations WHERE election_id = :'e'::integer;

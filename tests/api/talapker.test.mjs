@@ -5,7 +5,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, assertError, psql, psqlInt, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
-import { signIn, TUNDUK, fetchAbs, tundukFault } from './cabinet_lib.mjs';
+import { signIn, TUNDUK, fetchAbs, tundukFault, STAFF } from './cabinet_lib.mjs';
+import { makePdf, makePng } from './files_lib.mjs';
 
 const E = TEST_ELECTION_MIN + 810; // takes nominations (60 days ahead)
 const LATE = TEST_ELECTION_MIN + 811; // 20 days ahead: submissions closed
@@ -29,6 +30,23 @@ async function send(c, method, path, body) {
   const h = { Cookie: c.cookie, 'X-CSRF-Token': c.csrf };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   return request(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+async function hook(path, body) {
+  const r = await fetchAbs(`${TUNDUK}${path}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.equal(r.status, 200, r.text);
+}
+
+// Uploads every required document of the package that is not there yet; the documents' ids by kind and position.
+async function fillPackage(c, nomination) {
+  const pkg = (await c.get(`/api/v1/nominations/${nomination}`)).json.nomination.package;
+  for (const i of pkg.items.filter((x) => x.required && !x.document)) {
+    const r = await c.post(`/api/v1/documents/${i.owner}/${i.owner_id}/${i.kind}`, makePdf(1), { type: 'application/pdf' });
+    assert.equal(r.status, 201, `${i.kind}: ${r.text}`);
+  }
+  return (await c.get(`/api/v1/nominations/${nomination}`)).json.nomination.package;
 }
 
 async function addEntity(e) {
@@ -71,6 +89,7 @@ let head, rep, stranger, party, list;
 before(async () => {
   insertElection(E, 60);
   insertElection(LATE, 20);
+  psql(`DELETE FROM parties WHERE registration_number LIKE 'T990810%'`); // a run that stopped half way
   await addEntity({
     registration_number: REG, name: 'Партия Проверки Талапкера', short_name: 'Проверка',
     legal_form: 'political_party', status: 'active',
@@ -249,14 +268,52 @@ describe('a list built, checked, consented and submitted', () => {
     assertError(await send(clients[0], 'POST', `/api/v1/cabinet/nominations/${list}/consent`, { consent: true }),
       409, 'consent_recorded');
     assertError(await send(stranger, 'POST', `${nomination()}/submit`), 404, 'nomination_not_found');
+    // The deposit, checked with the treasury.
+    assertError(await send(rep, 'POST', `${nomination()}/submit`), 422, 'deposit_missing');
+    const deposit = (ref) => send(rep, 'POST', `${nomination()}/deposit`, { payment_reference: ref });
+    assertError(await deposit('NOPE-1'), 422, 'payment_not_found', 'payment_reference');
+    assertError(await deposit('TRE-500-990810'), 422, 'deposit_too_small', 'payment_reference');
+    assertError(await deposit('a b'), 400, 'invalid_field', 'payment_reference');
+    r = await deposit('TRE-1000000-990810-L');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.nomination.deposit.amount, 1000000);
+    // The package: what is missing is said; the party uploads it.
+    r = await send(rep, 'POST', `${nomination()}/submit`);
+    assertError(r, 422, 'documents_missing');
+    assert.match(r.json.error.message, /congress_decision/);
+    assert.match(r.json.error.message, /number 1: biography/);
+    let pkg = (await rep.get(nomination())).json.nomination.package;
+    assert.equal(pkg.complete, false);
+    assert.equal(pkg.missing, 2 + 10 * 7);
+    pkg = await fillPackage(rep, list);
+    assert.equal(pkg.complete, true);
+    const photoOf1 = pkg.items.find((i) => i.kind === 'photo' && i.position === 1);
+    r = await rep.post(`/api/v1/documents/candidacies/${photoOf1.owner_id}/photo`, makePng(), { type: 'image/png' });
+    assert.equal(r.status, 201, r.text);
+    // Private documents: neither the public nor another party's people see them.
+    const passport = pkg.items.find((i) => i.kind === 'passport_copy' && i.position === 1).document;
+    assertError(await request(`/api/v1/documents/${passport.id}/file`), 401, 'unauthenticated');
+    assertError(await stranger.get(`/api/v1/documents/${passport.id}/file`), 404, 'document_not_found');
+    assert.equal((await rep.get(`/api/v1/documents/${passport.id}`)).status, 200);
+    // The registers will say: one candidate has a conviction; the two who claim a disability have one;
+    // the others are citizens of this country only, with a clean record.
+    for (const pin of pins) await hook('/_test/person', { pin, convictions: [], citizenships: ['KG'], disabled: false });
+    await hook('/_test/person', { pin: WOMEN[2], convictions: [{ article: 'УК КР ст. 168', date: '2019-05-04', expunged: false }] });
+    for (const pin of [MEN[3], WOMEN[3]]) await hook('/_test/person', { pin, disabled: true });
     r = await send(rep, 'POST', `${nomination()}/submit`);
     assert.equal(r.status, 200, r.text);
     const n = r.json.nomination;
     assert.equal(n.status, 'submitted');
     assert.match(n.receipt.number, new RegExp(`^${E}-L-0*${list}$`));
     assert.equal(n.receipt.candidates.length, 10);
-    assert.ok(Array.isArray(n.receipt.documents));
+    assert.equal(n.receipt.deposit.reference, 'TRE-1000000-990810-L');
+    assert.equal(n.receipt.documents.length, 2 + 10 * 7 + 1);
+    assert.ok(n.receipt.documents.every((d) => /^[0-9a-f]{64}$/.test(d.sha256)));
     assert.ok(Date.parse(n.review_deadline) - Date.parse(n.submitted_at) === 10 * 86400e3);
+    assert.ok(n.history.some((h) => h.action === 'checks_run'));
+    // Submitted, the package is closed to the party until the commission asks for corrections.
+    r = await rep.post(`/api/v1/documents/candidacies/${photoOf1.owner_id}/photo`, makePng(), { type: 'image/png' });
+    assertError(r, 409, 'owner_closed');
     // Frozen: no more additions, no reordering, no second submission.
     assertError(await send(rep, 'POST', `${nomination()}/candidates`, { pin: SELF, higher_education: true }), 409, 'nomination_submitted');
     assertError(await send(rep, 'PUT', `${nomination()}/order`, { pins }), 409, 'nomination_submitted');
@@ -274,7 +331,108 @@ describe('a list built, checked, consented and submitted', () => {
     const actions = r.json.nomination.history.map((h) => h.action);
     assert.deepEqual(actions.slice(0, 1), ['created']);
     assert.ok(actions.includes('reordered') && actions.includes('consented') && actions.includes('declined'));
-    assert.deepEqual(actions.slice(-2), ['submitted', 'candidate_withdrawn']);
+    assert.deepEqual(actions.slice(-3), ['submitted', 'checks_run', 'candidate_withdrawn']);
+  });
+});
+
+describe('the commission reviews the list', () => {
+  let cec, tec;
+  const nomination = () => `/api/v1/nominations/${list}`;
+  const rv = (path = '') => `/api/v1/review/nominations/${list}${path}`;
+  const itemOf = (pkg, kind, position) => pkg.items.find((i) => i.kind === kind && i.position === position);
+
+  before(async () => {
+    [cec, tec] = await Promise.all([signIn(STAFF.cec), signIn(STAFF.tec101)]);
+  });
+
+  test('the CEC\'s queue has the list with its failed check; a territorial commission does not review lists', async () => {
+    const q = (await cec.get(`/api/v1/review/nominations?election=${E}`)).json.items;
+    const item = q.find((x) => x.id === list);
+    assert.ok(item, JSON.stringify(q));
+    assert.equal(item.status, 'submitted');
+    assert.equal(item.missing_documents, 0);
+    assert.equal(item.failed_checks, 1);
+    assert.equal((await tec.get(`/api/v1/review/nominations?election=${E}`)).json.items.find((x) => x.id === list), undefined);
+    assertError(await tec.get(rv()), 404, 'nomination_not_found');
+    assertError(await rep.get(rv()), 403, 'forbidden');
+  });
+
+  test('every check with its X-Road evidence; a conviction fails', async () => {
+    const g = (await cec.get(rv())).json;
+    const checks = g.checks;
+    // 9 candidates on the list (one withdrawn): identity, age, address, criminal record, citizenship; two disabilities.
+    assert.equal(checks.length, 9 * 5 + 2);
+    const failed = checks.filter((c) => c.outcome !== 'passed');
+    assert.deepEqual(failed.map((c) => [c.position, c.check]), [[6, 'criminal_record']]);
+    assert.match(failed[0].detail, /ст\. 168/);
+    for (const c of checks) {
+      assert.match(c.evidence.x_road_id, /^[0-9a-f-]{36}$/);
+      assert.equal(c.evidence.issue, `shailoo-nomination-${list}`);
+    }
+    assert.match(failed[0].evidence.service, /criminal-records\/record$/);
+    assert.equal(psql(`SELECT count(*) FROM tunduk_calls WHERE xroad_id = :'x'::uuid`, { x: failed[0].evidence.x_road_id })[0][0], '1');
+  });
+
+  test('review: a deficiency recorded, the party corrects it, the commission registers; the ballot has the list', async () => {
+    assertError(await send(cec, 'POST', rv('/decision'), { decision: 'registered' }), 409, 'nomination_submitted');
+    let r = await send(cec, 'POST', rv('/start'));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.nomination.status, 'under_review');
+    assertError(await send(cec, 'POST', rv('/start')), 409, 'nomination_under_review');
+    const pkg = r.json.nomination.package;
+    const bio = itemOf(pkg, 'biography', 1).document;
+    assertError(await send(cec, 'POST', `/api/v1/review/documents/${bio.id}`, { verdict: 'deficient' }), 422, 'comment_required', 'comment');
+    assertError(await send(cec, 'POST', `/api/v1/review/documents/${bio.id}`, { verdict: 'maybe' }), 422, 'verdict', 'verdict');
+    r = await send(cec, 'POST', `/api/v1/review/documents/${bio.id}`, { verdict: 'deficient', comment: 'нет подписи кандидата' });
+    assert.equal(r.status, 200, r.text);
+    for (const i of pkg.items.filter((x) => x.document && x.document.id !== bio.id)) {
+      r = await send(cec, 'POST', `/api/v1/review/documents/${i.document.id}`, { verdict: 'accepted' });
+      assert.equal(r.status, 200, r.text);
+    }
+    assertError(await send(cec, 'POST', rv('/decision'), { decision: 'registered' }), 422, 'documents_not_accepted');
+    assertError(await send(cec, 'POST', rv('/decision'), { decision: 'refused' }), 422, 'reason_required', 'reason');
+    r = await send(cec, 'POST', rv('/deficiencies'));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.nomination.status, 'deficiencies');
+    // The party sees what is wrong, and corrects it: a new version of the biography.
+    const mine = (await rep.get(nomination())).json.nomination;
+    const seen = itemOf(mine.package, 'biography', 1).document;
+    assert.deepEqual([seen.review, seen.comment], ['deficient', 'нет подписи кандидата']);
+    assert.ok(Date.parse(mine.deficiencies_due) > Date.now());
+    assertError(await send(rep, 'POST', `${nomination()}/resubmit`), 422, 'deficiencies_left');
+    r = await rep.post(`/api/v1/documents/${bio.id}/versions`, makePdf(2), { type: 'application/pdf' });
+    assert.equal(r.status, 201, r.text);
+    r = await send(rep, 'POST', `${nomination()}/resubmit`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.nomination.status, 'under_review');
+    const fresh = itemOf(r.json.nomination.package, 'biography', 1).document;
+    assert.equal(fresh.version, 2);
+    assertError(await send(cec, 'POST', `/api/v1/review/documents/${bio.id}`, { verdict: 'accepted' }), 409, 'document_replaced');
+    r = await send(cec, 'POST', `/api/v1/review/documents/${fresh.id}`, { verdict: 'accepted' });
+    assert.equal(r.status, 200, r.text);
+    // The conviction still stands in the way; the party withdraws that candidate.
+    r = await send(cec, 'POST', rv('/decision'), { decision: 'registered' });
+    assertError(r, 422, 'checks_not_passed');
+    assert.match(r.json.error.message, /criminal_record at 6/);
+    r = await send(rep, 'DELETE', `${nomination()}/candidates/${WOMEN[2]}?reason=${encodeURIComponent('судимость')}`);
+    assert.equal(r.status, 200, r.text);
+    r = await send(cec, 'POST', rv('/decision'), { decision: 'registered', reason: '' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.nomination.status, 'registered');
+    // On the ballot: the party, its list with the numbers kept and the withdrawn marked.
+    const rows = psql(`SELECT l.position, l.withdrawn FROM list_candidates l JOIN contests k ON k.id = l.contest_id
+                        WHERE k.election_id = :'e'::integer AND l.party_id = :'p'::integer ORDER BY 1`, { e: E, p: party });
+    assert.deepEqual(rows.map((x) => x[0]), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    assert.deepEqual(rows.filter((x) => x[1] === 't').map((x) => x[0]), ['3', '6']);
+    // The biography is public now; the passport never.
+    const doc = (kind) => itemOf(r.json.nomination.package, kind, 1).document.id;
+    assert.equal((await request(`/api/v1/documents/${doc('biography')}`)).status, 200);
+    assert.equal((await request(`/api/v1/documents/${doc('photo')}`)).status, 200);
+    assertError(await request(`/api/v1/documents/${doc('passport_copy')}`), 401, 'unauthenticated');
+    // The CEC's overview.
+    const o = (await cec.get(`/api/v1/review/elections/${E}/overview`)).json;
+    assert.equal(o.by_status.registered, 1);
+    assertError(await tec.get(`/api/v1/review/elections/${E}/overview`), 403, 'forbidden');
   });
 });
 
@@ -330,6 +488,6 @@ describe('who may see and do what', () => {
       method: 'POST', headers: { Cookie: rep.cookie, 'Content-Type': 'application/json' }, body: '{}',
     });
     assertError(r, 403, 'csrf_token_missing');
-    assert.equal(psql(`SELECT status FROM nominations WHERE id = :'id'::bigint`, { id: list })[0][0], 'submitted');
+    assert.equal(psql(`SELECT status FROM nominations WHERE id = :'id'::bigint`, { id: list })[0][0], 'registered');
   });
 });

@@ -21,6 +21,10 @@ const MEMBER_CLASSES = new Set(['GOV', 'COM']);
 const PROVIDERS = new Map([
   ['70000003/population', new Set(['person'])],
   ['70000005/legal-entities', new Set(['entity'])],
+  ['70000007/criminal-records', new Set(['record'])],
+  ['70000009/citizenship', new Set(['status'])],
+  ['70000011/disability', new Set(['status'])],
+  ['70000013/treasury', new Set(['payment'])],
 ]);
 const ID_RE = /^[A-Za-z0-9'()+,\-.=?]+$/; // allowed identifier characters
 const PIN_RE = /^[0-9]{14}$/;
@@ -72,6 +76,10 @@ let faults = []; // { pin?, type?, status, delay_ms, times }
 let log = [];
 // Legal entities a test added (POST /_test/entity), by registration number: answered before the database's.
 let entities = new Map();
+// What the registers of convictions, citizenship and disability say of a PIN, set by a test (POST /_test/person).
+let personFacts = new Map();
+// Payments a test added (POST /_test/payment), by reference.
+let payments = new Map();
 
 // ---------------------------------------------------------------- X-Road framing
 
@@ -179,7 +187,18 @@ SELECT json_build_object(
   FROM voters v
   JOIN stations s ON s.number = v.station_number
   LEFT JOIN regions r ON r.id = s.region_id
- WHERE v.pin = current_setting('tunduk.pin');
+ WHERE v.pin = current_setting('tunduk.pin')
+UNION ALL
+-- The demo's candidates are people of the country too, though on no list of ours.
+SELECT json_build_object(
+    'pin', k.pin, 'last_name', k.last_name, 'first_name', k.first_name,
+    'patronymic', k.patronymic, 'birth_date', to_char(k.birth_date, 'YYYY-MM-DD'),
+    'sex', k.sex, 'street_address', 'ул. Чуй, ' || (k.id % 200 + 1), 'settlement', 'Бишкек',
+    'region', 'город Бишкек')
+  FROM candidates k
+ WHERE k.pin = current_setting('tunduk.pin') AND k.id < 100000
+   AND NOT EXISTS (SELECT 1 FROM voters v WHERE v.pin = k.pin)
+ LIMIT 1;
 `;
 
 async function findPerson(pin) {
@@ -263,6 +282,56 @@ async function legalEntities(method, rest) {
   }
   if (out === '') return { status: 404, body: { error: 'not_found' } };
   return { status: 200, body: JSON.parse(out) };
+}
+
+// The registers of convictions, citizenship and disability, and the
+// treasury: answers made up from the PIN (the same every time: a few people
+// have a conviction or a second citizenship), what a test set, and for
+// disability the demo's own candidates (ids below 100000) as the demo has them.
+const DISABILITY_SQL = `SELECT disability FROM candidates WHERE pin = current_setting('tunduk.pin') AND id < 100000`;
+const hashByte = (what, pin) => crypto.createHash('sha256').update(`${what}:${pin}`).digest()[0];
+
+async function personRegisters(subsystem, method, rest) {
+  const [service, pin] = rest;
+  if (rest.length !== 2) return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  if (!PIN_RE.test(pin)) return { status: 400, body: { error: 'invalid_pin' } };
+  const facts = personFacts.get(pin) ?? {};
+  if (subsystem === 'criminal-records' && service === 'record') {
+    const convictions = facts.convictions ??
+      (hashByte('conviction', pin) % 23 === 0 ? [{ article: 'УК КР ст. 209', date: '2015-03-12', expunged: false }] : []);
+    return { status: 200, body: { pin, convictions } };
+  }
+  if (subsystem === 'citizenship' && service === 'status') {
+    const citizenships = facts.citizenships ?? (hashByte('citizenship', pin) % 29 === 0 ? ['KG', 'RU'] : ['KG']);
+    return { status: 200, body: { pin, citizenships } };
+  }
+  if (subsystem === 'disability' && service === 'status') {
+    let disabled = facts.disabled;
+    if (disabled === undefined) {
+      try {
+        disabled = (await psql(DISABILITY_SQL, { 'tunduk.pin': pin })).trim() === 't';
+      } catch (e) {
+        process.stderr.write(`tunduk: ${e.message}\n`);
+        return { status: 500, body: { error: 'registry_unavailable' } };
+      }
+    }
+    return { status: 200, body: { pin, disabled, group: disabled ? 'II' : null } };
+  }
+  return { status: 404, body: { error: 'not_found' } };
+}
+
+// A payment reference TRE-<amount>-<anything> is a completed deposit of that many som.
+function treasury(method, rest) {
+  if (rest[0] !== 'payment' || rest.length !== 2) return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  const ref = rest[1];
+  if (!REGNUM_RE.test(ref)) return { status: 400, body: { error: 'invalid_reference' } };
+  if (payments.has(ref)) return { status: 200, body: payments.get(ref) };
+  const m = /^TRE-([0-9]{1,12})-[0-9A-Za-z-]+$/.exec(ref);
+  if (!m) return { status: 404, body: { error: 'not_found' } };
+  return { status: 200, body: { reference: ref, amount: Number(m[1]), currency: 'KGS', purpose: 'election_deposit',
+    payer: 'demo payer', status: 'completed', paid_at: '2026-11-20T10:00:00+06:00' } };
 }
 
 // ---------------------------------------------------------------- HTTP
@@ -356,7 +425,10 @@ async function handleXRoad(req, res) {
     if (fault.type) return xroadError(new XRoadError(fault.type, `fault injected by the test (${fault.type})`, fault.status));
   }
 
-  const r = subsystem === 'population' ? await population(req.method, rest) : await legalEntities(req.method, rest);
+  const r = subsystem === 'population' ? await population(req.method, rest)
+    : subsystem === 'legal-entities' ? await legalEntities(req.method, rest)
+    : subsystem === 'treasury' ? treasury(req.method, rest)
+    : await personRegisters(subsystem, req.method, rest);
   if (res.destroyed) return;
   finish(r.status, r.headers ?? {}, r.body);
 }
@@ -408,6 +480,22 @@ async function handleTestHook(req, res, url) {
       return send(res, 400, {}, { error: 'bad_field', field: 'registration_number' });
     entities.set(e.registration_number, e);
     return send(res, 200, {}, { entity: e });
+  }
+  if (req.method === 'POST' && (url.pathname === '/_test/person' || url.pathname === '/_test/payment')) {
+    let e;
+    try {
+      e = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, {}, { error: 'bad_json' });
+    }
+    if (url.pathname === '/_test/person') {
+      if (!e || typeof e !== 'object' || !PIN_RE.test(e.pin ?? '')) return send(res, 400, {}, { error: 'bad_field', field: 'pin' });
+      personFacts.set(e.pin, e);
+    } else {
+      if (!e || typeof e !== 'object' || !REGNUM_RE.test(e.reference ?? '')) return send(res, 400, {}, { error: 'bad_field', field: 'reference' });
+      payments.set(e.reference, e);
+    }
+    return send(res, 200, {}, { ok: true });
   }
   if (req.method === 'POST' && url.pathname === '/_test/reset') {
     faults = [];
