@@ -28,7 +28,7 @@ struct api_module {
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
-    talapker_review_module;
+    talapker_review_module, talapker_public_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -43,6 +43,7 @@ struct api_read {
     const char *not_found_code;
     const char *not_found_message;
     bool mine; /* the signed-in person's PIN follows the fields (a personal read) */
+    bool csv; /* the value is CSV text (sent as text/csv, public for a few seconds), not JSON */
 };
 void api_read(struct http_request *req);
 #define API_READ(...)                                                                              \

@@ -136,6 +136,21 @@ void api_read(struct http_request *req)
         }
         params[n++] = u->pin;
     }
+    if (r->csv) {
+        PGresult *res = NULL;
+        enum db_status st = db_exec(r->statement, (int)n, params, &res);
+        if (st != DB_OK) {
+            api_db_failure(req, st);
+            return;
+        }
+        const char *csv = db_value(res);
+        if (csv == NULL)
+            http_error(req, 404, r->not_found_code, r->not_found_message, NULL);
+        else
+            http_send(req, 200, "text/csv; charset=utf-8", "public, max-age=5", csv, strlen(csv));
+        PQclear(res);
+        return;
+    }
     if (r->fresh)
         api_send_cached(req, api_fresh_ms(), r->statement, (int)n, params, r->cache,
                         r->not_found_code, r->not_found_message);

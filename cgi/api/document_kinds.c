@@ -125,7 +125,8 @@ static enum document_access nomination_check(const char *owner, const struct use
         PQclear(res);
         return DOC_NO_OWNER;
     }
-    const char *role = PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0);
+    char role[16]; /* copied: the result is cleared below */
+    snprintf(role, sizeof(role), "%s", PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
     bool open = strcmp(PQgetvalue(res, 0, 1), "draft") == 0 ||
         strcmp(PQgetvalue(res, 0, 1), "deficiencies") == 0;
     bool reviewer = strcmp(role, "reviewer") == 0;
