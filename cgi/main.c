@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 
 #include "api/api.h"
+#include "core/files.h"
 #include "core/log.h"
 #include "core/publish.h"
 #include "core/server.h"
@@ -33,9 +34,9 @@
 
 /* The parts of the mission: the one list to keep. */
 static const struct api_module *const modules[] = {
-    &tizme_module,           &places_module,    &elections_module,      &auth_module,
-    &registry_module,        &cabinet_module,   &biometrics_module,     &asu_module,
-    &results_module,         &documents_module, &document_kinds_module, &talapker_module,
+    &tizme_module,           &places_module,          &elections_module,      &auth_module,
+    &registry_module,        &cabinet_module,         &biometrics_module,     &asu_module,
+    &results_module,         &documents_module,       &document_kinds_module, &talapker_module,
     &talapker_review_module, &talapker_public_module, &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
@@ -84,13 +85,40 @@ static void configure_identity_and_tunduk(void)
         log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
 }
 
+/*
+ * shailoo --store-file FILE...: puts files into the document store
+ * (SHAILOO_FILES_DIR, var/files) as an upload would be (core/files.c), and
+ * prints for each "sha256 size type pages" (tab-separated), for the demo's
+ * documents (sql/demo/talapker.sql).  A file of no type the store takes is
+ * refused.
+ */
+static int store_files(int n, char **paths)
+{
+    const char *root = env("SHAILOO_FILES_DIR", "var/files");
+    for (int i = 0; i < n; i++) {
+        struct file_upload u;
+        bool existed = false;
+        if (files_open(&u, paths[i]) < 0 || files_identify(&u) < 0 || u.type == FILE_OTHER ||
+            files_store(&u, root, &existed) < 0) {
+            fprintf(stderr, "shailoo: cannot store %s\n", paths[i]);
+            return 1;
+        }
+        printf("%s\t%zu\t%s\t%ld\n", u.sha256, u.size, files_type_mime(u.type), u.pages);
+        files_close(&u);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         puts(
-            "usage: shailoo [--routes]   (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB)");
+            "usage: shailoo [--routes | --store-file FILE...]\n"
+            "       (configured by SHAILOO_SOCKET, SHAILOO_WORKERS, SHAILOO_DB, SHAILOO_FILES_DIR)");
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--store-file") == 0)
+        return store_files(argc - 2, argv + 2);
     struct route_table tables[NMODULES];
     char why[256];
     for (size_t i = 0; i < NMODULES; i++)

@@ -173,12 +173,35 @@ migrate() {
         -c "SET client_min_messages = warning" -c "SET LOCAL check_function_bodies = off" "${args[@]}" >/dev/null
 }
 
+# The demo's documents (sql/demo/talapker.sql): made, stored as uploads are
+# stored (build/shailoo --store-file, as the application's user), and listed
+# with their hashes in $VAR/demo-files.tsv for the demo's SQL.
+demo_files() {
+    local dir=$VAR/demo-files f
+    [ -x build/shailoo ] || { say "instance: build/shailoo is not built: the demo has no documents"; return; }
+    mkdir -p "$dir" && chown "$USER_NAME:" "$dir"
+    as_user node sql/demo/talapker_files.mjs "$dir"
+    for f in "$dir"/*; do
+        printf '%s\t' "$(basename "${f%.*}")"
+        as_user env SHAILOO_FILES_DIR="$VAR/files" build/shailoo --store-file "$f"
+    done >"$VAR/demo-files.tsv"
+}
+demo_contests() {
+    [ -f sql/demo/contests.sql ] || return 0
+    if [ -s "$VAR/demo-files.tsv" ]; then
+        q "$@" -v demo_files="$VAR/demo-files.tsv" -f sql/demo/contests.sql >/dev/null
+    else
+        q "$@" -f sql/demo/contests.sql >/dev/null
+    fi
+}
+
 load_demo() {
+    demo_files
     if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
         # Demo data added by later migrations, into a country loaded before them.
         q -f sql/demo/staff.sql >/dev/null
         q -f sql/demo/biometric_devices.sql >/dev/null
-        [ ! -f sql/demo/contests.sql ] || q -f sql/demo/contests.sql >/dev/null
+        demo_contests
         [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
         ensure_asu_devices
         return
@@ -188,7 +211,7 @@ load_demo() {
     build/demo-gen --scale "$DEMO_SCALE" | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql \
         -f sql/demo/staff.sql -f sql/demo/biometric_devices.sql -f sql/demo/finish.sql >/dev/null
-    [ ! -f sql/demo/contests.sql ] || q -1 -f sql/demo/contests.sql >/dev/null
+    demo_contests -1
     [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
     ensure_asu_devices
     q -c "VACUUM ANALYZE"

@@ -28,6 +28,7 @@ enum {
     AUTH_SESSION_GET,
     AUTH_SESSION_RENEW,
     AUTH_SESSION_REVOKE,
+    AUTH_PARTY_ROLES,
     AUTH__MAX
 };
 
@@ -46,6 +47,14 @@ static const struct db_statement statements[AUTH__MAX] = {
     [AUTH_SESSION_NEW] = {"auth_session_new",
                           "INSERT INTO sessions (id, pin, name, expires_at)"
                           " VALUES ($1, $2, $3, to_timestamp($4::bigint))"},
+    /* The person's roles in parties (Talapker): head or representative, per election. */
+    [AUTH_PARTY_ROLES] =
+        {"auth_party_roles",
+         "SELECT coalesce(json_agg(json_build_object('role', 'party_' || r,"
+         "  'party_id', party_id, 'election_id', election_id)"
+         "  ORDER BY election_id DESC, party_id, r), '[]')::text"
+         "  FROM (SELECT election_id, party_id, party_role(election_id, party_id, $1) AS r"
+         "          FROM party_participations) x WHERE r IS NOT NULL"},
     [AUTH_SESSION_GET] =
         {"auth_session_get",
          "SELECT s.pin, s.name,"
@@ -381,6 +390,20 @@ static void me_get(struct http_request *req)
                                    : NULL);
         json_object_array_add(roles, r);
     }
+    PGresult *res = NULL;
+    enum db_status st =
+        db_exec(&statements[AUTH_PARTY_ROLES], 1, (const char *const[]){u->pin}, &res);
+    if (st != DB_OK) {
+        json_object_put(o);
+        json_object_put(roles);
+        api_db_failure(req, st);
+        return;
+    }
+    struct json_object *party = json_tokener_parse(db_value(res) != NULL ? db_value(res) : "[]");
+    for (size_t i = 0; party != NULL && i < json_object_array_length(party); i++)
+        json_object_array_add(roles, json_object_get(json_object_array_get_idx(party, i)));
+    json_object_put(party);
+    PQclear(res);
     json_object_object_add(o, "roles", roles);
     json_object_object_add(o, "csrf_token", json_object_new_string(u->csrf));
     json_object_object_add(o, "expires_at", json_object_new_int64((int64_t)u->expires));

@@ -45,10 +45,8 @@ static const struct db_statement statements[DOCUMENTS__MAX] = {
                   "  FROM documents d WHERE d.id = $1::bigint FOR UPDATE"},
     [DOC_INSERT] =
         {"doc_insert",
-         "INSERT INTO documents (owner_type, owner_id, kind, visibility, sha256, size, content_type,"
-         "                       pages, uploaded_by, replaces, version)"
-         " VALUES ($1, $2::bigint, $3, $4, $5, $6::bigint, $7, $8::integer, $9, $10::bigint, $11::integer)"
-         " RETURNING id"},
+         "SELECT document_add($1, $2::bigint, $3, $4, $5, $6::bigint, $7, $8::integer, $9,"
+         "                    $10::bigint, $11::integer)"},
 };
 
 /* Where the files are: SHAILOO_FILES_DIR (var/files); nginx serves it as /.files/. */

@@ -6,12 +6,20 @@
  */
 #include "api.h"
 
-enum { PUBLIC_CANDIDATES, PUBLIC_CSV, PUBLIC_PARTIES, PUBLIC_CANDIDATE, PUBLIC_SUMMARY, PUBLIC__MAX };
+enum {
+    PUBLIC_CANDIDATES,
+    PUBLIC_CSV,
+    PUBLIC_PARTIES,
+    PUBLIC_CANDIDATE,
+    PUBLIC_SUMMARY,
+    PUBLIC__MAX
+};
 
 static const struct db_statement statements[PUBLIC__MAX] = {
-    [PUBLIC_CANDIDATES] = {"public_candidates",
-                           "SELECT public_candidates_json($1::integer, $2::integer, $3::integer, $4,"
-                           " $5, $6::integer, $7::integer)::text"},
+    [PUBLIC_CANDIDATES] =
+        {"public_candidates",
+         "SELECT public_candidates_json($1::integer, $2::integer, $3::integer, $4,"
+         " $5, $6::integer, $7::integer)::text"},
     [PUBLIC_CSV] = {"public_candidates_csv",
                     "SELECT public_candidates_csv(id) FROM elections WHERE id = $1::integer"},
     [PUBLIC_PARTIES] = {"public_parties", "SELECT public_parties_json($1::integer)::text"},

@@ -361,6 +361,18 @@ UNION ALL
 SELECT 20270100 + number, 202701, 'district', number, 1 FROM districts WHERE number BETWEEN 1 AND 36
 ON CONFLICT DO NOTHING;
 
+-- The parties' numbers in the legal-entity register (Ministry of Justice),
+-- which the register's stand-in (tests/fakes/tunduk.mjs) answers for.
+UPDATE parties SET registration_number = lpad((1000 + 37 * id)::text, 6, '0') || '-3301-PP'
+ WHERE id BETWEEN 1 AND 14 AND registration_number IS NULL;
+
+-- The campaign in Talapker: every party and candidate below nominated,
+-- checked, reviewed and registered through the application's own functions,
+-- which put them on the ballots in the order below (talapker.sql).  The
+-- inserts that follow then find every entry there; they make the ballot
+-- alone only when the demo's documents are not at hand (talapker.sql skipped).
+\ir talapker.sql
+
 -- The list ballot: the parties in an order drawn by lot (a hash).
 INSERT INTO contest_entries (contest_id, ballot_position, party_id, candidate_id, withdrawn)
 SELECT 20270100, row_number() OVER (ORDER BY md5('ballot 202701 party ' || id)), id, NULL, false
@@ -391,8 +403,3 @@ RESET client_min_messages;
 
 -- The results' sums start at zero for every area (sql/migrations/010_results.sql).
 SELECT results_prepare(202701);
-
--- The parties' numbers in the legal-entity register (Ministry of Justice),
--- which the register's stand-in (tests/fakes/tunduk.mjs) answers for.
-UPDATE parties SET registration_number = lpad((1000 + 37 * id)::text, 6, '0') || '-3301-PP'
- WHERE id BETWEEN 1 AND 14 AND registration_number IS NULL;

@@ -21,7 +21,7 @@ LANGUAGE sql STABLE AS $$
         'withdrawal_closes', ((e.date - 5) + time '18:00') AT TIME ZONE 'Asia/Bishkek',
         'review_days', 10,
         'submission_open', e.status IN ('scheduled', 'open')
-                           AND now() < ((e.date - 40) + time '18:00') AT TIME ZONE 'Asia/Bishkek')
+                           AND shailoo_now() < ((e.date - 40) + time '18:00') AT TIME ZONE 'Asia/Bishkek')
 $$;
 
 CREATE OR REPLACE FUNCTION nomination_submission_open(e elections) RETURNS boolean
@@ -200,7 +200,7 @@ CREATE OR REPLACE FUNCTION party_rep_withdraw(election integer, party integer, p
 RETURNS json LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM party_role_required(election, party, actor, true);
-    UPDATE party_reps r SET withdrawn_at = now(), withdrawn_by = actor
+    UPDATE party_reps r SET withdrawn_at = shailoo_now(), withdrawn_by = actor
      WHERE r.election_id = election AND r.party_id = party AND r.pin = party_rep_withdraw.pin
        AND r.withdrawn_at IS NULL;
     IF NOT FOUND THEN
@@ -413,7 +413,7 @@ BEGIN
     INSERT INTO nominations (election_id, kind, party_id, district_number, created_by)
     VALUES (e.id, 'district', party, district, actor) RETURNING * INTO n;
     INSERT INTO nomination_candidates (nomination_id, position, candidate_id, added_by, registry, consent_at)
-    VALUES (n.id, 1, k.id, actor, person, CASE WHEN party IS NULL THEN now() END);
+    VALUES (n.id, 1, k.id, actor, person, CASE WHEN party IS NULL THEN shailoo_now() END);
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id, comment)
     VALUES (n.id, actor, r, 'created', 1, k.id,
             CASE WHEN party IS NULL THEN 'self-nominated; consent given by nominating' ELSE '' END);
@@ -451,7 +451,7 @@ BEGIN
     VALUES (n.id, pos, k.id, actor, person);
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id)
     VALUES (n.id, actor, nomination_role(n, actor), 'candidate_added', pos, k.id);
-    UPDATE nominations SET updated_at = now() WHERE id = n.id RETURNING * INTO n;
+    UPDATE nominations SET updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
 END $$;
 
@@ -482,14 +482,14 @@ BEGIN
         VALUES (n.id, actor, nomination_role(n, actor), 'candidate_removed', c.position, c.candidate_id);
     ELSE
         SELECT * INTO e FROM elections WHERE id = n.election_id;
-        IF now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
+        IF shailoo_now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
             PERFORM shailoo_refuse(422, 'withdrawal_closed',
                 'withdrawals closed at 18:00 five days before voting', NULL);
         END IF;
         IF c.withdrawn_at IS NOT NULL THEN
             PERFORM shailoo_refuse(409, 'withdrawn_already', 'this candidate is withdrawn already', 'pin');
         END IF;
-        UPDATE nomination_candidates SET withdrawn_at = now(), withdrawn_by = actor,
+        UPDATE nomination_candidates SET withdrawn_at = shailoo_now(), withdrawn_by = actor,
                                          withdrawn_reason = coalesce(reason, '')
          WHERE id = c.id;
         INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id, comment)
@@ -501,7 +501,7 @@ BEGIN
                AND l.party_id = n.party_id AND l.candidate_id = c.candidate_id;
         END IF;
     END IF;
-    UPDATE nominations SET updated_at = now() WHERE id = n.id RETURNING * INTO n;
+    UPDATE nominations SET updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
 END $$;
 
@@ -522,7 +522,7 @@ BEGIN
      WHERE c.nomination_id = n.id AND k.id = c.candidate_id AND k.pin = o.pin AND c.position <> o.i;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action)
     VALUES (n.id, actor, nomination_role(n, actor), 'reordered');
-    UPDATE nominations SET updated_at = now() WHERE id = n.id RETURNING * INTO n;
+    UPDATE nominations SET updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
 END $$;
 
@@ -596,7 +596,7 @@ BEGIN
     END IF;
     slip := jsonb_build_object(
         'number', format('%s-%s-%s', e.id, CASE n.kind WHEN 'list' THEN 'L' ELSE 'D' END, lpad(n.id::text, 6, '0')),
-        'issued_at', now(),
+        'issued_at', shailoo_now(),
         'issued_by', 'Central Election Commission',
         'election_id', e.id, 'kind', n.kind, 'district', n.district_number,
         'party', (SELECT p.short_name FROM parties p WHERE p.id = n.party_id),
@@ -607,8 +607,8 @@ BEGIN
              WHERE c.nomination_id = n.id AND c.withdrawn_at IS NULL),
         'deposit', n.deposit,
         'documents', nomination_receipt_documents(n));
-    UPDATE nominations SET status = 'submitted', submitted_at = now(), receipt = slip,
-                           updated_at = now()
+    UPDATE nominations SET status = 'submitted', submitted_at = shailoo_now(), receipt = slip,
+                           updated_at = shailoo_now()
      WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, nomination_role(n, actor), 'submitted', 'receipt ' || (slip ->> 'number'));
@@ -624,7 +624,7 @@ DECLARE
     e elections;
 BEGIN
     SELECT * INTO e FROM elections WHERE id = n.election_id;
-    IF n.status <> 'draft' AND now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
+    IF n.status <> 'draft' AND shailoo_now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
         PERFORM shailoo_refuse(422, 'withdrawal_closed', 'withdrawals closed at 18:00 five days before voting', NULL);
     END IF;
     IF n.status = 'registered' THEN   -- off the ballot too
@@ -635,7 +635,7 @@ BEGIN
                 ELSE x.candidate_id = (SELECT c.candidate_id FROM nomination_candidates c
                                         WHERE c.nomination_id = n.id AND c.position = 1) END;
     END IF;
-    UPDATE nominations SET status = 'withdrawn', updated_at = now() WHERE id = n.id RETURNING * INTO n;
+    UPDATE nominations SET status = 'withdrawn', updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, nomination_role(n, actor), 'withdrawn', coalesce(reason, ''));
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
@@ -684,8 +684,8 @@ BEGIN
     IF consent AND c.consent_at IS NOT NULL OR NOT consent AND c.declined_at IS NOT NULL THEN
         PERFORM shailoo_refuse(409, 'consent_recorded', 'your answer is recorded already', 'consent');
     END IF;
-    UPDATE nomination_candidates SET consent_at = CASE WHEN consent THEN now() END,
-                                     declined_at = CASE WHEN consent THEN NULL ELSE now() END
+    UPDATE nomination_candidates SET consent_at = CASE WHEN consent THEN shailoo_now() END,
+                                     declined_at = CASE WHEN consent THEN NULL ELSE shailoo_now() END
      WHERE id = c.id;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id)
     VALUES (n.id, actor, 'candidate', CASE WHEN consent THEN 'consented' ELSE 'declined' END,

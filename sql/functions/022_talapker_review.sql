@@ -168,8 +168,8 @@ BEGIN
     END IF;
     UPDATE nominations SET deposit = jsonb_build_object('reference', reference, 'amount', (payment ->> 'amount')::numeric,
                                'due', due, 'payer', payment ->> 'payer', 'paid_at', payment ->> 'paid_at',
-                               'checked_at', now(), 'checked_by', actor),
-                           updated_at = now()
+                               'checked_at', shailoo_now(), 'checked_by', actor),
+                           updated_at = shailoo_now()
      WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, nomination_role(n, actor), 'deposit_confirmed',
@@ -330,7 +330,7 @@ LANGUAGE sql STABLE AS $$
                       WHERE c.nomination_id = n.id AND c.position = 1) END,
         'status', n.status, 'submitted_at', n.submitted_at, 'review_deadline', review_deadline(n),
         'deficiencies_due', n.deficiencies_due,
-        'overdue', n.status IN ('submitted', 'under_review', 'deficiencies') AND now() > review_deadline(n),
+        'overdue', n.status IN ('submitted', 'under_review', 'deficiencies') AND shailoo_now() > review_deadline(n),
         'candidates', (SELECT count(*) FROM nomination_candidates c WHERE c.nomination_id = n.id AND c.withdrawn_at IS NULL),
         'missing_documents', (nomination_package(n) ->> 'missing')::integer,
         'failed_checks', (SELECT count(*) FROM json_array_elements(nomination_checks_json(n.id)) x
@@ -360,8 +360,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     n nominations := review_for_change(nomination, actor, '{submitted}', 'its review has begun already');
 BEGIN
-    UPDATE nominations SET status = 'under_review', review_started_at = now(), reviewer_pin = actor,
-                           updated_at = now()
+    UPDATE nominations SET status = 'under_review', review_started_at = shailoo_now(), reviewer_pin = actor,
+                           updated_at = shailoo_now()
      WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action)
     VALUES (n.id, actor, 'commission', 'review_started');
@@ -399,7 +399,9 @@ BEGIN
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, 'commission', CASE verdict WHEN 'accepted' THEN 'document_accepted' ELSE 'document_deficient' END,
             concat_ws(': ', d.kind || ' v' || d.version, nullif(comment, '')));
-    RETURN review_get(n.id, actor);
+    -- (A verdict is one of many in a sitting: the answer is the verdict, not the whole nomination.)
+    RETURN json_build_object('document_id', d.id, 'kind', d.kind, 'version', d.version, 'verdict', verdict,
+                             'comment', coalesce(comment, ''), 'nomination_id', n.id, 'status', n.status);
 END $$;
 
 -- The deficiencies go to the party, to be corrected within three days (before the review's deadline).
@@ -413,8 +415,8 @@ BEGIN
     IF k = 0 THEN
         PERFORM shailoo_refuse(422, 'no_deficiencies', 'record a deficiency of a document first', NULL);
     END IF;
-    UPDATE nominations SET status = 'deficiencies', updated_at = now(),
-                           deficiencies_due = least(now() + interval '3 days', review_deadline(n))
+    UPDATE nominations SET status = 'deficiencies', updated_at = shailoo_now(),
+                           deficiencies_due = least(shailoo_now() + interval '3 days', review_deadline(n))
      WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, 'commission', 'deficiencies_sent',
@@ -429,7 +431,7 @@ DECLARE
     n nominations := nomination_for_change(nomination, actor, '{deficiencies}', 'there is nothing to correct');
     left_ integer;
 BEGIN
-    IF now() > n.deficiencies_due THEN
+    IF shailoo_now() > n.deficiencies_due THEN
         PERFORM shailoo_refuse(422, 'corrections_closed', format('corrections were due by %s',
             to_char(n.deficiencies_due, 'YYYY-MM-DD HH24:MI')), NULL);
     END IF;
@@ -438,7 +440,7 @@ BEGIN
         PERFORM shailoo_refuse(422, 'deficiencies_left', format(
             '%s deficient document(s) have no corrected version yet', left_), NULL);
     END IF;
-    UPDATE nominations SET status = 'under_review', updated_at = now() WHERE id = n.id RETURNING * INTO n;
+    UPDATE nominations SET status = 'under_review', updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action)
     VALUES (n.id, actor, nomination_role(n, actor), 'corrected');
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
@@ -460,15 +462,21 @@ BEGIN
     END IF;
     PERFORM 1 FROM contests WHERE id = contest FOR UPDATE;
     SELECT coalesce(max(ballot_position), 0) + 1 INTO pos FROM contest_entries WHERE contest_id = contest;
+    -- Registering again finds the entry there (the ballot is printed once).
     IF n.kind = 'list' THEN
-        INSERT INTO contest_entries (contest_id, ballot_position, party_id) VALUES (contest, pos, n.party_id);
+        IF NOT EXISTS (SELECT 1 FROM contest_entries WHERE contest_id = contest AND party_id = n.party_id) THEN
+            INSERT INTO contest_entries (contest_id, ballot_position, party_id) VALUES (contest, pos, n.party_id);
+        END IF;
         INSERT INTO list_candidates (contest_id, party_id, position, candidate_id, withdrawn)
         SELECT contest, n.party_id, c.position, c.candidate_id, c.withdrawn_at IS NOT NULL
-          FROM nomination_candidates c WHERE c.nomination_id = n.id;
+          FROM nomination_candidates c WHERE c.nomination_id = n.id
+        ON CONFLICT DO NOTHING;
     ELSE
         INSERT INTO contest_entries (contest_id, ballot_position, party_id, candidate_id)
         SELECT contest, pos, n.party_id, c.candidate_id FROM nomination_candidates c
-         WHERE c.nomination_id = n.id AND c.position = 1;
+         WHERE c.nomination_id = n.id AND c.position = 1
+           AND NOT EXISTS (SELECT 1 FROM contest_entries x WHERE x.contest_id = contest
+                              AND x.candidate_id = c.candidate_id);
     END IF;
     -- The biography, program and photo become public.
     UPDATE documents d SET visibility = 'public'
@@ -520,8 +528,8 @@ BEGIN
             PERFORM shailoo_refuse(422, 'checks_not_run', 'the registers have not been asked yet', NULL);
         END IF;
     END IF;
-    UPDATE nominations SET status = decision, decided_at = now(), decision_reason = nullif(reason, ''),
-                           updated_at = now()
+    UPDATE nominations SET status = decision, decided_at = shailoo_now(), decision_reason = nullif(reason, ''),
+                           updated_at = shailoo_now()
      WHERE id = n.id RETURNING * INTO n;
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
     VALUES (n.id, actor, 'commission', decision, coalesce(reason, ''));
@@ -545,12 +553,12 @@ LANGUAGE sql STABLE AS $$
                               ORDER BY review_deadline(n)), '[]')
                             FROM nominations n WHERE n.election_id = election
                              AND n.status IN ('submitted', 'under_review', 'deficiencies')
-                             AND review_deadline(n) BETWEEN now() AND now() + interval '2 days'),
+                             AND review_deadline(n) BETWEEN shailoo_now() AND shailoo_now() + interval '2 days'),
         'overdue', (SELECT coalesce(json_agg(json_build_object('id', n.id, 'kind', n.kind,
                         'district', n.district_number, 'status', n.status, 'review_deadline', review_deadline(n))
                         ORDER BY review_deadline(n)), '[]')
                       FROM nominations n WHERE n.election_id = election
-                       AND n.status IN ('submitted', 'under_review', 'deficiencies') AND review_deadline(n) < now()))
+                       AND n.status IN ('submitted', 'under_review', 'deficiencies') AND review_deadline(n) < shailoo_now()))
      WHERE EXISTS (SELECT 1 FROM staff_roles WHERE pin = actor AND role = 'cec_admin')
 $$;
 

@@ -271,7 +271,12 @@ describe('roles in /api/v1/me', () => {
   for (const p of PEOPLE) {
     test(`${p.role} ${p.pin} (${fullName(p)})`, async () => {
       const expected = [{ role: 'voter' }];
-      if (p.role !== 'voter') {
+      const party = /^party_/.test(p.role) ? /party (\d+)\b.* (\d{6})$/.exec(p.scope) : null;
+      if (party) {
+        // a party's head or representative in an election (Talapker), not a staff role
+        expected.push({ role: p.role, party_id: Number(party[1]), election_id: Number(party[2]) });
+        assert.equal(staff.get(p.pin), undefined, 'a party role is no staff role');
+      } else if (p.role !== 'voter' && p.role !== 'candidate') {
         const m = /commission (\d+)/.exec(p.scope ?? '');
         expected.push({ role: p.role, commission_id: p.role === 'cec_admin' ? null : Number(m[1]) });
         // demo-people.json and the staff table agree

@@ -10,6 +10,7 @@
 // Node's standard library only.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 
 const INSTANCE = 'central-server';
@@ -196,7 +197,7 @@ SELECT json_build_object(
     'sex', k.sex, 'street_address', 'ул. Чуй, ' || (k.id % 200 + 1), 'settlement', 'Бишкек',
     'region', 'город Бишкек')
   FROM candidates k
- WHERE k.pin = current_setting('tunduk.pin') AND k.id < 100000
+ WHERE k.pin = current_setting('tunduk.pin')
    AND NOT EXISTS (SELECT 1 FROM voters v WHERE v.pin = k.pin)
  LIMIT 1;
 `;
@@ -285,11 +286,12 @@ async function legalEntities(method, rest) {
 }
 
 // The registers of convictions, citizenship and disability, and the
-// treasury: answers made up from the PIN (the same every time: a few people
-// have a conviction or a second citizenship), what a test set, and for
-// disability the demo's own candidates (ids below 100000) as the demo has them.
+// treasury.  Convictions and citizenships: demo-registers.json (the demo's
+// few people with one; sql/demo/talapker.sql reads it too) or what a test set;
+// disability: what a test set, else the demo's own candidates (ids below
+// 100000) as the demo has them.
+const DEMO_REGISTERS = JSON.parse(fs.readFileSync(new URL('./demo-registers.json', import.meta.url), 'utf8'));
 const DISABILITY_SQL = `SELECT disability FROM candidates WHERE pin = current_setting('tunduk.pin') AND id < 100000`;
-const hashByte = (what, pin) => crypto.createHash('sha256').update(`${what}:${pin}`).digest()[0];
 
 async function personRegisters(subsystem, method, rest) {
   const [service, pin] = rest;
@@ -298,12 +300,11 @@ async function personRegisters(subsystem, method, rest) {
   if (!PIN_RE.test(pin)) return { status: 400, body: { error: 'invalid_pin' } };
   const facts = personFacts.get(pin) ?? {};
   if (subsystem === 'criminal-records' && service === 'record') {
-    const convictions = facts.convictions ??
-      (hashByte('conviction', pin) % 23 === 0 ? [{ article: 'УК КР ст. 209', date: '2015-03-12', expunged: false }] : []);
+    const convictions = facts.convictions ?? DEMO_REGISTERS.convictions[pin] ?? [];
     return { status: 200, body: { pin, convictions } };
   }
   if (subsystem === 'citizenship' && service === 'status') {
-    const citizenships = facts.citizenships ?? (hashByte('citizenship', pin) % 29 === 0 ? ['KG', 'RU'] : ['KG']);
+    const citizenships = facts.citizenships ?? DEMO_REGISTERS.citizenships[pin] ?? ['KG'];
     return { status: 200, body: { pin, citizenships } };
   }
   if (subsystem === 'disability' && service === 'status') {

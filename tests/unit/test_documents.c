@@ -224,9 +224,11 @@ static void kinds_table(void **state)
         assert_true(k->max_size > 0 && k->max_size <= (size_t)DOCUMENTS_MAX_SIZE);
         assert_true(k->uploaders != 0);
         /* Talapker's kinds are all in the package's table (which needs which), and no other. */
-        if (strcmp(k->owner->name, "nominations") == 0 || strcmp(k->owner->name, "candidacies") == 0) {
+        if (strcmp(k->owner->name, "nominations") == 0 ||
+            strcmp(k->owner->name, "candidacies") == 0) {
             static char package[1 << 16];
-            snprintf(package, sizeof(package), "%s", slurp("sql/functions/022_talapker_review.sql"));
+            snprintf(package, sizeof(package), "%s",
+                     slurp("sql/functions/022_talapker_review.sql"));
             char pair[128];
             snprintf(pair, sizeof(pair), "('%s', '%s',", k->owner->name, k->name);
             assert_non_null(strstr(package, pair));
