@@ -48,8 +48,10 @@ $$;
  * of the name), in a stable order (list by party and number, then
  * districts), a page of at most lim after the row numbered after.
  */
--- (Parameters named apart from the view's columns: in an SQL function a column wins.)
-CREATE OR REPLACE FUNCTION public_candidates_json(election integer, party integer, district integer,
+-- (Parameters named apart from the view's columns: in an SQL function a column wins.
+-- Made afresh on every migrate: a parameter cannot be renamed in place.)
+DROP FUNCTION IF EXISTS public_candidates_json(integer, integer, integer, text, text, integer, integer);
+CREATE FUNCTION public_candidates_json(election integer, party integer, district integer,
                                                   wanted text, q text, after integer, lim integer)
 RETURNS json LANGUAGE sql STABLE AS $$
     WITH rows AS (

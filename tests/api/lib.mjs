@@ -274,7 +274,7 @@ export const TEST_ELECTION_MIN = 990000;
  * its applications (the voters they moved go back), identifications, events;
  * its night (log, figures, sums, turnout, reports, incidents, devices, lots);
  * its contests and lists; its parties' notifications, representatives and
- * nominations with their checks, reviews and documents.  Idempotent.  (The foreign keys to elections,
+ * nominations with their checks, reviews, documents and funds.  Idempotent.  (The foreign keys to elections,
  * contests and applications: tests/api/lib.test.mjs checks none is missed.)
  */
 export function dropElection(id) {
@@ -303,6 +303,11 @@ export function dropElection(id) {
     CREATE TEMP TABLE noms ON COMMIT DROP AS SELECT id FROM nominations WHERE election_id = :'e'::integer;
     CREATE TEMP TABLE cands ON COMMIT DROP AS SELECT id FROM nomination_candidates WHERE nomination_id IN (SELECT id FROM noms);
     DELETE FROM candidacy_checks WHERE candidacy_id IN (SELECT id FROM cands);
+    DELETE FROM fund_reports WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM fund_donors WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM fund_totals WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM fund_lines WHERE nomination_id IN (SELECT id FROM noms);
+    DELETE FROM fund_limits WHERE election_id = :'e'::integer;
     DELETE FROM document_reviews WHERE nomination_id IN (SELECT id FROM noms);
     DELETE FROM documents WHERE (owner_type = 'nominations' AND owner_id IN (SELECT id FROM noms))
                              OR (owner_type = 'candidacies' AND owner_id IN (SELECT id FROM cands));

@@ -436,6 +436,71 @@ describe('the commission reviews the list', () => {
   });
 });
 
+describe('in public', () => {
+  // (nginx's microcache may answer /api/v1/elections/... a moment old, or older while it refreshes)
+  async function fresh(path, ok) {
+    let r;
+    for (const t0 = Date.now(); Date.now() - t0 < 6000; await new Promise((done) => setTimeout(done, 250))) {
+      r = await request(path);
+      if (r.status === 200 && ok(r)) break;
+    }
+    return r;
+  }
+
+  test('the registered list, its candidates with their status; no PIN, no private document', async () => {
+    const r = await fresh(`/api/v1/elections/${E}/candidates?party=${party}`, (x) => x.json.items.length === 10);
+    assert.equal(r.json.total, 10);
+    assert.deepEqual(r.json.items.map((c) => c.position), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(r.json.items.filter((c) => c.status === 'withdrawn').map((c) => c.position), [3, 6]);
+    assert.ok(r.json.items.every((c) => c.party.id === party && !('pin' in c)));
+    for (const pin of [...MEN, ...WOMEN, ...YOUNG]) assert.ok(!r.text.includes(pin), 'no PIN in public');
+    const first = r.json.items[0];
+    assert.ok(first.documents.biography > 0 && first.documents.photo > 0);
+    assert.deepEqual(Object.keys(first.documents).sort(), ['biography', 'photo']);
+    const card = await request(`/api/v1/candidates/${first.candidate_id}`);
+    assert.equal(card.status, 200);
+    assert.equal(card.json.nominations[0].status, 'registered');
+    const csv = await fresh(`/api/v1/elections/${E}/candidates.csv`, (x) => x.text.includes(first.name));
+    assert.match(csv.headers['content-type'], /^text\/csv/);
+    assert.ok(!MEN.some((pin) => csv.text.includes(pin)));
+    const page = await fresh(`/api/v1/elections/${E}/candidates?limit=4&after=4`, (x) => x.json.total >= 10);
+    assert.equal(page.json.items.length, 4);
+    assert.equal(page.json.next, 8);
+    const named = await fresh(`/api/v1/elections/${E}/candidates?q=${encodeURIComponent(first.name.split(' ')[0])}`,
+      (x) => x.json.total >= 1);
+    assert.ok(named.json.items.some((c) => c.candidate_id === first.candidate_id));
+    assertError(await request(`/api/v1/elections/${E}/candidates?limit=0`), 400, 'invalid_parameter', 'limit');
+    assertError(await request('/api/v1/candidates/999999999'), 404, 'candidate_not_found');
+  });
+
+  test('the parties taking part; the summary by status and attribute', async () => {
+    const p = await fresh(`/api/v1/elections/${E}/parties`, (x) => x.json.items.some((i) => i.list?.status === 'registered'));
+    const mine = p.json.items.find((i) => i.id === party);
+    assert.equal(mine.list.status, 'registered');
+    assert.equal(mine.list.candidates, 8);
+    const s = await fresh(`/api/v1/elections/${E}/candidates/summary`, (x) => x.json.total >= 10);
+    const sex = Object.fromEntries(s.json.groups.sex.map((g) => [g.key, g.candidates]));
+    assert.ok(sex.F >= 4 && sex.M >= 4);
+    assert.ok(s.json.groups.status.some((g) => g.key === 'registered'));
+  });
+
+  test('the demo election: every party\'s list registered, two refusals with their reasons, three in review', async () => {
+    const p = (await request('/api/v1/elections/202701/parties')).json.items;
+    assert.equal(p.length, 14);
+    assert.ok(p.every((x) => x.list.status === 'registered'), JSON.stringify(p.map((x) => x.list)));
+    const s = (await request('/api/v1/elections/202701/candidates/summary')).json;
+    assert.equal(s.refusals.length, 2);
+    assert.ok(s.refusals.every((x) => x.reason.length > 10));
+    const status = Object.fromEntries(s.groups.status.map((g) => [g.key, g.candidates]));
+    assert.equal(status.submitted, 1);
+    assert.equal(status.under_review, 1);
+    assert.equal(status.deficiencies, 1);
+    // The ballot the demo's nominations made is the ballot the results use.
+    const onBallot = Number(psql(`SELECT count(*) FROM list_candidates WHERE contest_id = 20270100`)[0][0]);
+    assert.equal(onBallot, s.groups.kind.find((g) => g.key === 'list').candidates);
+  });
+});
+
 describe('district nominations', () => {
   test('a citizen nominates themself (consent given by it), in one district only', async () => {
     const self = await signIn(SELF);

@@ -1,0 +1,197 @@
+-- Election funds' writes and reads (migration 024).  The rules are C's
+-- (cgi/rules/finance.c): the caller checks a batch against the fund's state
+-- (fund_lock, in the write's transaction) and then adds it (fund_add_lines).
+
+CREATE OR REPLACE FUNCTION fund_lines_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO fund_totals AS t (nomination_id, direction, category, amount, lines)
+    VALUES (NEW.nomination_id, NEW.direction, NEW.category, NEW.amount, 1)
+    ON CONFLICT (nomination_id, direction, category)
+    DO UPDATE SET amount = t.amount + excluded.amount, lines = t.lines + 1;
+    IF NEW.category IN ('citizen', 'legal_entity') THEN
+        INSERT INTO fund_donors AS d (nomination_id, donor_key, given)
+        VALUES (NEW.nomination_id, NEW.donor_id, NEW.amount)
+        ON CONFLICT (nomination_id, donor_key) DO UPDATE SET given = d.given + excluded.given;
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE TRIGGER fund_lines_keep AFTER INSERT ON fund_lines
+    FOR EACH ROW EXECUTE FUNCTION fund_lines_keep();
+
+-- The reports' days: the interim 10 days before voting, the final 10 days after, at 18:00 (Bishkek).
+CREATE OR REPLACE FUNCTION fund_report_due(e elections, kind text) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT ((e.date + CASE kind WHEN 'interim' THEN -10 ELSE 10 END) + time '18:00') AT TIME ZONE 'Asia/Bishkek'
+$$;
+
+-- The election's amounts, or the defaults of this system (som: citizen
+-- 1,000,000; legal entity 10,000,000; a list's fund 300,000,000; a
+-- candidate's 10,000,000), in tyiyn.
+CREATE OR REPLACE FUNCTION fund_limits_of(election integer) RETURNS fund_limits
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((SELECT l FROM fund_limits l WHERE l.election_id = election),
+                    ROW(election, 100000000, 1000000000, 30000000000, 1000000000)::fund_limits)
+$$;
+
+/*
+ * The fund of a nomination, locked for a batch by actor (its party, or its
+ * self-nominated candidate): the totals, the limits for its kind, the
+ * campaign's days (from the nomination to the final report's day, and not
+ * after today), and what each donor of donor_keys gave before, as JSON.
+ */
+CREATE OR REPLACE FUNCTION fund_lock(nomination bigint, donor_keys text[], actor text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    n nominations;
+    e elections;
+    l fund_limits;
+BEGIN
+    SELECT * INTO n FROM nominations WHERE id = nomination FOR UPDATE;
+    IF NOT FOUND OR nomination_role(n, actor) IS NULL THEN
+        PERFORM shailoo_refuse(404, 'nomination_not_found', 'you have no nomination with this number', 'id');
+    END IF;
+    IF n.status IN ('draft', 'refused') THEN
+        PERFORM shailoo_refuse(409, 'fund_closed', format('a %s nomination has no fund to report', n.status), NULL);
+    END IF;
+    IF EXISTS (SELECT 1 FROM fund_reports WHERE nomination_id = n.id AND kind = 'final') THEN
+        PERFORM shailoo_refuse(409, 'fund_closed', 'the final report is filed: the fund is closed', NULL);
+    END IF;
+    SELECT * INTO e FROM elections WHERE id = n.election_id;
+    l := fund_limits_of(e.id);
+    RETURN json_build_object(
+        'income', coalesce((SELECT sum(amount) FROM fund_totals WHERE nomination_id = n.id AND direction = 'income'), 0),
+        'expenses', coalesce((SELECT sum(amount) FROM fund_totals WHERE nomination_id = n.id AND direction = 'expense'), 0),
+        'citizen_max', l.citizen_max, 'legal_entity_max', l.legal_entity_max,
+        'fund_max', CASE n.kind WHEN 'list' THEN l.list_fund_max ELSE l.district_fund_max END,
+        'from', n.created_at::date, 'to', least(e.date + 10, shailoo_now()::date),
+        'donors', (SELECT coalesce(json_object_agg(d.donor_key, d.given), '{}') FROM fund_donors d
+                    WHERE d.nomination_id = n.id AND d.donor_key = ANY (donor_keys)));
+END $$;
+
+/*
+ * Adds a checked batch of lines (a JSON array of {direction, category,
+ * counterparty, donor_id, amount, date, description}), in one statement:
+ * the number added.  Called after fund_lock in the same transaction.
+ */
+CREATE OR REPLACE FUNCTION fund_add_lines(nomination bigint, lines jsonb, batch text, actor text) RETURNS json
+LANGUAGE sql AS $$
+    WITH added AS (
+        INSERT INTO fund_lines (nomination_id, direction, category, counterparty, donor_id, amount,
+                                line_date, description, batch, created_by)
+        SELECT nomination, x ->> 'direction', x ->> 'category', coalesce(x ->> 'counterparty', ''),
+               nullif(x ->> 'donor_id', ''), (x ->> 'amount')::bigint, (x ->> 'date')::date,
+               coalesce(x ->> 'description', ''), batch, actor
+          FROM jsonb_array_elements(lines) WITH ORDINALITY AS t(x, i) ORDER BY i
+        RETURNING id)
+    SELECT json_build_object('nomination_id', nomination, 'added', count(*), 'first_id', min(id), 'last_id', max(id))
+      FROM added
+$$;
+
+-- A report filed: a snapshot of the fund; late if after its day.
+CREATE OR REPLACE FUNCTION fund_file_report(nomination bigint, kind text, actor text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    n nominations;
+    e elections;
+    r fund_reports;
+BEGIN
+    SELECT * INTO n FROM nominations WHERE id = nomination FOR UPDATE;
+    IF NOT FOUND OR nomination_role(n, actor) IS NULL THEN
+        PERFORM shailoo_refuse(404, 'nomination_not_found', 'you have no nomination with this number', 'id');
+    END IF;
+    IF kind NOT IN ('interim', 'final') THEN
+        PERFORM shailoo_refuse(422, 'kind', 'a report is interim or final', 'kind');
+    END IF;
+    IF n.status IN ('draft', 'refused') THEN
+        PERFORM shailoo_refuse(409, 'fund_closed', format('a %s nomination has no fund to report', n.status), NULL);
+    END IF;
+    IF EXISTS (SELECT 1 FROM fund_reports x WHERE x.nomination_id = n.id AND x.kind = fund_file_report.kind) THEN
+        PERFORM shailoo_refuse(409, 'report_filed', format('the %s report is filed already', kind), 'kind');
+    END IF;
+    SELECT * INTO e FROM elections WHERE id = n.election_id;
+    INSERT INTO fund_reports (nomination_id, kind, due_at, filed_by, income, expenses, lines, last_line_id)
+    SELECT n.id, kind, fund_report_due(e, kind), actor,
+           coalesce(sum(amount) FILTER (WHERE direction = 'income'), 0),
+           coalesce(sum(amount) FILTER (WHERE direction = 'expense'), 0),
+           coalesce(sum(lines), 0), (SELECT max(id) FROM fund_lines WHERE nomination_id = n.id)
+      FROM fund_totals WHERE nomination_id = n.id
+    RETURNING * INTO r;
+    RETURN public_fund_json(n.id);
+END $$;
+
+-- ---------------------------------------------------------------- in public
+
+-- Som from tyiyn, as JSON numbers with two decimals.
+DROP FUNCTION IF EXISTS som(bigint);
+CREATE OR REPLACE FUNCTION som(tyiyn numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$ SELECT round(tyiyn / 100.0, 2) $$;
+
+CREATE OR REPLACE FUNCTION fund_reports_json(n nominations) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_agg(json_build_object('kind', k.kind, 'due_at', fund_report_due(e, k.kind),
+               'filed_at', r.filed_at, 'late', coalesce(r.filed_at, shailoo_now()) > fund_report_due(e, k.kind),
+               'missing', r.id IS NULL AND shailoo_now() > fund_report_due(e, k.kind),
+               'income', som(r.income), 'expenses', som(r.expenses), 'lines', r.lines) ORDER BY k.i)
+      FROM elections e
+      CROSS JOIN (VALUES (1, 'interim'), (2, 'final')) k(i, kind)
+      LEFT JOIN fund_reports r ON r.nomination_id = n.id AND r.kind = k.kind
+     WHERE e.id = n.election_id
+$$;
+
+-- A fund in public: whose, the totals by source and item, the reports.
+CREATE OR REPLACE FUNCTION public_fund_json(nomination bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'nomination_id', n.id, 'election_id', n.election_id, 'kind', n.kind, 'district', n.district_number,
+        'party', (SELECT json_build_object('id', p.id, 'short_name', p.short_name) FROM parties p WHERE p.id = n.party_id),
+        'candidate', CASE WHEN n.kind = 'district' THEN (SELECT concat_ws(' ', k.last_name, k.first_name, k.patronymic)
+                       FROM nomination_candidates c JOIN candidates k ON k.id = c.candidate_id
+                      WHERE c.nomination_id = n.id AND c.position = 1) END,
+        'income', som(coalesce((SELECT sum(amount) FROM fund_totals WHERE nomination_id = n.id AND direction = 'income'), 0)),
+        'expenses', som(coalesce((SELECT sum(amount) FROM fund_totals WHERE nomination_id = n.id AND direction = 'expense'), 0)),
+        'lines', coalesce((SELECT sum(lines) FROM fund_totals WHERE nomination_id = n.id), 0),
+        'by_source', (SELECT coalesce(json_object_agg(category, som(amount) ORDER BY category), '{}')
+                        FROM fund_totals WHERE nomination_id = n.id AND direction = 'income'),
+        'by_item', (SELECT coalesce(json_object_agg(category, som(amount) ORDER BY category), '{}')
+                      FROM fund_totals WHERE nomination_id = n.id AND direction = 'expense'),
+        'reports', fund_reports_json(n))
+      FROM nominations n WHERE n.id = nomination AND n.status <> 'draft'
+$$;
+
+-- The funds of an election: every submitted nomination's totals and reports (the parties' first).
+CREATE OR REPLACE FUNCTION public_funds_json(election integer) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('election_id', election, 'items', coalesce(json_agg(public_fund_json(n.id)
+               ORDER BY n.kind DESC, n.party_id NULLS LAST, n.district_number, n.id), '[]'))
+      FROM elections e LEFT JOIN nominations n ON n.election_id = e.id AND n.status NOT IN ('draft', 'refused')
+     WHERE e.id = election
+     GROUP BY e.id
+$$;
+
+-- A fund's lines, a page after the line numbered after (keyset: no counting).  No donor's PIN or number.
+CREATE OR REPLACE FUNCTION public_fund_lines_json(nomination bigint, direction text, after bigint, lim integer)
+RETURNS json LANGUAGE sql STABLE AS $$
+    WITH page AS (
+        SELECT l.* FROM fund_lines l
+         WHERE l.nomination_id = nomination AND l.id > after
+           AND (public_fund_lines_json.direction IS NULL OR l.direction = public_fund_lines_json.direction)
+         ORDER BY l.id LIMIT lim + 1)
+    SELECT json_build_object('nomination_id', nomination,
+        'items', coalesce((SELECT json_agg(json_build_object('id', p.id, 'direction', p.direction,
+                     'category', p.category, 'counterparty', p.counterparty, 'amount', som(p.amount),
+                     'date', p.line_date, 'description', p.description) ORDER BY p.id)
+                   FROM (SELECT * FROM page ORDER BY id LIMIT lim) p), '[]'),
+        'next', CASE WHEN (SELECT count(*) FROM page) > lim
+                     THEN (SELECT max(id) FROM (SELECT id FROM page ORDER BY id LIMIT lim) x) END)
+     WHERE EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft')
+$$;
+
+CREATE OR REPLACE FUNCTION public_fund_lines_csv(nomination bigint) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT 'id,direction,category,counterparty,amount,date,description' || E'\n'
+           || coalesce(string_agg(concat_ws(',', l.id, l.direction, l.category, csv_field(l.counterparty),
+                  som(l.amount), l.line_date, csv_field(l.description)), E'\n' ORDER BY l.id) || E'\n', '')
+      FROM fund_lines l
+     WHERE l.nomination_id = nomination
+    HAVING EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft')
+$$;
