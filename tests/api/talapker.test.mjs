@@ -448,7 +448,8 @@ describe('in public', () => {
   }
 
   test('the registered list, its candidates with their status; no PIN, no private document', async () => {
-    const r = await fresh(`/api/v1/elections/${E}/candidates?party=${party}`, (x) => x.json.items.length === 10);
+    const r = await fresh(`/api/v1/elections/${E}/candidates?party=${party}`,
+      (x) => x.json.items.length === 10 && x.json.items[0].party.id === party && x.json.items[0].status === 'registered');
     assert.equal(r.json.total, 10);
     assert.deepEqual(r.json.items.map((c) => c.position), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert.deepEqual(r.json.items.filter((c) => c.status === 'withdrawn').map((c) => c.position), [3, 6]);
@@ -474,11 +475,12 @@ describe('in public', () => {
   });
 
   test('the parties taking part; the summary by status and attribute', async () => {
-    const p = await fresh(`/api/v1/elections/${E}/parties`, (x) => x.json.items.some((i) => i.list?.status === 'registered'));
+    const p = await fresh(`/api/v1/elections/${E}/parties`, (x) => x.json.items.some((i) => i.id === party && i.list?.status === 'registered'));
     const mine = p.json.items.find((i) => i.id === party);
     assert.equal(mine.list.status, 'registered');
     assert.equal(mine.list.candidates, 8);
-    const s = await fresh(`/api/v1/elections/${E}/candidates/summary`, (x) => x.json.total >= 10);
+    const s = await fresh(`/api/v1/elections/${E}/candidates/summary`,
+      (x) => x.json.groups.party?.some((g) => g.key === String(party) && g.registered >= 8));
     const sex = Object.fromEntries(s.json.groups.sex.map((g) => [g.key, g.candidates]));
     assert.ok(sex.F >= 4 && sex.M >= 4);
     assert.ok(s.json.groups.status.some((g) => g.key === 'registered'));
