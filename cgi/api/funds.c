@@ -33,8 +33,9 @@ static const struct db_statement statements[FUNDS__MAX] = {
     [FUNDS_REPORT] = {"funds_report", "SELECT fund_file_report($1::bigint, $2, $3)::text"},
     [FUNDS_PUBLIC] = {"funds_public", "SELECT public_fund_json($1::bigint)::text"},
     [FUNDS_LIST] = {"funds_list", "SELECT public_funds_json($1::integer)::text"},
-    [FUNDS_LINES] = {"funds_lines",
-                     "SELECT public_fund_lines_json($1::bigint, $2, $3::bigint, $4::integer)::text"},
+    [FUNDS_LINES] =
+        {"funds_lines",
+         "SELECT public_fund_lines_json($1::bigint, $2, $3::bigint, $4::integer)::text"},
     [FUNDS_CSV] = {"funds_csv", "SELECT public_fund_lines_csv($1::bigint)"},
 };
 
@@ -106,24 +107,28 @@ static void read_row(struct http_request *req, long line, char *const *v, struct
               income ? "an income's category is own, party, citizen or legal_entity"
                      : "an expense's category is media, print, events, staff, transport or other");
     if (!text_ok(v[2], 300))
-        fault(f, line, "field", "counterparty", NULL, "counterparty is text of at most 300 characters");
+        fault(f, line, "field", "counterparty", NULL,
+              "counterparty is text of at most 300 characters");
     size_t dl = strlen(v[3]);
     bool pin = dl == 14 && strspn(v[3], "0123456789") == 14;
-    if (dl > 0 && (dl < 3 || dl > 32 ||
-                   strspn(v[3], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != dl))
+    if (dl > 0 &&
+        (dl < 3 || dl > 32 ||
+         strspn(v[3], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != dl))
         fault(f, line, "field", "donor_id", NULL, "donor_id is a PIN or a registration number");
     else if (r->l.category == SOURCE_CITIZEN && income && dl > 0 && !pin)
         fault(f, line, "field", "donor_id", NULL, "a citizen's donor_id is their PIN (14 digits)");
     r->l.has_donor = v[2][0] != '\0' && dl > 0;
     r->l.amount = finance_amount_parse(v[4]);
     if (r->l.amount < 0)
-        fault(f, line, "field", "amount", NULL, "amount is som with at most two decimals, e.g. 1500.50");
+        fault(f, line, "field", "amount", NULL,
+              "amount is som with at most two decimals, e.g. 1500.50");
     struct field date = {"date", FIELD_DATE, 2000, 2100};
     struct field_value dv;
     if (http_field_check(&date, v[5], &dv) != NULL)
         fault(f, line, "field", "date", NULL, "date is a day YYYY-MM-DD");
     if (!text_ok(v[6], 1000))
-        fault(f, line, "field", "description", NULL, "description is text of at most 1000 characters");
+        fault(f, line, "field", "description", NULL,
+              "description is text of at most 1000 characters");
 }
 
 /* A donor's running total in a batch: a small open-addressing table in the pool. */
@@ -273,8 +278,8 @@ static void add_batch(struct http_request *req, struct fund_row *rows, size_t n,
         goto out;
     }
     lines = rows_json(rows, n);
-    const char *params[] = {id, json_object_to_json_string_ext(lines, JSON_C_TO_STRING_PLAIN), batch,
-                            u->pin};
+    const char *params[] = {id, json_object_to_json_string_ext(lines, JSON_C_TO_STRING_PLAIN),
+                            batch, u->pin};
     if ((st = db_exec(&statements[FUNDS_ADD], 4, params, &res)) != DB_OK ||
         (st = db_commit()) != DB_OK)
         goto failed;
@@ -408,7 +413,8 @@ static const struct route routes[] = {
      API_READ(&statements[FUNDS_LIST], CACHE_SHORT, false, "election_not_found",
               "there is no such election"),
      .path = {FIELD_ELECTION("id")},
-     .summary = "Every fund of an election: totals by source and item, reports (late ones flagged)"},
+     .summary =
+         "Every fund of an election: totals by source and item, reports (late ones flagged)"},
     {"GET", "/api/v1/funds/{id}",
      API_READ(&statements[FUNDS_PUBLIC], CACHE_SHORT, false, "fund_not_found",
               "there is no such fund"),
@@ -422,9 +428,10 @@ static const struct route routes[] = {
                {"limit", FIELD_INT, 1, 1000, .def = "100", .about = "at most this many"}},
      .summary = "A fund's lines, a page after a line (keyset)"},
     {"GET", "/api/v1/funds/{id}/lines.csv",
-     API_READ(&statements[FUNDS_CSV], CACHE_SHORT, false, "fund_not_found",
-              "there is no such fund", .csv = true),
+     API_READ(&statements[FUNDS_CSV], CACHE_SHORT, false, "fund_not_found", "there is no such fund",
+              .csv = true),
      .path = {FIELD_FUND("id")}, .answer = "text/csv", .summary = "Every line of a fund (CSV)"},
 };
 
-const struct api_module funds_module = {"funds", routes, NELEM(routes), statements, FUNDS__MAX, NULL};
+const struct api_module funds_module = {"funds",    routes,     NELEM(routes),
+                                        statements, FUNDS__MAX, NULL};

@@ -28,16 +28,11 @@ static const struct {
 };
 
 static const char *const source_names[SOURCE__MAX] = {
-    [SOURCE_OWN] = "own",
-    [SOURCE_PARTY] = "party",
-    [SOURCE_CITIZEN] = "citizen",
-    [SOURCE_LEGAL_ENTITY] = "legal_entity",
-    [SOURCE_FOREIGN] = "foreign",
-    [SOURCE_INTERNATIONAL] = "international",
-    [SOURCE_STATE] = "state",
-    [SOURCE_RELIGIOUS] = "religious",
-    [SOURCE_CHARITY] = "charity",
-    [SOURCE_ANONYMOUS] = "anonymous",
+    [SOURCE_OWN] = "own",         [SOURCE_PARTY] = "party",
+    [SOURCE_CITIZEN] = "citizen", [SOURCE_LEGAL_ENTITY] = "legal_entity",
+    [SOURCE_FOREIGN] = "foreign", [SOURCE_INTERNATIONAL] = "international",
+    [SOURCE_STATE] = "state",     [SOURCE_RELIGIOUS] = "religious",
+    [SOURCE_CHARITY] = "charity", [SOURCE_ANONYMOUS] = "anonymous",
 };
 
 static const char *const item_names[ITEM__MAX] = {
@@ -148,8 +143,7 @@ size_t finance_check(const struct finance_line *l, const struct finance_state *s
     if (l->category == SOURCE_LEGAL_ENTITY && s->donor_given + l->amount > lim->legal_entity_max) {
         som(lim->legal_entity_max, a, sizeof(a));
         som(s->donor_given, b, sizeof(b));
-        snprintf(m, sizeof(m), "one legal entity may give at most %s som (given before: %s)", a,
-                 b);
+        snprintf(m, sizeof(m), "one legal entity may give at most %s som (given before: %s)", a, b);
         n = add(out, max, n, FIN_RULE_LEGAL_ENTITY_MAX, m);
     }
     if (s->income + l->amount > lim->fund_max) {

@@ -129,9 +129,12 @@ static void expenses_and_dates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(amounts),     cmocka_unit_test(names),
-        cmocka_unit_test(lawful),      cmocka_unit_test(limits),
-        cmocka_unit_test(forbidden_and_anonymous), cmocka_unit_test(expenses_and_dates),
+        cmocka_unit_test(amounts),
+        cmocka_unit_test(names),
+        cmocka_unit_test(lawful),
+        cmocka_unit_test(limits),
+        cmocka_unit_test(forbidden_and_anonymous),
+        cmocka_unit_test(expenses_and_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
