@@ -6,7 +6,7 @@
 //
 // The markup each page provides (ids): #page-status, #userbar (with
 // #userbar-name and #signout), #signin, #norole, #content; and in the site
-// navigation, links with data-role="operator" / "tec_admin" shown only to
+// navigation, links with data-role="operator" / "tec_admin cec_admin" shown only to
 // those who have the role.
 import { t, onLangChange } from './i18n.js';
 import { ApiError, getJSON, request, errorText } from './api.js';
@@ -95,7 +95,7 @@ function renderFrame() {
 
   // links to the staff pages, for those who may open them
   document.querySelectorAll('[data-role]').forEach((a) => {
-    a.hidden = !(me && hasRole(a.dataset.role));
+    a.hidden = !(me && a.dataset.role.split(' ').some(hasRole)); // any of the roles named
   });
 }
 

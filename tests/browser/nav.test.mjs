@@ -5,8 +5,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, useBrowser, withPage } from './lib.mjs';
 
-const PAGES = ['/', '/tizme/', '/results/', '/cabinet/', '/operator/', '/tec/'];
-const STAFF = ['/operator/', '/tec/'];
+const PAGES = ['/', '/tizme/', '/results/', '/candidates/', '/cabinet/', '/operator/', '/tec/', '/party/', '/review/'];
+const STAFF = ['/operator/', '/tec/', '/review/'];
 // Signed-in pages ask "who am I?" first: a visitor gets 401.
 const allow = [{ url: /\/api\/v1\/me$/, status: 401 }];
 
