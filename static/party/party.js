@@ -146,8 +146,8 @@ async function nominationCall(promise, okText) {
   setStatus(status, t('common.loading'), 'busy');
   try {
     const r = await promise;
-    setStatus(status, okText || '');
     await reloadNomination();
+    setStatus(status, okText || '');
     return r;
   } catch (e) {
     if (e instanceof ApiError && e.code === 'list_rules') {
@@ -258,8 +258,8 @@ async function upload(item, input) {
       const body = await res.json().catch(() => ({}));
       throw new ApiError('http', res.status, body.error?.code, body.error?.message || '');
     }
-    setStatus(status, t('party.uploaded'));
     await reloadNomination();
+    setStatus(status, t('party.uploaded'));
   } catch (e) {
     say(status, e);
   }
@@ -273,12 +273,12 @@ function renderPackage(n, open) {
     caption: t('party.package_heading'), stack: true, cls: 'data package',
     columns: [{ label: t('party.whose') }, { label: t('party.document') }, { label: t('talapker.status') }, { label: '' }],
     rows: p.items.map((i) => {
-      const input = el('input', { type: 'file', class: 'file-input', accept: '.pdf,.jpg,.jpeg,.png', 'aria-label': t('party.file_for', { what: i.title }) });
+      const input = el('input', { type: 'file', class: 'file-input', accept: '.pdf,.jpg,.jpeg,.png', 'aria-label': t('party.file_for', { what: label('doc_kind', i.kind) }) });
       input.addEventListener('change', () => upload(i, input));
       const d = i.document;
       return [
         i.position ? `№${i.position} ${i.candidate}` : t('party.the_nomination'),
-        `${i.title}${i.required ? ' *' : ''}`,
+        `${label('doc_kind', i.kind)}${i.required ? ' *' : ''}`,
         d ? el('span', {}, el('a', { href: `/api/v1/documents/${d.id}/file`, text: `v${d.version}` }), ' ',
           d.review ? badge(d.review, 'party.review') : null, d.comment ? ` ${d.comment}` : '')
           : el('span', { class: i.required ? 'badge badge--late' : 'badge', text: i.required ? t('party.missing') : t('party.optional') }),

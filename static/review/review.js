@@ -97,7 +97,7 @@ function show(r) {
     columns: [{ label: t('party.whose') }, { label: t('party.document') }, { label: t('talapker.status') }, { label: '' }],
     rows: n.package.items.map((i) => {
       const d = i.document;
-      return [i.position ? `№${i.position} ${i.candidate}` : t('party.the_nomination'), `${i.title}${i.required ? ' *' : ''}`,
+      return [i.position ? `№${i.position} ${i.candidate}` : t('party.the_nomination'), `${label('doc_kind', i.kind)}${i.required ? ' *' : ''}`,
         d ? el('span', {}, el('a', { href: `/api/v1/documents/${d.id}/file`, text: `v${d.version}` }), ' ', d.review ? badge(d.review, 'party.review') : null, d.comment ? ` ${d.comment}` : '')
           : el('span', { class: i.required ? 'badge badge--late' : 'badge', text: i.required ? t('party.missing') : t('party.optional') }),
         under && d ? el('span', { class: 'row-actions' },
@@ -113,8 +113,8 @@ async function act(path, body, ok) {
   setStatus(status, t('common.loading'), 'busy');
   try {
     await sendJSON(path, body);
-    setStatus(status, ok || '');
     await open_(state.current.nomination.id);
+    setStatus(status, ok || '');
     loadQueue();
   } catch (e) {
     say(status, e);
