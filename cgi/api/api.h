@@ -28,7 +28,7 @@ struct api_module {
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
-    talapker_review_module, talapker_public_module, funds_module;
+    talapker_review_module, talapker_public_module, funds_module, common_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -274,6 +274,30 @@ struct list_violation;
 long api_list_rows(PGresult *res, struct list_candidate *c, struct list_date *day);
 /* The violations as a JSON array of {rule, positions, message}: a new object the caller puts. */
 struct json_object *api_list_violations_json(const struct list_violation *v, size_t nv);
+
+/*
+ * A person's limit on actions that call out (migration 015's counter,
+ * person_rate_take): at most limit in window seconds, counted in the
+ * database so every worker shares it.  0 to go on; else answered (429 with
+ * Retry-After saying what, or the database's failure) and -1.
+ */
+int api_person_rate(struct http_request *req, const char *action, long limit, long window,
+                    const char *what);
+
+/*
+ * Runs stmt (a write that is one statement) and sends its one JSON value
+ * with status; no value: 404; a refusal or failure answered as such.
+ */
+void api_send_value(struct http_request *req, const struct db_statement *stmt, int nparams,
+                    const char *const *params, int status);
+
+/*
+ * Answers status in the standard error's shape with one more member: key,
+ * a JSON array (taken) listing the faults, e.g. a list's broken rules or a
+ * file's bad rows.
+ */
+void api_refuse_listing(struct http_request *req, int status, const char *code, const char *message,
+                        const char *key, struct json_object *list);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

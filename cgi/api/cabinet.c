@@ -20,7 +20,6 @@ enum {
     CABINET_STATION,
     CABINET_VOTER_STATION,
     CABINET_VOTER_LOCK,
-    CABINET_RATE,
     CABINET_REGISTRY_KEPT,
     CABINET_REGISTRY_KEEP,
     CABINET_PENDING,
@@ -57,9 +56,6 @@ static const struct db_statement statements[CABINET__MAX] = {
         {"cabinet_voter_lock",
          "SELECT v.station_number, s.commission_id FROM voters v JOIN stations s ON s.number = v.station_number"
          " WHERE v.pin = $1 AND v.status = 'active' FOR UPDATE OF v"},
-    /* Per-person limit on applications (migration 015): 0, or the seconds to wait. */
-    [CABINET_RATE] = {"cabinet_rate",
-                      "SELECT person_rate_take($1, 'apply', $2::integer, $3::integer)"},
     /* The registry's answer kept for the cabinet (migration 015), if younger than $2 seconds. */
     [CABINET_REGISTRY_KEPT] =
         {"cabinet_registry_kept",
@@ -332,25 +328,7 @@ static void refuse(struct http_request *req, const char *code, const char *messa
  */
 static int apply_rate_check(struct http_request *req)
 {
-    const struct user *u = req->user;
-    char max[24], window[24];
-    snprintf(max, sizeof(max), "%ld", apply_limit());
-    snprintf(window, sizeof(window), "%ld", apply_window_s());
-    PGresult *res = NULL;
-    enum db_status st =
-        db_exec(&statements[CABINET_RATE], 3, (const char *const[]){u->pin, max, window}, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return -1;
-    }
-    long wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    if (wait <= 0)
-        return 0;
-    http_add_header(req, "Retry-After: %ld", wait);
-    http_error(req, 429, "too_many_requests",
-               "too many applications in a short time; try again later", NULL);
-    return -1;
+    return api_person_rate(req, "apply", apply_limit(), apply_window_s(), "applications");
 }
 
 /* What the checks of an application found: the voter's station and the deciding commission. */

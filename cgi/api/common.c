@@ -247,3 +247,53 @@ enum db_status api_created(struct http_request *req, const struct db_statement *
     http_json(req, 201, body, strlen(body), CACHE_NONE);
     return DB_OK;
 }
+
+enum { COMMON_RATE, COMMON__MAX };
+
+static const struct db_statement statements[COMMON__MAX] = {
+    /* Per-person limits (migration 015): 0, or the seconds to wait. */
+    [COMMON_RATE] = {"common_rate", "SELECT person_rate_take($1, $2, $3::integer, $4::integer)"},
+};
+
+/* The statements of the helpers above (no routes of its own). */
+const struct api_module common_module = {"common", NULL, 0, statements, COMMON__MAX, NULL};
+
+int api_person_rate(struct http_request *req, const char *action, long limit, long window,
+                    const char *what)
+{
+    const struct db_statement *take = &statements[COMMON_RATE];
+    const struct user *u = req->user;
+    char max[24], win[24];
+    snprintf(max, sizeof(max), "%ld", limit);
+    snprintf(win, sizeof(win), "%ld", window);
+    PGresult *res = NULL;
+    enum db_status st = db_exec(take, 4, (const char *const[]){u->pin, action, max, win}, &res);
+    if (st != DB_OK) {
+        api_db_failure(req, st);
+        return -1;
+    }
+    long wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    if (wait <= 0)
+        return 0;
+    char m[160];
+    snprintf(m, sizeof(m), "too many %s in a short time; try again later", what);
+    http_add_header(req, "Retry-After: %ld", wait);
+    http_error(req, 429, "too_many_requests", m, NULL);
+    return -1;
+}
+
+void api_refuse_listing(struct http_request *req, int status, const char *code, const char *message,
+                        const char *key, struct json_object *list)
+{
+    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+    json_object_object_add(e, "code", json_object_new_string(code));
+    json_object_object_add(e, "message", json_object_new_string(message));
+    json_object_object_add(e, key, list);
+    json_object_object_add(o, "error", e);
+    size_t len;
+    const char *s = json_object_to_json_string_length(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    http_json(req, status, s, len, CACHE_NONE);
+    json_object_put(o);
+}

@@ -220,20 +220,11 @@ static struct json_object *rows_json(const struct fund_row *rows, size_t n)
 /* Answers 422 with every bad row: {"error": {code, message, rows: [...]}}; takes f->list. */
 static void refuse_rows(struct http_request *req, const char *code, struct faults *f)
 {
-    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
     char m[200];
     snprintf(m, sizeof(m), "%zu fault(s) in the lines; nothing was added%s", f->n,
              f->n > FUNDS_MAX_ERRORS ? " (the first 200 are named)" : "");
-    json_object_object_add(e, "code", json_object_new_string(code));
-    json_object_object_add(e, "message", json_object_new_string(m));
-    json_object_object_add(e, "rows", f->list);
+    api_refuse_listing(req, 422, code, m, "rows", f->list);
     f->list = NULL;
-    json_object_object_add(o, "error", e);
-    size_t len;
-    const char *s = json_object_to_json_string_length(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    http_json(req, 422, s, len, CACHE_NONE);
-    json_object_put(o);
 }
 
 /* The donors named in the rows, as an SQL array literal (their PINs or numbers: digits, letters, hyphens). */

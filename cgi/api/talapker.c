@@ -19,7 +19,6 @@
 #include "talapker.h"
 
 enum {
-    TALAPKER_RATE,
     TALAPKER_ELECTION_OPEN,
     TALAPKER_NOTIFY,
     TALAPKER_OFFICE,
@@ -46,9 +45,6 @@ enum {
 };
 
 static const struct db_statement statements[TALAPKER__MAX] = {
-    /* Register calls per person (migration 015's counter): 0, or the seconds to wait. */
-    [TALAPKER_RATE] = {"talapker_rate",
-                       "SELECT person_rate_take($1, 'talapker', $2::integer, $3::integer)"},
     [TALAPKER_ELECTION_OPEN] = {"talapker_election_open",
                                 "SELECT (nomination_election($1::integer)).id"},
     [TALAPKER_NOTIFY] = {"talapker_notify",
@@ -115,25 +111,7 @@ static int rate_check(struct http_request *req)
         limit = api_setting("SHAILOO_TALAPKER_LIMIT", 300, 1, 1000000);
         window = api_setting("SHAILOO_TALAPKER_WINDOW_S", 600, 1, 86400);
     }
-    const struct user *u = req->user;
-    char max[24], win[24];
-    snprintf(max, sizeof(max), "%ld", limit);
-    snprintf(win, sizeof(win), "%ld", window);
-    PGresult *res = NULL;
-    enum db_status st =
-        db_exec(&statements[TALAPKER_RATE], 3, (const char *const[]){u->pin, max, win}, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return -1;
-    }
-    long wait = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    if (wait <= 0)
-        return 0;
-    http_add_header(req, "Retry-After: %ld", wait);
-    http_error(req, 429, "too_many_requests",
-               "too many register checks in a short time; try again later", NULL);
-    return -1;
+    return api_person_rate(req, "talapker", limit, window, "register checks");
 }
 
 /* Runs a check statement whose refusal is the answer: 0 if it passed, else answered and -1. */
@@ -148,22 +126,10 @@ static int check(struct http_request *req, int stmt, int n, const char *const *p
     return -1;
 }
 
-/* Sends stmt's one JSON value with status (a refusal or failure answered as such). */
 static void send_call(struct http_request *req, int stmt, int n, const char *const *params,
                       int status)
 {
-    PGresult *res = NULL;
-    enum db_status st = db_exec(&statements[stmt], n, params, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return;
-    }
-    const char *json = db_value(res);
-    if (json == NULL)
-        http_error(req, 404, "not_found", "there is no such record", NULL);
-    else
-        http_json(req, status, json, strlen(json), CACHE_NONE);
-    PQclear(res);
+    api_send_value(req, &statements[stmt], n, params, status);
 }
 
 /* Answers a register that did not answer: nothing was recorded. */
@@ -475,19 +441,10 @@ static void nomination_get(struct http_request *req)
 /* Answers 422 with every rule the list breaks, in the standard error's shape plus violations. */
 static void refuse_rules(struct http_request *req, const struct list_violation *v, size_t nv)
 {
-    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
     char m[160];
     snprintf(m, sizeof(m),
              "the list breaks %zu of the list rules; each is named with its positions", nv);
-    json_object_object_add(e, "code", json_object_new_string("list_rules"));
-    json_object_object_add(e, "message", json_object_new_string(m));
-    json_object_object_add(e, "violations", api_list_violations_json(v, nv));
-    json_object_object_add(o, "error", e);
-    size_t len;
-    const char *s = json_object_to_json_string_length(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    http_json(req, 422, s, len, CACHE_NONE);
-    json_object_put(o);
+    api_refuse_listing(req, 422, "list_rules", m, "violations", api_list_violations_json(v, nv));
 }
 
 /*

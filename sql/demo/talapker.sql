@@ -196,7 +196,7 @@ BEGIN
     END LOOP;
 
     -- Withdrawals after registration: the numbers stay on the list; a district candidate's name stays on the ballot.
-    PERFORM pg_temp.demo_at('2026-12-28 15:00+06');
+    PERFORM pg_temp.demo_at('2026-11-29 15:00+06');
     FOR c IN SELECT x.id AS nomination, k.pin,
                     CASE WHEN x.party_id = 1 THEN rep ELSE pp.head_pin END AS actor
                FROM demo_slots ds JOIN demo_people d ON d.key = 'list ' || ds.party || '/' || ds.position
@@ -215,6 +215,48 @@ BEGIN
         PERFORM nomination_withdraw(c.nomination, 'по собственному заявлению', c.actor);
     END LOOP;
 
+    -- The funds of every registered nomination: own money, citizens' and
+    -- companies' donations (within the law's limits), a party's transfer to
+    -- its district candidate, and expenses by item, in November.  The
+    -- reports are due 10 days before and after voting: none filed yet.
+    FOR c IN SELECT x.id, x.kind, x.party_id, coalesce(CASE WHEN x.party_id = 1 THEN rep END, pp.head_pin, x.created_by) AS actor
+               FROM nominations x LEFT JOIN party_participations pp ON pp.election_id = x.election_id AND pp.party_id = x.party_id
+              WHERE x.election_id = e AND x.status IN ('registered', 'withdrawn') AND x.submitted_at IS NOT NULL
+              ORDER BY x.id LOOP
+        PERFORM pg_temp.demo_at('2026-11-30 17:00+06');
+        PERFORM fund_add_lines(c.id, (
+            SELECT jsonb_agg(l ORDER BY l ->> 'date', l ->> 'category') FROM (
+                SELECT jsonb_build_object('direction', 'income', 'category', 'own', 'amount',
+                           CASE c.kind WHEN 'list' THEN 500000000 ELSE 30000000 END + pg_temp.demo_h('own ' || c.id) % 1000000 * 100,
+                           'date', '2026-11-20', 'description', 'собственные средства') AS l
+                UNION ALL
+                SELECT jsonb_build_object('direction', 'income', 'category', 'party', 'amount', 20000000,
+                           'date', '2026-11-21', 'description', 'перечисление партии')
+                 WHERE c.kind = 'district' AND c.party_id IS NOT NULL
+                UNION ALL
+                SELECT jsonb_build_object('direction', 'income', 'category', 'citizen',
+                           'counterparty', 'Жертвователь ' || c.id || '-' || g, 'donor_id',
+                           lpad((20000000000000 + c.id * 100 + g)::text, 14, '0'),
+                           'amount', (1000000 + pg_temp.demo_h('gift ' || c.id || '/' || g) % 40000000),
+                           'date', to_char(date '2026-11-21' + g, 'YYYY-MM-DD'), 'description', 'пожертвование')
+                  FROM generate_series(1, 3 + pg_temp.demo_h('donors ' || c.id) % 6) g
+                UNION ALL
+                SELECT jsonb_build_object('direction', 'income', 'category', 'legal_entity',
+                           'counterparty', 'ОсОО «Демо-' || c.id || '-' || g || '»', 'donor_id', 'DEMO-' || c.id || '-' || g,
+                           'amount', (50000000 + pg_temp.demo_h('company ' || c.id || '/' || g) % 400000000),
+                           'date', to_char(date '2026-11-22' + g, 'YYYY-MM-DD'), 'description', 'пожертвование организации')
+                  FROM generate_series(1, CASE c.kind WHEN 'list' THEN 3 ELSE pg_temp.demo_h('companies ' || c.id) % 2 END) g
+                UNION ALL
+                SELECT jsonb_build_object('direction', 'expense', 'category', item,
+                           'counterparty', CASE item WHEN 'media' THEN 'Телеканал «Демо»' WHEN 'print' THEN 'Типография «Демо»'
+                                                     ELSE 'Поставщик «Демо»' END,
+                           'amount', (CASE c.kind WHEN 'list' THEN 20000000 ELSE 1000000 END
+                                      + pg_temp.demo_h(item || ' ' || c.id) % CASE c.kind WHEN 'list' THEN 5000000 ELSE 3000000 END),
+                           'date', to_char(date '2026-11-25' + k::integer, 'YYYY-MM-DD'), 'description', 'расходы кампании')
+                  FROM unnest(ARRAY['media', 'print', 'events', 'staff', 'transport', 'other']) WITH ORDINALITY u(item, k)
+            ) q), 'demo', c.actor);
+    END LOOP;
+
     -- Self-nominated people who never reach the ballot: two refused on a
     -- register's answer (demo-registers.json), one withdrawn, and three in
     -- review (submitted, under review, with deficiencies to correct).
@@ -226,7 +268,7 @@ BEGIN
             (5, '10311199000084', 'Кадырова', 'Айзада', 'Бекболотовна', 'F', date '1990-11-03', 1, 'under_review'),
             (6, '22708197500085', 'Мамытов', 'Эрлан', 'Жолдошевич', 'M', date '1975-08-27', 7, 'deficiencies'))
             v(i, pin, last_name, first_name, patronymic, sex, birth_date, district, fate) ORDER BY i LOOP
-        at := timestamptz '2026-12-01 10:00+06' + s.i * interval '1 day 2 hours';
+        at := timestamptz '2026-11-24 10:00+06' + s.i * interval '1 day 2 hours';
         PERFORM pg_temp.demo_at(at);
         n := (nomination_create_district(e, s.district, NULL, jsonb_build_object('pin', s.pin,
                   'last_name', s.last_name, 'first_name', s.first_name, 'patronymic', s.patronymic,

@@ -127,6 +127,36 @@ else
     echo "bench: could not sign in through the ESIA stand-in; skipping the signed-in routes"
 fi
 
+# Talapker: the public candidate list of the demo election (the first page, and
+# random parties' lists), and one fund of a million lines read a keyset page at
+# a time from random places (the totals are kept by the writes, never counted).
+echo
+echo "Talapker (election $E):"
+header
+run_pair "candidates of an election (first page)" "$BASE/api/v1/elections/$E/candidates"
+psql -X -qAt -c "SELECT '/api/v1/elections/$E/candidates?party=' || id FROM parties WHERE id < 1000" >"$tmp/lists"
+PATHS_FILE=$tmp/lists run_pair "a party's candidates (random party)" -s tests/bench/random_path.lua "$BASE/"
+BIGFUND=$(psql -X -qAt -c "SELECT id FROM nominations WHERE election_id = $E AND kind = 'list' AND party_id = 1")
+if [ -n "$BIGFUND" ]; then
+    have=$(psql -X -qAt -c "SELECT count(*) FROM fund_lines WHERE nomination_id = $BIGFUND")
+    if [ "$have" -lt 1000000 ]; then
+        echo "bench: filling party 1's fund to 1,000,000 lines (once; batch 'bench')"
+        t0=$SECONDS
+        psql -X -q -v ON_ERROR_STOP=1 -c "
+            INSERT INTO fund_lines (nomination_id, direction, category, counterparty, donor_id, amount, line_date,
+                                    description, batch, created_by)
+            SELECT $BIGFUND, 'income', 'citizen', 'Жертвователь ' || g, lpad((30000000000000 + g)::text, 14, '0'),
+                   100 + g % 5000, date '2026-11-01' + g % 30, 'пожертвование', 'bench', created_by
+              FROM generate_series(1, 1000000 - $have) g, nominations WHERE id = $BIGFUND"
+        echo "bench: $((1000000 - have)) lines in $((SECONDS - t0)) s (the totals kept row by row by the trigger)"
+    fi
+    read -r lo hi < <(psql -X -qAt -F' ' -c "SELECT min(id), max(id) FROM fund_lines WHERE nomination_id = $BIGFUND")
+    awk -v lo="$lo" -v hi="$hi" -v f="$BIGFUND" 'BEGIN {srand(7); for (i = 0; i < 20000; i++)
+        printf "/api/v1/funds/%s/lines?limit=100&after=%d\n", f, lo + int(rand() * (hi - lo))}' >"$tmp/fund_pages"
+    PATHS_FILE=$tmp/fund_pages run_pair "a fund's page of 100 lines (1M, keyset)" -s tests/bench/random_path.lua "$BASE/"
+    run_pair "a fund's totals (1M lines)" "$BASE/api/v1/funds/$BIGFUND"
+fi
+
 echo
 echo "memory of the application (RSS / PSS, kB):"
 master=$(cat "$VAR/run/shailoo.pid")
