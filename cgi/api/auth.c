@@ -50,11 +50,13 @@ static const struct db_statement statements[AUTH__MAX] = {
     /* The person's roles in parties (Talapker): head or representative, per election. */
     [AUTH_PARTY_ROLES] =
         {"auth_party_roles",
-         "SELECT coalesce(json_agg(json_build_object('role', 'party_' || r,"
-         "  'party_id', party_id, 'election_id', election_id)"
-         "  ORDER BY election_id DESC, party_id, r), '[]')::text"
-         "  FROM (SELECT election_id, party_id, party_role(election_id, party_id, $1) AS r"
-         "          FROM party_participations) x WHERE r IS NOT NULL"},
+         "SELECT coalesce(json_agg(json_build_object('role', r, 'party_id', party_id,"
+         "  'election_id', election_id) ORDER BY election_id DESC, party_id, r), '[]')::text"
+         "  FROM (SELECT election_id, party_id, 'party_head' AS r FROM party_participations"
+         "         WHERE head_pin = $1"
+         "        UNION ALL"
+         "        SELECT election_id, party_id, 'party_rep' FROM party_reps"
+         "         WHERE pin = $1 AND withdrawn_at IS NULL) x"},
     [AUTH_SESSION_GET] =
         {"auth_session_get",
          "SELECT s.pin, s.name,"

@@ -1,5 +1,6 @@
-// Who may use which route of the cabinet (cabinet.c) and of biometrics and
-// the territorial commissions (biometrics.c): every route against every role.
+// Who may use which route of the cabinet (cabinet.c), of biometrics and the
+// territorial commissions (biometrics.c) and of Talapker (talapker*.c,
+// funds.c): every route against every role.
 // Nobody signed in: 401.  Any signed-in person: /api/v1/cabinet*.  Operators
 // (of any commission): /api/v1/biometrics/*.  TEC administrators:
 // /api/v1/tec/*.  Everyone else: 403 forbidden.
@@ -154,6 +155,68 @@ const ROUTES = [
     method: 'POST', path: () => `/api/v1/tec/applications/${NO_SUCH}/decision`, allowed: TEC,
     body: () => ({ approve: true }),
     ok: (res) => assertError(res, 404, 'application_not_found'),
+  },
+  // Talapker: a party's and a candidate's routes are any signed-in person's (the
+  // nomination says who may act); the review desk is the commissions' administrators'.
+  {
+    method: 'GET', path: () => '/api/v1/talapker/me', allowed: EVERYONE,
+    ok: (res) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok(Array.isArray(res.json.parties) && Array.isArray(res.json.candidacies));
+    },
+  },
+  {
+    method: 'GET', path: () => '/api/v1/cabinet/nominations', allowed: EVERYONE,
+    ok: (res) => assert.equal(res.status, 200, res.text),
+  },
+  {
+    method: 'GET', path: () => `/api/v1/nominations/${NO_SUCH}`, allowed: EVERYONE,
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/nominations/${NO_SUCH}/candidates`, allowed: EVERYONE,
+    body: () => ({ pin: V, higher_education: true }),
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/nominations/${NO_SUCH}/submit`, allowed: EVERYONE,
+    body: () => ({}),
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/nominations/${NO_SUCH}/fund/lines`, allowed: EVERYONE,
+    body: () => ({ roles_probe: 1 }),
+    ok: (res) => assertError(res, 400, 'unknown_field', 'roles_probe'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/cabinet/nominations/${NO_SUCH}/consent`, allowed: EVERYONE,
+    body: () => ({ consent: true }),
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/review/nominations', allowed: [...TEC, 'cec_admin'],
+    ok: (res) => assert.equal(res.status, 200, res.text),
+  },
+  {
+    method: 'GET', path: () => `/api/v1/review/nominations/${NO_SUCH}`, allowed: [...TEC, 'cec_admin'],
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/nominations/${NO_SUCH}/start`, allowed: [...TEC, 'cec_admin'],
+    body: () => ({}),
+    ok: (res) => assertError(res, 404, 'nomination_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/documents/${NO_SUCH}`, allowed: [...TEC, 'cec_admin'],
+    body: () => ({ verdict: 'accepted' }),
+    ok: (res) => assertError(res, 404, 'document_not_found'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/review/elections/202701/overview', allowed: ['cec_admin'],
+    ok: (res) => {
+      assert.equal(res.status, 200, res.text);
+      assert.ok(res.json.by_status.registered > 0);
+    },
   },
 ];
 
