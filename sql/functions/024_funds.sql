@@ -2,21 +2,23 @@
 -- (cgi/rules/finance.c): the caller checks a batch against the fund's state
 -- (fund_lock, in the write's transaction) and then adds it (fund_add_lines).
 
+-- Per statement, from the rows it added (a CSV of thousands of lines is one
+-- statement: one update of each total, not one per line).
 CREATE OR REPLACE FUNCTION fund_lines_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO fund_totals AS t (nomination_id, direction, category, amount, lines)
-    VALUES (NEW.nomination_id, NEW.direction, NEW.category, NEW.amount, 1)
+    SELECT nomination_id, direction, category, sum(amount), count(*) FROM fund_lines_added GROUP BY 1, 2, 3
     ON CONFLICT (nomination_id, direction, category)
-    DO UPDATE SET amount = t.amount + excluded.amount, lines = t.lines + 1;
-    IF NEW.category IN ('citizen', 'legal_entity') THEN
-        INSERT INTO fund_donors AS d (nomination_id, donor_key, given)
-        VALUES (NEW.nomination_id, NEW.donor_id, NEW.amount)
-        ON CONFLICT (nomination_id, donor_key) DO UPDATE SET given = d.given + excluded.given;
-    END IF;
-    RETURN NEW;
+    DO UPDATE SET amount = t.amount + excluded.amount, lines = t.lines + excluded.lines;
+    INSERT INTO fund_donors AS d (nomination_id, donor_key, given)
+    SELECT nomination_id, donor_id, sum(amount) FROM fund_lines_added
+     WHERE category IN ('citizen', 'legal_entity') GROUP BY 1, 2
+    ON CONFLICT (nomination_id, donor_key) DO UPDATE SET given = d.given + excluded.given;
+    RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER fund_lines_keep AFTER INSERT ON fund_lines
-    FOR EACH ROW EXECUTE FUNCTION fund_lines_keep();
+DROP TRIGGER IF EXISTS fund_lines_keep ON fund_lines;
+CREATE TRIGGER fund_lines_keep AFTER INSERT ON fund_lines REFERENCING NEW TABLE AS fund_lines_added
+    FOR EACH STATEMENT EXECUTE FUNCTION fund_lines_keep();
 
 -- The reports' days: the interim 10 days before voting, the final 10 days after, at 18:00 (Bishkek).
 CREATE OR REPLACE FUNCTION fund_report_due(e elections, kind text) RETURNS timestamptz
