@@ -254,6 +254,7 @@ LANGUAGE sql STABLE AS $$
         'deficiencies_due', n.deficiencies_due,
         'calendar', nomination_calendar(e),
         'deposit', n.deposit, 'deposit_due', nomination_deposit_due(n),
+        'deposit_refund', nomination_deposit_refund(n),
         'package', nomination_package(n),
         'candidates', (SELECT coalesce(json_agg(json_build_object(
                 'position', c.position, 'candidate_id', k.id, 'pin', k.pin,

@@ -142,8 +142,9 @@ $$;
 
 -- A fund in public: whose, the totals by source and item, the reports.
 CREATE OR REPLACE FUNCTION public_fund_json(nomination bigint) RETURNS json
-LANGUAGE sql STABLE AS $$
-    SELECT json_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT json_build_object(
         'nomination_id', n.id, 'election_id', n.election_id, 'kind', n.kind, 'district', n.district_number,
         'party', (SELECT json_build_object('id', p.id, 'short_name', p.short_name) FROM parties p WHERE p.id = n.party_id),
         'candidate', CASE WHEN n.kind = 'district' THEN (SELECT concat_ws(' ', k.last_name, k.first_name, k.patronymic)
@@ -156,9 +157,10 @@ LANGUAGE sql STABLE AS $$
                         FROM fund_totals WHERE nomination_id = n.id AND direction = 'income'),
         'by_item', (SELECT coalesce(json_object_agg(category, som(amount) ORDER BY category), '{}')
                       FROM fund_totals WHERE nomination_id = n.id AND direction = 'expense'),
-        'reports', fund_reports_json(n))
-      FROM nominations n WHERE n.id = nomination AND n.status <> 'draft'
-$$;
+        'reports', fund_reports_json(n),
+        'deposit', nomination_deposit_refund(n))
+      FROM nominations n WHERE n.id = nomination AND n.status <> 'draft');
+END $$;
 
 -- The funds of an election: every submitted nomination's totals and reports (the parties' first).
 CREATE OR REPLACE FUNCTION public_funds_json(election integer) RETURNS json
@@ -172,8 +174,10 @@ $$;
 
 -- A fund's lines, a page after the line numbered after (keyset: no counting).  No donor's PIN or number.
 CREATE OR REPLACE FUNCTION public_fund_lines_json(nomination bigint, direction text, after bigint, lim integer)
-RETURNS json LANGUAGE sql STABLE AS $$
-    WITH page AS (
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    -- (PL/pgSQL keeps the plan from call to call; an SQL function is planned on every call.)
+    RETURN (WITH page AS (
         SELECT l.* FROM fund_lines l
          WHERE l.nomination_id = nomination AND l.id > after
            AND (public_fund_lines_json.direction IS NULL OR l.direction = public_fund_lines_json.direction)
@@ -185,8 +189,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
                    FROM (SELECT * FROM page ORDER BY id LIMIT lim) p), '[]'),
         'next', CASE WHEN (SELECT count(*) FROM page) > lim
                      THEN (SELECT max(id) FROM (SELECT id FROM page ORDER BY id LIMIT lim) x) END)
-     WHERE EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft')
-$$;
+     WHERE EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft'));
+END $$;
 
 CREATE OR REPLACE FUNCTION public_fund_lines_csv(nomination bigint) RETURNS text
 LANGUAGE sql STABLE AS $$
@@ -196,4 +200,44 @@ LANGUAGE sql STABLE AS $$
       FROM fund_lines l
      WHERE l.nomination_id = nomination
     HAVING EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft')
+$$;
+
+-- ---------------------------------------------------------------- the deposit's return
+
+/*
+ * What becomes of a nomination's deposit (DOMAIN.md): returned to a list
+ * with at least 5% of the participants' votes nationwide, or to a district
+ * candidate with 5% in the district (participants: the ballots found in the
+ * boxes), once every station has reported and the final finance report is
+ * filed; forfeited below 5%.  Computed from the results as they stand.
+ */
+CREATE OR REPLACE FUNCTION nomination_deposit_refund(n nominations) RETURNS json
+LANGUAGE sql STABLE AS $$
+    WITH k AS (
+        SELECT c.id FROM contests c
+         WHERE c.election_id = n.election_id AND c.kind = n.kind
+           AND c.district_number IS NOT DISTINCT FROM n.district_number),
+    entry AS (
+        SELECT x.ballot_position FROM contest_entries x JOIN k ON x.contest_id = k.id
+         WHERE CASE n.kind WHEN 'list' THEN x.party_id = n.party_id
+                ELSE x.candidate_id = (SELECT c.candidate_id FROM nomination_candidates c
+                                        WHERE c.nomination_id = n.id AND c.position = 1) END),
+    r AS (
+        SELECT a.in_boxes, coalesce(a.votes[e.ballot_position], 0) AS votes,
+               a.stations_reported = a.stations_total AND a.stations_total > 0 AS complete
+          FROM area_results a JOIN k ON a.contest_id = k.id CROSS JOIN entry e
+         WHERE a.area = 0)
+    SELECT json_build_object(
+        'amount', n.deposit -> 'amount', 'threshold_percent', 5,
+        'share_percent', (SELECT round(100.0 * votes / nullif(in_boxes, 0), 2) FROM r),
+        'results_complete', coalesce((SELECT complete FROM r), false),
+        'final_report_filed', EXISTS (SELECT 1 FROM fund_reports f WHERE f.nomination_id = n.id AND f.kind = 'final'),
+        'outcome', CASE
+            WHEN n.deposit IS NULL THEN 'no_deposit'
+            WHEN n.status <> 'registered' THEN 'not_on_ballot'
+            WHEN NOT coalesce((SELECT complete AND in_boxes > 0 FROM r), false) THEN 'awaiting_results'
+            WHEN (SELECT votes * 100 < 5 * in_boxes FROM r) THEN 'forfeited'
+            WHEN NOT EXISTS (SELECT 1 FROM fund_reports f WHERE f.nomination_id = n.id AND f.kind = 'final')
+                THEN 'awaiting_final_report'
+            ELSE 'returned' END)
 $$;

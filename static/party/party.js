@@ -182,7 +182,8 @@ function showNomination(r, focus = true) {
   $('add-form').hidden = !(draft && n.kind === 'list');
   clear($('deposit')).append(n.deposit
     ? el('p', { text: t('party.deposit_done', { ref: n.deposit.reference, amount: fmtInt(n.deposit.amount) }) })
-    : el('p', { text: t('party.deposit_due', { amount: fmtInt(n.deposit_due) }) }));
+    : el('p', { text: t('party.deposit_due', { amount: fmtInt(n.deposit_due) }) }),
+  n.deposit_refund && n.deposit ? el('p', { text: label('party.refund', n.deposit_refund.outcome) }) : null);
   $('deposit-form').hidden = !open || !!n.deposit;
   renderPackage(n, open);
   $('submit').hidden = !draft;

@@ -4,7 +4,7 @@
 // receipt, withdrawals, self-nomination, deadlines, and who may do what.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, assertError, psql, psqlInt, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
+import { request, assertError, psql, psqlInt, psqlValue, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
 import { signIn, TUNDUK, fetchAbs, tundukFault, STAFF } from './cabinet_lib.mjs';
 import { makePdf, makePng } from './files_lib.mjs';
 
@@ -433,6 +433,26 @@ describe('the commission reviews the list', () => {
     const o = (await cec.get(`/api/v1/review/elections/${E}/overview`)).json;
     assert.equal(o.by_status.registered, 1);
     assertError(await tec.get(`/api/v1/review/elections/${E}/overview`), 403, 'forbidden');
+  });
+
+  test('the deposit: returned at 5% once every station reported and the final report is filed; forfeited below', async () => {
+    const refund = async () => (await rep.get(nomination())).json.nomination.deposit_refund;
+    assert.equal((await refund()).outcome, 'awaiting_results');
+    const contest = Number(psqlValue(`SELECT id FROM contests WHERE election_id = :'e'::integer AND kind = 'list'`, { e: E }));
+    const pos = Number(psqlValue(`SELECT ballot_position FROM contest_entries WHERE contest_id = :'k'::integer AND party_id = :'p'::integer`,
+      { k: contest, p: party }));
+    const votes = (n) => `{${Array.from({ length: pos }, (_, i) => (i + 1 === pos ? n : 0)).join(',')}}`;
+    psql(`INSERT INTO area_results (contest_id, area, stations_total, stations_reported, in_boxes, valid, against_all, votes)
+          VALUES (:'k'::integer, 0, 10, 10, 1000, 1000, 940, :'v'::bigint[])`, { k: contest, v: votes(60) });
+    const r = await refund();
+    assert.deepEqual([r.outcome, Number(r.share_percent)], ['awaiting_final_report', 6]);
+    const f = await send(rep, 'POST', `${nomination()}/fund/reports`, { kind: 'final' });
+    assert.equal(f.status, 201, f.text);
+    assert.equal((await refund()).outcome, 'returned');
+    assert.equal((await request(`/api/v1/funds/${list}`)).json.deposit.outcome, 'returned');
+    psql(`UPDATE area_results SET votes = :'v'::bigint[], against_all = 951 WHERE contest_id = :'k'::integer AND area = 0`,
+      { k: contest, v: votes(49) });
+    assert.equal((await refund()).outcome, 'forfeited');
   });
 });
 
