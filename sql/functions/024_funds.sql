@@ -20,6 +20,22 @@ DROP TRIGGER IF EXISTS fund_lines_keep ON fund_lines;
 CREATE TRIGGER fund_lines_keep AFTER INSERT ON fund_lines REFERENCING NEW TABLE AS fund_lines_added
     FOR EACH STATEMENT EXECUTE FUNCTION fund_lines_keep();
 
+-- A line's public JSON (no donor's id), made once at insert.
+CREATE OR REPLACE FUNCTION fund_line_json(l fund_lines) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('id', l.id, 'direction', l.direction, 'category', l.category,
+                             'counterparty', l.counterparty, 'amount', som(l.amount), 'date', l.line_date,
+                             'description', l.description)::text
+$$;
+
+CREATE OR REPLACE FUNCTION fund_lines_public() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.public_json := fund_line_json(NEW);
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS fund_lines_public ON fund_lines;
+CREATE TRIGGER fund_lines_public BEFORE INSERT ON fund_lines FOR EACH ROW EXECUTE FUNCTION fund_lines_public();
+
 -- The reports' days: the interim 10 days before voting, the final 10 days after, at 18:00 (Bishkek).
 CREATE OR REPLACE FUNCTION fund_report_due(e elections, kind text) RETURNS timestamptz
 LANGUAGE sql IMMUTABLE AS $$
@@ -175,21 +191,28 @@ $$;
 -- A fund's lines, a page after the line numbered after (keyset: no counting).  No donor's PIN or number.
 CREATE OR REPLACE FUNCTION public_fund_lines_json(nomination bigint, direction text, after bigint, lim integer)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    texts text[];
+    ids bigint[];
+    more boolean;
 BEGIN
-    -- (PL/pgSQL keeps the plan from call to call; an SQL function is planned on every call.)
-    RETURN (WITH page AS (
-        SELECT l.* FROM fund_lines l
-         WHERE l.nomination_id = nomination AND l.id > after
-           AND (public_fund_lines_json.direction IS NULL OR l.direction = public_fund_lines_json.direction)
-         ORDER BY l.id LIMIT lim + 1)
-    SELECT json_build_object('nomination_id', nomination,
-        'items', coalesce((SELECT json_agg(json_build_object('id', p.id, 'direction', p.direction,
-                     'category', p.category, 'counterparty', p.counterparty, 'amount', som(p.amount),
-                     'date', p.line_date, 'description', p.description) ORDER BY p.id)
-                   FROM (SELECT * FROM page ORDER BY id LIMIT lim) p), '[]'),
-        'next', CASE WHEN (SELECT count(*) FROM page) > lim
-                     THEN (SELECT max(id) FROM (SELECT id FROM page ORDER BY id LIMIT lim) x) END)
-     WHERE EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft'));
+    -- (PL/pgSQL keeps the plan from call to call; each line's JSON was made at insert.)
+    IF NOT EXISTS (SELECT 1 FROM nominations n WHERE n.id = nomination AND n.status <> 'draft') THEN
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(j ORDER BY id), array_agg(id ORDER BY id) INTO texts, ids
+      FROM (SELECT l.id, coalesce(l.public_json, fund_line_json(l)) AS j FROM fund_lines l
+             WHERE l.nomination_id = nomination AND l.id > after
+               AND (public_fund_lines_json.direction IS NULL OR l.direction = public_fund_lines_json.direction)
+             ORDER BY l.id LIMIT lim + 1) p;
+    more := coalesce(cardinality(texts), 0) > lim;   -- one line more than the page: there is a next page
+    IF more THEN
+        texts := texts[1:lim];
+        ids := ids[1:lim];
+    END IF;
+    RETURN format('{"nomination_id":%s,"items":[%s],"next":%s}', nomination,
+                  coalesce(array_to_string(texts, ','), ''),
+                  CASE WHEN more THEN ids[lim]::text ELSE 'null' END)::json;
 END $$;
 
 CREATE OR REPLACE FUNCTION public_fund_lines_csv(nomination bigint) RETURNS text
