@@ -329,7 +329,7 @@ function switchTab(tab) {
 
 function renderElections() {
   const sel = clear($('election'));
-  for (const e of state.elections) sel.append(el('option', { value: String(e.id), text: `${fmtDate(e.date)} — ${nameOf(e)}` }));
+  for (const e of state.elections) sel.append(el('option', { value: String(e.id), text: e.date ? `${fmtDate(e.date)} — ${nameOf(e)}` : nameOf(e) }));
   sel.value = String(state.election);
 }
 
@@ -355,7 +355,11 @@ async function main() {
   }
   const wanted = Number(q.get('election'));
   const scheduled = state.elections.find((e) => e.status === 'scheduled' || e.status === 'open');
-  state.election = state.elections.some((e) => e.id === wanted) ? wanted : (scheduled || state.elections[0] || {}).id;
+  // An election a link names is shown even if the list (cached a moment) does not have it yet.
+  if (Number.isInteger(wanted) && wanted > 0 && !state.elections.some((e) => e.id === wanted)) {
+    state.elections.unshift({ id: wanted, date: null, name_ru: String(wanted), name_ky: String(wanted), type: 'parliamentary' });
+  }
+  state.election = wanted > 0 ? wanted : (scheduled || state.elections[0] || {}).id;
   renderElections();
   $('election').addEventListener('change', () => {
     state.election = Number($('election').value);

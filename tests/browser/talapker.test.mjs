@@ -67,6 +67,11 @@ before(async () => {
     status: 'active', head: { pin: HEAD, last_name: 'Глава', first_name: 'Браузер' } });
   for (const pin of [...MEN, ...WOMEN, ...YOUNG]) await hook('/_test/person', { pin, convictions: [], citizenships: ['KG'], disabled: false });
   for (const pin of [WOMEN[1], MEN[2]]) await hook('/_test/person', { pin, disabled: true });
+  // The pages list elections from /api/v1/elections, which nginx's microcache may keep a moment: wait for ours.
+  for (const t0 = Date.now(); Date.now() - t0 < 8000; await new Promise((ok) => setTimeout(ok, 300))) {
+    const all = await fetch(`${BASE}/api/v1/elections`).then((r) => r.json());
+    if ((all.items || []).some((x) => x.id === E)) break;
+  }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'talapker-'));
   fs.writeFileSync(path.join(dir, 'doc.pdf'), makePdf(1, 'browser story'));
   fs.writeFileSync(path.join(dir, 'doc2.pdf'), makePdf(2, 'browser story, corrected'));
@@ -243,7 +248,7 @@ test('the public sees the party, its candidates and a published fund', async () 
   await withPage({}, async (page) => {
     await page.goto(`${BASE}/candidates/?election=${E}&tab=parties`);
     await ready(page);
-    await page.locator('#parties-table td', { hasText: 'зарегистрирован' }).waitFor();
+    await page.locator('#parties-table tr', { hasText: 'Партия Браузера' }).locator('td', { hasText: 'зарегистрирован' }).waitFor();
     await page.locator('#parties-table button', { hasText: 'Партия Браузера' }).click();
     await page.locator('#candidates-table tbody tr').first().waitFor();
     assert.equal(await page.locator('#candidates-table tbody tr').count(), 7);
