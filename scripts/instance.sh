@@ -180,11 +180,15 @@ demo_files() {
     local dir=$VAR/demo-files f
     [ -x build/shailoo ] || { say "instance: build/shailoo is not built: the demo has no documents"; return; }
     mkdir -p "$dir" && chown "$USER_NAME:" "$dir"
-    as_user node sql/demo/talapker_files.mjs "$dir"
-    for f in "$dir"/*; do
-        printf '%s\t' "$(basename "${f%.*}")"
-        as_user env SHAILOO_FILES_DIR="$VAR/files" build/shailoo --store-file "$f"
-    done >"$VAR/demo-files.tsv"
+    if ! as_user node sql/demo/talapker_files.mjs "$dir" ||
+        ! (for f in "$dir"/*; do
+            printf '%s\t' "$(basename "${f%.*}")"
+            as_user env SHAILOO_FILES_DIR="$VAR/files" build/shailoo --store-file "$f" || exit 1
+        done) >"$VAR/demo-files.tsv"; then
+        # Without its documents the demo's campaign is skipped; the ballot is made all the same.
+        say "instance: the demo's documents could not be stored in $VAR/files: no Talapker campaign in the demo"
+        rm -f "$VAR/demo-files.tsv"
+    fi
 }
 demo_contests() {
     [ -f sql/demo/contests.sql ] || return 0

@@ -200,6 +200,21 @@ describe('a list built, checked, consented and submitted', () => {
     assert.equal(counts()[2], 0);
   });
 
+  test('the population register slow or down while a person is added: 503 in bounded time, nothing added', async () => {
+    const before = counts()[2];
+    await tundukFault({ pin: TOO_YOUNG[0], type: 'Server.ServerProxy.ServiceFailed', delay_ms: 4000, times: 3 });
+    const t0 = Date.now();
+    const r = await send(rep, 'POST', `${nomination()}/candidates`, { pin: TOO_YOUNG[0], higher_education: true });
+    assert.equal(r.status, 503, r.text);
+    assert.equal(r.json.error.code, 'registry_unavailable');
+    assert.ok(Date.now() - t0 < 9000, `answered within the client's time-outs (${Date.now() - t0} ms)`);
+    assert.equal(counts()[2], before);
+    await tundukFault({ pin: TOO_YOUNG[0], type: 'Server.ServerProxy.ServiceFailed', times: 3 });
+    assert.equal((await send(rep, 'POST', `${nomination()}/candidates`, { pin: TOO_YOUNG[0], higher_education: true })).status, 503);
+    assert.equal(counts()[2], before);
+    // (a person nobody adds later: a fault left unspent harms no other test)
+  });
+
   test('four men then four women: the rules say what is wrong while it is built, and at submission', async () => {
     for (const pin of [...MEN, ...WOMEN]) {
       const r = await send(rep, 'POST', `${nomination()}/candidates`, { pin, higher_education: true });
@@ -556,6 +571,31 @@ describe('district nominations', () => {
       { election_id: E, kind: 'district', district: 9, party_id: party, pin: WOMEN[1], higher_education: true }), 404, 'party_not_found');
     assertError(await send(rep, 'POST', '/api/v1/nominations', { election_id: E, kind: 'district', party_id: party, pin: WOMEN[1] }),
       400, 'invalid_field', 'district');
+  });
+});
+
+describe('another party', () => {
+  test('its head can neither read nor change our list, its package or its fund', async () => {
+    const OTHER = people('talapker other head', 1, { sex: 'F', exclude: [...WOMEN, ...YOUNG, SELF] })[0];
+    await addEntity({ registration_number: 'T990810-OTHER', name: 'Другая партия', short_name: 'Другая', legal_form: 'political_party',
+      status: 'active', head: { pin: OTHER, last_name: 'Другая', first_name: 'Глава' } });
+    const other = await signIn(OTHER);
+    const r = await send(other, 'POST', `/api/v1/elections/${E}/parties`, { registration_number: 'T990810-OTHER' });
+    assert.equal(r.status, 201, r.text);
+    assertError(await other.get(`/api/v1/nominations/${list}`), 404, 'nomination_not_found');
+    assertError(await other.get(`/api/v1/elections/${E}/parties/${party}/office`), 404, 'party_not_found');
+    assertError(await send(other, 'POST', `/api/v1/nominations/${list}/candidates`, { pin: OTHER, higher_education: true }),
+      404, 'nomination_not_found');
+    assertError(await send(other, 'POST', `/api/v1/nominations/${list}/withdraw`, {}), 404, 'nomination_not_found');
+    assertError(await send(other, 'POST', `/api/v1/nominations/${list}/fund/lines`,
+      { direction: 'income', category: 'own', amount: '1', date: new Date().toISOString().slice(0, 10) }), 404, 'nomination_not_found');
+    const passport = psql(`SELECT d.id FROM documents d JOIN nomination_candidates c ON c.id = d.owner_id
+                            WHERE d.owner_type = 'candidacies' AND c.nomination_id = :'n'::bigint AND d.kind = 'passport_copy' LIMIT 1`,
+    { n: list })[0][0];
+    assertError(await other.get(`/api/v1/documents/${passport}`), 404, 'document_not_found');
+    assertError(await other.get(`/api/v1/documents/${passport}/file`), 404, 'document_not_found');
+    const up = await other.post(`/api/v1/documents/${passport}/versions`, makePdf(1), { type: 'application/pdf' });
+    assert.equal(up.status, 404, up.text);
   });
 });
 
