@@ -15,10 +15,19 @@ const ITEMS = ['media', 'print', 'events', 'staff', 'transport', 'other'];
 
 const state = { mine: null, office: null, open: null, nomination: null, elections: [] };
 
+/* The page's words for a refusal it knows by its code (the server's details
+ * kept where they name what is missing), else the general text. */
+function refusalText(e) {
+  const key = e && e.code ? `refusal.${e.code}` : null;
+  const own = key ? t(key) : key;
+  if (!own || own === key) return failureText(e);
+  return ['consent_missing', 'documents_missing'].includes(e.code) && e.message ? `${own} (${e.message})` : own;
+}
+
 function say(node, e, ok) {
   if (e) {
     if (apiFailed(e)) return;
-    setStatus(node, failureText(e), 'error');
+    setStatus(node, refusalText(e), 'error');
   } else setStatus(node, ok || '');
 }
 
@@ -212,7 +221,11 @@ function renderRules(rules) {
     return;
   }
   box.append(el('div', { class: 'notice notice--warning' }, el('p', { text: t('party.rules_broken') }),
-    el('ul', { class: 'rules' }, rules.violations.map((v) => el('li', { text: v.message })))));
+    el('ul', { class: 'rules' }, rules.violations.map((v) => {
+      const key = `list_rule.${v.rule}`;
+      const text = t(key, { positions: v.positions.join(', ') });
+      return el('li', { text: text === key ? v.message : text, title: v.message });
+    }))));
 }
 
 function renderCandidates(n, draft) {

@@ -91,7 +91,7 @@ test('the head notifies the CEC and names a representative', async () => {
     await page.selectOption('#notify-election', String(E));
     await page.fill('#notify-number', 'T990830-NONE');
     await page.click('#notify-form button[type=submit]');
-    await page.waitForFunction(() => /реестр/i.test(document.querySelector('#notify-status').textContent));
+    await page.waitForFunction(() => /нет организации с таким номером/.test(document.querySelector('#notify-status').textContent));
     await page.fill('#notify-number', REG);
     await page.click('#notify-form button[type=submit]');
     await page.locator('#office:not([hidden])').waitFor();
@@ -125,17 +125,17 @@ test('the representative builds a list that breaks the rules, fixes it, pays, up
     await page.fill('#add-pin', MEN[0]);
     await page.click('#add-form button[type=submit]');
     await page.locator('#nomination-status.status--error').waitFor();
-    assert.match(await status(page, 'nomination-status'), /already|уже/);
+    assert.match(await status(page, 'nomination-status'), /уже в списке/);
     for (const pin of WOMEN) await add(pin, { ethnicity: true, disability: pin === WOMEN[1] });
     await page.locator('#nomination-rules li').first().waitFor();
-    assert.match(await page.locator('#nomination-rules').textContent(), /under 35/);
+    assert.match(await page.locator('#nomination-rules').textContent(), /младше 35/);
     nomination = Number(psqlValue(`SELECT id FROM nominations WHERE election_id = :'e'::integer AND kind = 'list'`, { e: E }));
     // The young women after the women: four women in a row.
     for (const pin of YOUNG) await add(pin);
     assert.equal(await page.locator('#nomination-candidates tbody tr').count(), 7);
     const rules = await page.locator('#nomination-rules').textContent();
-    assert.match(rules, /4 women in a row/);
-    assert.doesNotMatch(rules, /under 35/);
+    assert.match(rules, /одного пола подряд: номера 4, 5, 6, 7/);
+    assert.doesNotMatch(rules, /младше 35/);
     // Reordered by an arrow: the first woman goes up a place, and the list keeps every rule.
     await page.locator('#nomination-candidates tbody tr').nth(3).locator('button[aria-label="Выше"]').click();
     await page.waitForFunction(() => /соответствует/.test(document.querySelector('#nomination-rules').textContent));
@@ -156,7 +156,7 @@ test('the representative builds a list that breaks the rules, fixes it, pays, up
     const rulesNow = await page.locator('#nomination-rules').textContent();
     if (!/соответствует/.test(rulesNow)) assert.fail(`the list should keep the rules now: ${rulesNow}`);
     await page.click('#submit');
-    await page.waitForFunction(() => /согласие|confirmed|подтвердили/.test(document.querySelector('#nomination-status').textContent));
+    await page.waitForFunction(() => /не все кандидаты подтвердили согласие/i.test(document.querySelector('#nomination-status').textContent));
   });
 });
 
