@@ -23,6 +23,7 @@ enum {
     TALAPKER_NOTIFY,
     TALAPKER_OFFICE,
     TALAPKER_ME,
+    TALAPKER_HEAD,
     TALAPKER_REP_NAME,
     TALAPKER_REP_WITHDRAW,
     TALAPKER_PARTY_ROLE,
@@ -54,8 +55,13 @@ static const struct db_statement statements[TALAPKER__MAX] = {
     [TALAPKER_ME] = {"talapker_me",
                      "SELECT json_build_object('parties', my_parties_json($1) -> 'items',"
                      "  'candidacies', my_nominations_json($1) -> 'items')::text"},
+    /* The head only (cheap check first), then the person as the population register names them. */
+    [TALAPKER_HEAD] = {"talapker_head",
+                       "SELECT party_role_required($1::integer, $2::integer, $3, true)"},
     [TALAPKER_REP_NAME] = {"talapker_rep_name",
-                           "SELECT party_rep_name($1::integer, $2::integer, $3, NULL, $4)::text"},
+                           "SELECT party_rep_name($1::integer, $2::integer, $3,"
+                           " concat_ws(' ', $4::jsonb ->> 'last_name', $4::jsonb ->> 'first_name',"
+                           "           $4::jsonb ->> 'patronymic'), $5)::text"},
     [TALAPKER_REP_WITHDRAW] = {"talapker_rep_withdraw",
                                "SELECT party_rep_withdraw($1::integer, $2::integer, $3, $4)::text"},
     [TALAPKER_PARTY_ROLE] = {"talapker_party_role",
@@ -226,6 +232,29 @@ static void notify_post(struct http_request *req)
                   201);
     }
     json_object_put(entity);
+}
+
+/*
+ * The head names a representative: the head's role first, then the person
+ * as the population register knows them (their name on the office's list).
+ */
+static void rep_post(struct http_request *req)
+{
+    static const struct field body[] = {
+        {"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, true, .about = "the person's PIN"}, {NULL}};
+    const struct user *u = req->user;
+    const char *election = http_arg(req, "id")->s, *party = http_arg(req, "party")->s;
+    struct field_value v[1];
+    if (api_body_read(req, body, v) < 0 ||
+        check(req, TALAPKER_HEAD, 3, (const char *const[]){election, party, u->pin}) < 0 ||
+        rate_check(req) < 0)
+        return;
+    char issue[96];
+    snprintf(issue, sizeof(issue), "shailoo-party-%s-%s", election, party);
+    const char *person = person_of(req, v[0].s, issue);
+    if (person != NULL)
+        send_call(req, TALAPKER_REP_NAME, 5,
+                  (const char *const[]){election, party, v[0].s, person, u->pin}, 201);
 }
 
 /* ---- nominations ----------------------------------------------------------- */
@@ -569,12 +598,9 @@ static const struct route routes[] = {
                     "you are neither the head nor a representative of this party in this election"),
      .path = {FIELD_ELECTION("id"), FIELD_PARTY("party")},
      .summary = "A party's office: head, representatives, nominations, history"},
-    {"POST", "/api/v1/elections/{id}/parties/{party}/representatives",
-     API_CALL(&statements[TALAPKER_REP_NAME],
-              {{"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, true, .about = "the person's PIN"}},
-              201),
-     .access = ACCESS_SIGNED_IN, .path = {FIELD_ELECTION("id"), FIELD_PARTY("party")},
-     .body = "application/json", .summary = "The head names a representative by PIN"},
+    {"POST", "/api/v1/elections/{id}/parties/{party}/representatives", rep_post, ACCESS_SIGNED_IN,
+     .path = {FIELD_ELECTION("id"), FIELD_PARTY("party")}, .body = "application/json",
+     .summary = "The head names a representative by PIN"},
     {"DELETE", "/api/v1/elections/{id}/parties/{party}/representatives/{pin}",
      API_CALL(&statements[TALAPKER_REP_WITHDRAW]), .access = ACCESS_SIGNED_IN,
      .path = {FIELD_ELECTION("id"), FIELD_PARTY("party"), FIELD_PIN("pin")},

@@ -113,8 +113,8 @@ function showOffice(o) {
   $('rep-form').hidden = !head;
   clear($('reps-table')).append(o.representatives.length ? table({
     caption: t('party.reps_heading'), stack: true,
-    columns: [{ label: t('party.pin') }, { label: t('party.granted') }, { label: t('talapker.status') }, { label: '' }],
-    rows: o.representatives.map((r) => [r.pin, fmtDateTime(r.granted_at), r.active ? t('party.active') : t('party.withdrawn_at', { at: fmtDateTime(r.withdrawn_at) }),
+    columns: [{ label: t('talapker.name') }, { label: t('party.granted') }, { label: t('talapker.status') }, { label: '' }],
+    rows: o.representatives.map((r) => [r.name ? `${r.name} (${r.pin})` : r.pin, fmtDateTime(r.granted_at), r.active ? t('party.active') : t('party.withdrawn_at', { at: fmtDateTime(r.withdrawn_at) }),
       head && r.active ? el('button', { type: 'button', class: 'button button--secondary button--small', text: t('party.rep_withdraw'), onclick: () => withdrawRep(r.pin) }) : '']),
   }) : el('p', { text: t('party.no_reps') }));
   clear($('nominations-table')).append(o.nominations.length ? table({

@@ -167,6 +167,11 @@ describe('a party notifies the commission', () => {
     assert.deepEqual(o.history.map((h) => [h.action, h.subject]),
       [['notified', null], ['rep_named', STRANGER], ['rep_withdrawn', STRANGER], ['rep_named', REP]]);
     assert.deepEqual(o.representatives.map((x) => [x.pin, x.active]), [[STRANGER, false], [REP, true]]);
+    // Named as the population register knows them.
+    const repName = psql(`SELECT last_name || ' ' || first_name FROM voters WHERE pin = :'p'`, { p: REP })[0][0];
+    assert.ok(o.representatives[1].name.startsWith(repName), `${o.representatives[1].name} is ${repName}`);
+    assertError(await send(head, 'POST', `/api/v1/elections/${E}/parties/${party}/representatives`, { pin: '99999999999999' }),
+      422, 'person_not_found', 'pin');
     const me = (await rep.get('/api/v1/talapker/me')).json;
     assert.deepEqual(me.parties.map((p) => [p.election_id, p.party_id, p.role]), [[E, party, 'rep']]);
   });
