@@ -128,6 +128,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "shailoo: %s\n", why);
         return 1;
     }
+    /* A statements table with a hole (an enum entry without its statement) is a bug: refuse to start. */
+    for (size_t i = 0; i < NMODULES; i++)
+        for (size_t k = 0; k < modules[i]->nstatements; k++)
+            if (modules[i]->statements[k].name == NULL || modules[i]->statements[k].sql == NULL) {
+                fprintf(stderr, "shailoo: module %s: statement %zu of %zu is missing\n",
+                        modules[i]->name, k, modules[i]->nstatements);
+                return 1;
+            }
     /* shailoo --routes: every route of every module, "METHOD PATTERN" a line (the tests compare). */
     if (argc > 1 && strcmp(argv[1], "--routes") == 0) {
         for (size_t i = 0; i < NMODULES; i++)

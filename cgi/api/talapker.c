@@ -39,6 +39,7 @@ enum {
     TALAPKER_WITHDRAW,
     TALAPKER_MINE,
     TALAPKER_CONSENT,
+    TALAPKER_WITHDRAW_SELF,
     TALAPKER_DEPOSIT_OPEN,
     TALAPKER_DEPOSIT,
     TALAPKER_RESUBMIT,
@@ -94,6 +95,8 @@ static const struct db_statement statements[TALAPKER__MAX] = {
     [TALAPKER_WITHDRAW] = {"talapker_withdraw",
                            "SELECT nomination_withdraw($1::bigint, $2, $3)::text"},
     [TALAPKER_MINE] = {"talapker_mine", "SELECT my_nominations_json($1)::text"},
+    [TALAPKER_WITHDRAW_SELF] = {"talapker_withdraw_self",
+                                "SELECT candidate_withdraw_self($1::bigint, $2, $3)::text"},
     [TALAPKER_DEPOSIT_OPEN] =
         {"talapker_deposit_open",
          "SELECT (nomination_for_change($1::bigint, $2, '{draft,deficiencies}',"
@@ -644,6 +647,11 @@ static const struct route routes[] = {
                 .about = "true: I agree to stand; false: I decline"}}),
      .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id")}, .body = "application/json",
      .summary = "The candidate confirms or declines their nomination"},
+    {"POST", "/api/v1/cabinet/nominations/{id}/withdraw",
+     API_CALL(&statements[TALAPKER_WITHDRAW_SELF],
+              {{"reason", FIELD_TEXT, 0, 1000, .about = "why the candidate withdraws"}}),
+     .access = ACCESS_SIGNED_IN, .path = {FIELD_NOMINATION("id")}, .body = "application/json",
+     .summary = "The candidate withdraws themself from a submitted nomination (the number stays)"},
 };
 
 const struct api_module talapker_module = {"talapker", routes,        NELEM(routes),

@@ -456,6 +456,61 @@ BEGIN
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
 END $$;
 
+-- Withdrawals close at 18:00 five days before voting (nomination_calendar).
+CREATE OR REPLACE FUNCTION nomination_withdrawal_open(n nominations) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    e elections;
+BEGIN
+    SELECT * INTO e FROM elections WHERE id = n.election_id;
+    IF shailoo_now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
+        PERFORM shailoo_refuse(422, 'withdrawal_closed', 'withdrawals closed at 18:00 five days before voting', NULL);
+    END IF;
+END $$;
+
+-- A candidate of a submitted list withdrawn (by the party or by themself): the number stays, on the ballot too.
+CREATE OR REPLACE FUNCTION nomination_candidate_withdraw(n nominations, c nomination_candidates, reason text,
+                                                         actor text, role text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM nomination_withdrawal_open(n);
+    IF c.withdrawn_at IS NOT NULL THEN
+        PERFORM shailoo_refuse(409, 'withdrawn_already', 'this candidate is withdrawn already', 'pin');
+    END IF;
+    UPDATE nomination_candidates SET withdrawn_at = shailoo_now(), withdrawn_by = actor,
+                                     withdrawn_reason = coalesce(reason, '')
+     WHERE id = c.id;
+    INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id, comment)
+    VALUES (n.id, actor, role, 'candidate_withdrawn', c.position, c.candidate_id, coalesce(reason, ''));
+    IF n.status = 'registered' THEN   -- off the ballot too, the number kept
+        UPDATE list_candidates l SET withdrawn = true FROM contests k
+         WHERE k.id = l.contest_id AND k.election_id = n.election_id AND k.kind = 'list'
+           AND l.party_id = n.party_id AND l.candidate_id = c.candidate_id;
+    END IF;
+    UPDATE nominations SET updated_at = shailoo_now() WHERE id = n.id;
+END $$;
+
+-- A whole nomination withdrawn (by its party, its self-nominated candidate, or its district candidate).
+CREATE OR REPLACE FUNCTION nomination_take_back(n nominations, reason text, actor text, role text) RETURNS nominations
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF n.status <> 'draft' THEN
+        PERFORM nomination_withdrawal_open(n);
+    END IF;
+    IF n.status = 'registered' THEN   -- off the ballot too
+        UPDATE contest_entries x SET withdrawn = true FROM contests k
+         WHERE k.id = x.contest_id AND k.election_id = n.election_id AND k.kind = n.kind
+           AND k.district_number IS NOT DISTINCT FROM n.district_number
+           AND CASE n.kind WHEN 'list' THEN x.party_id = n.party_id
+                ELSE x.candidate_id = (SELECT c.candidate_id FROM nomination_candidates c
+                                        WHERE c.nomination_id = n.id AND c.position = 1) END;
+    END IF;
+    UPDATE nominations SET status = 'withdrawn', updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
+    INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
+    VALUES (n.id, actor, role, 'withdrawn', coalesce(reason, ''));
+    RETURN n;
+END $$;
+
 -- Takes a candidate off a draft list (the numbers after close up), or, once
 -- submitted, withdraws them (the number stays, never refilled), until the
 -- withdrawal deadline.
@@ -482,25 +537,7 @@ BEGIN
         INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id)
         VALUES (n.id, actor, nomination_role(n, actor), 'candidate_removed', c.position, c.candidate_id);
     ELSE
-        SELECT * INTO e FROM elections WHERE id = n.election_id;
-        IF shailoo_now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
-            PERFORM shailoo_refuse(422, 'withdrawal_closed',
-                'withdrawals closed at 18:00 five days before voting', NULL);
-        END IF;
-        IF c.withdrawn_at IS NOT NULL THEN
-            PERFORM shailoo_refuse(409, 'withdrawn_already', 'this candidate is withdrawn already', 'pin');
-        END IF;
-        UPDATE nomination_candidates SET withdrawn_at = shailoo_now(), withdrawn_by = actor,
-                                         withdrawn_reason = coalesce(reason, '')
-         WHERE id = c.id;
-        INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id, comment)
-        VALUES (n.id, actor, nomination_role(n, actor), 'candidate_withdrawn', c.position, c.candidate_id,
-                coalesce(reason, ''));
-        IF n.status = 'registered' THEN   -- off the ballot too, the number kept
-            UPDATE list_candidates l SET withdrawn = true FROM contests k
-             WHERE k.id = l.contest_id AND k.election_id = n.election_id AND k.kind = 'list'
-               AND l.party_id = n.party_id AND l.candidate_id = c.candidate_id;
-        END IF;
+        PERFORM nomination_candidate_withdraw(n, c, reason, actor, nomination_role(n, actor));
     END IF;
     UPDATE nominations SET updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
@@ -622,23 +659,8 @@ LANGUAGE plpgsql AS $$
 DECLARE
     n nominations := nomination_for_change(nomination, actor,
         '{draft,submitted,under_review,deficiencies,registered}', 'it cannot be withdrawn');
-    e elections;
 BEGIN
-    SELECT * INTO e FROM elections WHERE id = n.election_id;
-    IF n.status <> 'draft' AND shailoo_now() >= (nomination_calendar(e) ->> 'withdrawal_closes')::timestamptz THEN
-        PERFORM shailoo_refuse(422, 'withdrawal_closed', 'withdrawals closed at 18:00 five days before voting', NULL);
-    END IF;
-    IF n.status = 'registered' THEN   -- off the ballot too
-        UPDATE contest_entries x SET withdrawn = true FROM contests k
-         WHERE k.id = x.contest_id AND k.election_id = n.election_id AND k.kind = n.kind
-           AND k.district_number IS NOT DISTINCT FROM n.district_number
-           AND CASE n.kind WHEN 'list' THEN x.party_id = n.party_id
-                ELSE x.candidate_id = (SELECT c.candidate_id FROM nomination_candidates c
-                                        WHERE c.nomination_id = n.id AND c.position = 1) END;
-    END IF;
-    UPDATE nominations SET status = 'withdrawn', updated_at = shailoo_now() WHERE id = n.id RETURNING * INTO n;
-    INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, comment)
-    VALUES (n.id, actor, nomination_role(n, actor), 'withdrawn', coalesce(reason, ''));
+    n := nomination_take_back(n, reason, actor, nomination_role(n, actor));
     RETURN json_build_object('nomination', nomination_json(n), 'your_role', nomination_role(n, actor));
 END $$;
 
@@ -691,5 +713,33 @@ BEGIN
     INSERT INTO nomination_events (nomination_id, actor_pin, actor_role, action, position, candidate_id)
     VALUES (n.id, actor, 'candidate', CASE WHEN consent THEN 'consented' ELSE 'declined' END,
             c.position, c.candidate_id);
+    RETURN my_nominations_json(actor);
+END $$;
+
+-- A candidate withdraws themself from a submitted nomination, until the
+-- withdrawal deadline: from a list (the number stays), or their district
+-- nomination whole.  (Before submission a candidate declines instead.)
+CREATE OR REPLACE FUNCTION candidate_withdraw_self(nomination bigint, reason text, actor text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    n nominations;
+    c nomination_candidates;
+BEGIN
+    SELECT x.* INTO c FROM nomination_candidates x JOIN candidates k ON k.id = x.candidate_id
+     WHERE x.nomination_id = nomination AND k.pin = actor FOR UPDATE OF x;
+    IF NOT FOUND THEN
+        PERFORM shailoo_refuse(404, 'nomination_not_found', 'no nomination with this number names you', 'id');
+    END IF;
+    SELECT * INTO n FROM nominations WHERE id = nomination FOR UPDATE;
+    IF n.status NOT IN ('submitted', 'under_review', 'deficiencies', 'registered') THEN
+        PERFORM shailoo_refuse(409, 'nomination_' || n.status, format(
+            'the nomination is %s: %s', replace(n.status, '_', ' '),
+            CASE n.status WHEN 'draft' THEN 'decline it instead' ELSE 'there is nothing to withdraw from' END), NULL);
+    END IF;
+    IF n.kind = 'district' THEN
+        PERFORM nomination_take_back(n, reason, actor, 'candidate');
+    ELSE
+        PERFORM nomination_candidate_withdraw(n, c, reason, actor, 'candidate');
+    END IF;
     RETURN my_nominations_json(actor);
 END $$;

@@ -28,7 +28,9 @@ function render() {
         ? el('span', { class: 'row-actions' },
           n.consent !== 'given' ? el('button', { type: 'button', class: 'button button--small', text: t('nominee.agree'), onclick: () => answer(n, true) }) : null,
           n.consent !== 'declined' ? el('button', { type: 'button', class: 'button button--secondary button--small', text: t('nominee.decline'), onclick: () => answer(n, false) }) : null)
-        : '',
+        : ['submitted', 'under_review', 'deficiencies', 'registered'].includes(n.status) && !n.withdrawn
+          ? el('button', { type: 'button', class: 'button button--secondary button--small', text: t('nominee.withdraw'), onclick: () => withdraw(n) })
+          : n.withdrawn ? t('nominee.withdrawn') : '',
     ]),
   }));
 }
@@ -38,6 +40,19 @@ async function answer(n, consent) {
   try {
     items = (await sendJSON(`/api/v1/cabinet/nominations/${n.nomination_id}/consent`, { consent })).items;
     setStatus(status, consent ? t('nominee.agreed') : t('nominee.declined'));
+  } catch (e) {
+    setStatus(status, failureText(e), 'error');
+  }
+  render();
+}
+
+async function withdraw(n) {
+  const reason = window.prompt(t('nominee.withdraw_prompt'));
+  if (reason === null) return;
+  const status = $('nominations-status');
+  try {
+    items = (await sendJSON(`/api/v1/cabinet/nominations/${n.nomination_id}/withdraw`, { reason })).items;
+    setStatus(status, t('nominee.withdrawn_now'));
   } catch (e) {
     setStatus(status, failureText(e), 'error');
   }

@@ -579,6 +579,30 @@ describe('district nominations', () => {
   });
 });
 
+describe('a candidate withdraws themself', () => {
+  test('from the registered list in the cabinet: the number stays, on the ballot too; a draft is declined instead', async () => {
+    const me = await signIn(YOUNG[1]);
+    const mine = (await me.get('/api/v1/cabinet/nominations')).json.items.find((i) => i.nomination_id === list);
+    assert.equal(mine.status, 'registered');
+    let r = await send(me, 'POST', `/api/v1/cabinet/nominations/${list}/withdraw`, { reason: 'по семейным обстоятельствам' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.items.find((i) => i.nomination_id === list).withdrawn, true);
+    assertError(await send(me, 'POST', `/api/v1/cabinet/nominations/${list}/withdraw`, {}), 409, 'withdrawn_already', 'pin');
+    const row = psql(`SELECT l.position, l.withdrawn FROM list_candidates l JOIN candidates k ON k.id = l.candidate_id
+                       JOIN contests c ON c.id = l.contest_id WHERE c.election_id = :'e'::integer AND k.pin = :'p'`, { e: E, p: YOUNG[1] })[0];
+    assert.deepEqual(row, [String(mine.position), 't']);
+    const n = (await rep.get(`/api/v1/nominations/${list}`)).json.nomination;
+    const h = n.history.at(-1);
+    assert.deepEqual([h.action, h.role, h.comment], ['candidate_withdrawn', 'candidate', 'по семейным обстоятельствам']);
+    // A draft's candidate declines; someone else's nomination is none of theirs.
+    const draft = (await send(rep, 'POST', '/api/v1/nominations',
+      { election_id: E, kind: 'district', district: 9, party_id: party, pin: WOMEN[1], higher_education: true })).json.nomination.id;
+    const w = await signIn(WOMEN[1]);
+    assertError(await send(w, 'POST', `/api/v1/cabinet/nominations/${draft}/withdraw`, {}), 409, 'nomination_draft');
+    assertError(await send(stranger, 'POST', `/api/v1/cabinet/nominations/${list}/withdraw`, {}), 404, 'nomination_not_found');
+  });
+});
+
 describe('another party', () => {
   test('its head can neither read nor change our list, its package or its fund', async () => {
     const OTHER = people('talapker other head', 1, { sex: 'F', exclude: [...WOMEN, ...YOUNG, SELF] })[0];
