@@ -24,6 +24,8 @@ enum {
     FUNDS_LIST,
     FUNDS_LINES,
     FUNDS_CSV,
+    FUNDS_LIMITS,
+    FUNDS_LIMITS_SET,
     FUNDS__MAX
 };
 
@@ -37,6 +39,10 @@ static const struct db_statement statements[FUNDS__MAX] = {
         {"funds_lines",
          "SELECT public_fund_lines_json($1::bigint, $2, $3::bigint, $4::integer)::text"},
     [FUNDS_CSV] = {"funds_csv", "SELECT public_fund_lines_csv($1::bigint)"},
+    [FUNDS_LIMITS] = {"funds_limits", "SELECT fund_limits_json($1::integer)::text"},
+    [FUNDS_LIMITS_SET] = {"funds_limits_set",
+                          "SELECT fund_limits_set($1::integer, $2::bigint, $3::bigint, $4::bigint,"
+                          " $5::bigint, $6)::text"},
 };
 
 /* At most this many lines in one batch, and this many bad rows named. */
@@ -406,6 +412,23 @@ static const struct route routes[] = {
      .path = {FIELD_ELECTION("id")},
      .summary =
          "Every fund of an election: totals by source and item, reports (late ones flagged)"},
+    {"GET", "/api/v1/elections/{id}/fund-limits",
+     API_READ(&statements[FUNDS_LIMITS], CACHE_SHORT, false, "election_not_found",
+              "there is no such election"),
+     .path = {FIELD_ELECTION("id")},
+     .summary = "The law's amounts of an election's funds (som): per citizen, per legal entity, a "
+                "list's and a candidate's fund"},
+    {"PUT", "/api/v1/elections/{id}/fund-limits",
+     API_CALL(&statements[FUNDS_LIMITS_SET],
+              {{"citizen_max", FIELD_INT, 1, 1000000000000L, true,
+                .about = "som, one citizen's donations"},
+               {"legal_entity_max", FIELD_INT, 1, 1000000000000L, true,
+                .about = "som, one legal entity's donations"},
+               {"list_fund_max", FIELD_INT, 1, 1000000000000L, true, .about = "som, a list's fund"},
+               {"district_fund_max", FIELD_INT, 1, 1000000000000L, true,
+                .about = "som, a district candidate's fund"}}),
+     .access = ACCESS_CEC_ADMIN, .path = {FIELD_ELECTION("id")}, .body = "application/json",
+     .summary = "The CEC sets an election's funds' amounts"},
     {"GET", "/api/v1/funds/{id}",
      API_READ(&statements[FUNDS_PUBLIC], CACHE_SHORT, false, "fund_not_found",
               "there is no such fund"),

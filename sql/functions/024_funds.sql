@@ -264,3 +264,33 @@ LANGUAGE sql STABLE AS $$
                 THEN 'awaiting_final_report'
             ELSE 'returned' END)
 $$;
+
+-- ---------------------------------------------------------------- the limits of an election
+
+CREATE OR REPLACE FUNCTION fund_limits_json(election integer) RETURNS json
+LANGUAGE sql STABLE AS $$
+    SELECT json_build_object('election_id', e.id, 'set', EXISTS (SELECT 1 FROM fund_limits f WHERE f.election_id = e.id),
+        'citizen_max', som(l.citizen_max), 'legal_entity_max', som(l.legal_entity_max),
+        'list_fund_max', som(l.list_fund_max), 'district_fund_max', som(l.district_fund_max),
+        'currency', 'KGS')
+      FROM elections e, fund_limits_of(e.id) l WHERE e.id = election
+$$;
+
+-- The CEC sets an election's amounts (whole som); the funds' rules use them from then on.
+CREATE OR REPLACE FUNCTION fund_limits_set(election integer, citizen_max bigint, legal_entity_max bigint,
+                                           list_fund_max bigint, district_fund_max bigint, actor text) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM staff_roles WHERE pin = actor AND role = 'cec_admin') THEN
+        PERFORM shailoo_refuse(403, 'forbidden', 'the CEC sets the funds'' limits', NULL);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM elections WHERE id = election) THEN
+        PERFORM shailoo_refuse(404, 'election_not_found', 'there is no such election', 'id');
+    END IF;
+    INSERT INTO fund_limits AS f (election_id, citizen_max, legal_entity_max, list_fund_max, district_fund_max)
+    VALUES (election, citizen_max * 100, legal_entity_max * 100, list_fund_max * 100, district_fund_max * 100)
+    ON CONFLICT (election_id) DO UPDATE SET citizen_max = excluded.citizen_max,
+        legal_entity_max = excluded.legal_entity_max, list_fund_max = excluded.list_fund_max,
+        district_fund_max = excluded.district_fund_max;
+    RETURN fund_limits_json(election);
+END $$;

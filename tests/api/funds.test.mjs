@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, assertError, psql, psqlValue, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
-import { signIn, pickVoters } from './cabinet_lib.mjs';
+import { signIn, pickVoters, STAFF } from './cabinet_lib.mjs';
 
 const E = TEST_ELECTION_MIN + 820;
 const [CANDIDATE, STRANGER, DONOR] = pickVoters('funds', 3);
@@ -128,6 +128,22 @@ describe('a fund takes lines under the law', () => {
     assert.equal(lines[0], 'id,direction,category,counterparty,amount,date,description');
     assert.equal(lines.length, 53);
     assert.ok(lines.some((l) => l.includes('"ТВ') === false && l.includes('Поставщик 7')));
+  });
+
+  test('the CEC sets an election\'s amounts; the rules use them at once', async () => {
+    const limits = { citizen_max: 700, legal_entity_max: 5000, list_fund_max: 1000000, district_fund_max: 20000 };
+    assertError(await send(me, 'PUT', `/api/v1/elections/${E}/fund-limits`, limits), 403, 'forbidden');
+    const cec = await signIn(STAFF.cec);
+    let r = await send(cec, 'PUT', `/api/v1/elections/${E}/fund-limits`, limits);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([r.json.set, r.json.citizen_max, r.json.district_fund_max], [true, 700, 20000]);
+    assertError(await send(cec, 'PUT', `/api/v1/elections/${E}/fund-limits`, { ...limits, citizen_max: 0 }), 400, 'invalid_field', 'citizen_max');
+    assertError(await send(cec, 'PUT', '/api/v1/elections/999999/fund-limits', limits), 404, 'election_not_found');
+    // The donor gave 600.50 before: 100 more is over 700.
+    r = await line({ direction: 'income', category: 'citizen', counterparty: 'Асанов Бакыт', donor_id: DONOR, amount: '100', date: today() });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.rows[0].rule, 'citizen_max');
+    assert.match(r.json.error.rows[0].message, /700\.00 som/);
   });
 
   test('reports: interim and final, once each; the final closes the fund; a draft has no public fund', async () => {
