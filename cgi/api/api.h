@@ -164,6 +164,14 @@ enum registry_status registry_ask(struct http_request *req, enum registry_servic
 /* The population registry about pin, asked on pin's own behalf. */
 enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp);
+/*
+ * registry_ask with the call recorded (its tunduk_calls id into *call if call
+ * is not NULL): the answer as JSON text in req->pool, or NULL unless *rs is
+ * REGISTRY_OK.
+ */
+const char *registry_text(struct http_request *req, enum registry_service which, const char *key,
+                          const char *user, const char *issue, enum registry_status *rs,
+                          long *call);
 /* Records the call (naming the application it served, or NULL): its tunduk_calls id, 0 if not recorded. */
 long registry_log_call(const struct tunduk_response *r, const char *application_id);
 
@@ -298,6 +306,13 @@ void api_send_value(struct http_request *req, const struct db_statement *stmt, i
  */
 void api_refuse_listing(struct http_request *req, int status, const char *code, const char *message,
                         const char *key, struct json_object *list);
+
+/*
+ * A key of another register (a party's registration number, a payment's
+ * reference, a company's number): 3 to 32 letters, digits and hyphens, as
+ * the schema's CHECKs say; safe in an X-Road path and an SQL array literal.
+ */
+bool api_register_key_valid(const char *s);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -91,20 +91,3 @@ void api_call(struct http_request *req)
         params[n++] = u->pin;
     api_send_value(req, c->statement, n, params, c->status != 0 ? c->status : 200);
 }
-
-void api_send_value(struct http_request *req, const struct db_statement *stmt, int nparams,
-                    const char *const *params, int status)
-{
-    PGresult *res = NULL;
-    enum db_status st = db_exec(stmt, nparams, params, &res);
-    if (st != DB_OK) {
-        api_db_failure(req, st);
-        return;
-    }
-    const char *json = db_value(res);
-    if (json == NULL)
-        http_error(req, 404, "not_found", "there is no such record", NULL);
-    else
-        http_json(req, status, json, strlen(json), CACHE_NONE);
-    PQclear(res);
-}

@@ -67,10 +67,13 @@ long api_fresh_ms(void)
 
 static struct cache *answers;
 
-/* Runs stmt and answers with its JSON (stored under key when key is not NULL). */
+/*
+ * Runs stmt and answers with its one value: JSON with status (stored under
+ * key when key is not NULL), or CSV text when csv; no value: 404.
+ */
 static void send_query(struct http_request *req, const char *key, const struct db_statement *stmt,
-                       int nparams, const char *const *params, enum http_cache cache,
-                       const char *not_found_code, const char *not_found_message)
+                       int nparams, const char *const *params, int status, enum http_cache cache,
+                       bool csv, const char *not_found_code, const char *not_found_message)
 {
     PGresult *res = NULL;
     enum db_status st = db_exec(stmt, nparams, params, &res);
@@ -78,13 +81,16 @@ static void send_query(struct http_request *req, const char *key, const struct d
         api_db_failure(req, st);
         return;
     }
-    const char *json = db_value(res);
-    if (json == NULL) {
+    const char *value = db_value(res);
+    if (value == NULL) {
         http_error(req, 404, not_found_code, not_found_message, NULL);
+    } else if (csv) {
+        http_send(req, status, "text/csv; charset=utf-8", "public, max-age=5", value,
+                  strlen(value));
     } else {
         if (key != NULL)
-            cache_put(answers, key, json, strlen(json));
-        http_json(req, 200, json, strlen(json), cache);
+            cache_put(answers, key, value, strlen(value));
+        http_json(req, status, value, strlen(value), cache);
     }
     PQclear(res);
 }
@@ -93,7 +99,15 @@ void api_send_query(struct http_request *req, const struct db_statement *stmt, i
                     const char *const *params, enum http_cache cache, const char *not_found_code,
                     const char *not_found_message)
 {
-    send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
+    send_query(req, NULL, stmt, nparams, params, 200, cache, false, not_found_code,
+               not_found_message);
+}
+
+void api_send_value(struct http_request *req, const struct db_statement *stmt, int nparams,
+                    const char *const *params, int status)
+{
+    send_query(req, NULL, stmt, nparams, params, status, CACHE_NONE, false, "not_found",
+               "there is no such record");
 }
 
 #define ANSWER_SLOTS 256
@@ -109,7 +123,7 @@ void api_send_cached(struct http_request *req, long max_age_ms, const struct db_
         n += (size_t)snprintf(key + n, sizeof(key) - n, "|%s",
                               params[i] != NULL ? params[i] : "\\N");
     if (n >= sizeof(key)) {
-        send_query(req, NULL, stmt, nparams, params, cache, not_found_code, not_found_message);
+        api_send_query(req, stmt, nparams, params, cache, not_found_code, not_found_message);
         return;
     }
     if (answers == NULL)
@@ -118,7 +132,8 @@ void api_send_cached(struct http_request *req, long max_age_ms, const struct db_
     if (body != NULL)
         http_json(req, 200, body, len, cache);
     else
-        send_query(req, key, stmt, nparams, params, cache, not_found_code, not_found_message);
+        send_query(req, key, stmt, nparams, params, 200, cache, false, not_found_code,
+                   not_found_message);
 }
 
 void api_read(struct http_request *req)
@@ -136,22 +151,10 @@ void api_read(struct http_request *req)
         }
         params[n++] = u->pin;
     }
-    if (r->csv) {
-        PGresult *res = NULL;
-        enum db_status st = db_exec(r->statement, (int)n, params, &res);
-        if (st != DB_OK) {
-            api_db_failure(req, st);
-            return;
-        }
-        const char *csv = db_value(res);
-        if (csv == NULL)
-            http_error(req, 404, r->not_found_code, r->not_found_message, NULL);
-        else
-            http_send(req, 200, "text/csv; charset=utf-8", "public, max-age=5", csv, strlen(csv));
-        PQclear(res);
-        return;
-    }
-    if (r->fresh)
+    if (r->csv)
+        send_query(req, NULL, r->statement, (int)n, params, 200, r->cache, true, r->not_found_code,
+                   r->not_found_message);
+    else if (r->fresh)
         api_send_cached(req, api_fresh_ms(), r->statement, (int)n, params, r->cache,
                         r->not_found_code, r->not_found_message);
     else
@@ -296,4 +299,11 @@ void api_refuse_listing(struct http_request *req, int status, const char *code, 
         o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     http_json(req, status, s, len, CACHE_NONE);
     json_object_put(o);
+}
+
+bool api_register_key_valid(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 3 && n <= 32 &&
+        strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") == n;
 }

@@ -14,6 +14,7 @@
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../rules/finance.h"
+#include "../rules/pin.h"
 #include "api.h"
 
 enum {
@@ -116,12 +117,9 @@ static void read_row(struct http_request *req, long line, char *const *v, struct
         fault(f, line, "field", "counterparty", NULL,
               "counterparty is text of at most 300 characters");
     size_t dl = strlen(v[3]);
-    bool pin = dl == 14 && strspn(v[3], "0123456789") == 14;
-    if (dl > 0 &&
-        (dl < 3 || dl > 32 ||
-         strspn(v[3], "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != dl))
+    if (dl > 0 && !api_register_key_valid(v[3]))
         fault(f, line, "field", "donor_id", NULL, "donor_id is a PIN or a registration number");
-    else if (r->l.category == SOURCE_CITIZEN && income && dl > 0 && !pin)
+    else if (r->l.category == SOURCE_CITIZEN && income && dl > 0 && !pin_valid(v[3]))
         fault(f, line, "field", "donor_id", NULL, "a citizen's donor_id is their PIN (14 digits)");
     r->l.has_donor = v[2][0] != '\0' && dl > 0;
     r->l.amount = finance_amount_parse(v[4]);

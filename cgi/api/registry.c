@@ -130,6 +130,23 @@ enum registry_status registry_ask(struct http_request *req, enum registry_servic
     return REGISTRY_OK;
 }
 
+const char *registry_text(struct http_request *req, enum registry_service which, const char *key,
+                          const char *user, const char *issue, enum registry_status *rs, long *call)
+{
+    struct json_object *o = NULL;
+    struct tunduk_response tr;
+    *rs = registry_ask(req, which, key, user, issue, &o, &tr);
+    long id = registry_log_call(&tr, NULL);
+    if (call != NULL)
+        *call = id;
+    tunduk_response_free(&tr);
+    const char *text = o != NULL
+        ? pool_strdup(req->pool, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN))
+        : NULL;
+    json_object_put(o);
+    return text;
+}
+
 enum registry_status registry_person(struct http_request *req, const char *pin, const char *issue,
                                      struct json_object **person, struct tunduk_response *resp)
 {

@@ -16,6 +16,7 @@
 #include "../core/json.h"
 #include "../core/log.h"
 #include "../rules/list_rules.h"
+#include "../rules/pin.h"
 #include "talapker.h"
 
 enum {
@@ -159,35 +160,29 @@ static void register_down(struct http_request *req, const char *which)
  */
 static const char *person_of(struct http_request *req, const char *pin, const char *issue)
 {
-    struct json_object *person = NULL;
-    struct tunduk_response tr;
-    enum registry_status rs = registry_person(req, pin, issue, &person, &tr);
-    registry_log_call(&tr, NULL);
-    tunduk_response_free(&tr);
-    const char *text = NULL;
-    if (rs == REGISTRY_OK && json_object_get_boolean(json_object_object_get(person, "deceased")))
-        http_error(req, 422, "person_deceased",
-                   "the population register records this person as deceased", "pin");
-    else if (rs == REGISTRY_OK)
-        text =
-            pool_strdup(req->pool, json_object_to_json_string_ext(person, JSON_C_TO_STRING_PLAIN));
-    else if (rs == REGISTRY_NOT_FOUND)
+    enum registry_status rs;
+    const char *text = registry_text(req, REGISTRY_POPULATION, pin, pin, issue, &rs, NULL);
+    if (rs == REGISTRY_NOT_FOUND) {
         http_error(req, 422, "person_not_found",
                    "the population register has no person with this PIN", "pin");
-    else
+        return NULL;
+    }
+    if (rs != REGISTRY_OK) {
         register_down(req, "population register");
+        return NULL;
+    }
+    struct json_object *person = json_tokener_parse(text);
+    bool deceased = json_object_get_boolean(json_object_object_get(person, "deceased"));
     json_object_put(person);
+    if (deceased) {
+        http_error(req, 422, "person_deceased",
+                   "the population register records this person as deceased", "pin");
+        return NULL;
+    }
     return text;
 }
 
 /* ---- parties ------------------------------------------------------------- */
-
-static bool registration_number_valid(const char *s)
-{
-    size_t n = strlen(s);
-    return n >= 3 && n <= 32 &&
-        strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") == n;
-}
 
 /*
  * A party's notification: cheap checks (the election takes nominations),
@@ -206,7 +201,7 @@ static void notify_post(struct http_request *req)
     if (api_body_read(req, body, v) < 0)
         return;
     const char *number = v[0].s;
-    if (!registration_number_valid(number)) {
+    if (!api_register_key_valid(number)) {
         http_error(req, 400, "invalid_field",
                    "registration_number is 3 to 32 letters, digits and hyphens",
                    "registration_number");
@@ -217,24 +212,18 @@ static void notify_post(struct http_request *req)
         return;
     char issue[96];
     snprintf(issue, sizeof(issue), "shailoo-party-notice-%s-%s", election, number);
-    struct json_object *entity = NULL;
-    struct tunduk_response tr;
-    enum registry_status rs =
-        registry_ask(req, REGISTRY_LEGAL_ENTITIES, number, u->pin, issue, &entity, &tr);
-    registry_log_call(&tr, NULL);
-    tunduk_response_free(&tr);
-    if (rs == REGISTRY_NOT_FOUND) {
+    enum registry_status rs;
+    const char *entity =
+        registry_text(req, REGISTRY_LEGAL_ENTITIES, number, u->pin, issue, &rs, NULL);
+    if (rs == REGISTRY_NOT_FOUND)
         http_error(req, 422, "party_not_registered",
                    "the legal-entity register has no entity with this registration number",
                    "registration_number");
-    } else if (rs == REGISTRY_UNAVAILABLE) {
+    else if (rs == REGISTRY_UNAVAILABLE)
         register_down(req, "legal-entity register");
-    } else {
-        const char *text = json_object_to_json_string_ext(entity, JSON_C_TO_STRING_PLAIN);
-        send_call(req, TALAPKER_NOTIFY, 4, (const char *const[]){election, number, text, u->pin},
+    else
+        send_call(req, TALAPKER_NOTIFY, 4, (const char *const[]){election, number, entity, u->pin},
                   201);
-    }
-    json_object_put(entity);
 }
 
 /*
@@ -380,7 +369,7 @@ static void order_put(struct http_request *req)
     for (size_t i = 0; rc >= 0 && i < n; i++) {
         char at[32];
         const char *pin = json_object_get_string(json_object_array_get_idx(arr, i));
-        if (strlen(pin) != PIN_DIGITS || strspn(pin, "0123456789") != PIN_DIGITS) {
+        if (!pin_valid(pin)) {
             rc = json_fault(&f, "invalid", json_path_index(at, sizeof(at), "pins", i),
                             "%s must be a PIN of 14 digits", at);
             break;
@@ -543,7 +532,7 @@ static void deposit_post(struct http_request *req)
     if (api_body_read(req, body, v) < 0)
         return;
     const char *ref = v[0].s;
-    if (!registration_number_valid(ref)) {
+    if (!api_register_key_valid(ref)) {
         http_error(req, 400, "invalid_field",
                    "payment_reference is 3 to 32 letters, digits and hyphens", "payment_reference");
         return;
@@ -553,24 +542,15 @@ static void deposit_post(struct http_request *req)
         return;
     char issue[64];
     snprintf(issue, sizeof(issue), "shailoo-nomination-%s", id);
-    struct json_object *payment = NULL;
-    struct tunduk_response tr;
-    enum registry_status rs =
-        registry_ask(req, REGISTRY_TREASURY, ref, u->pin, issue, &payment, &tr);
-    registry_log_call(&tr, NULL);
-    tunduk_response_free(&tr);
+    enum registry_status rs;
+    const char *payment = registry_text(req, REGISTRY_TREASURY, ref, u->pin, issue, &rs, NULL);
     if (rs == REGISTRY_NOT_FOUND)
         http_error(req, 422, "payment_not_found", "the treasury has no payment with this reference",
                    "payment_reference");
     else if (rs == REGISTRY_UNAVAILABLE)
         register_down(req, "treasury");
     else
-        send_call(
-            req, TALAPKER_DEPOSIT, 4,
-            (const char *const[]){
-                id, ref, json_object_to_json_string_ext(payment, JSON_C_TO_STRING_PLAIN), u->pin},
-            200);
-    json_object_put(payment);
+        send_call(req, TALAPKER_DEPOSIT, 4, (const char *const[]){id, ref, payment, u->pin}, 200);
 }
 
 #define SIGNED_IN_READ(stmt, code, message)                                                        \

@@ -52,23 +52,6 @@ static const struct db_statement statements[REVIEW__MAX] = {
     [REVIEW_OVERVIEW] = {"review_overview", "SELECT review_overview_json($1::integer, $2)::text"},
 };
 
-/* Asks one register about pin for the nomination; the answer as JSON text in req->pool (NULL: none), the call's id into *call. */
-static const char *ask(struct http_request *req, enum registry_service which, const char *pin,
-                       const char *issue, enum registry_status *rs, long *call)
-{
-    const struct user *u = req->user;
-    struct json_object *o = NULL;
-    struct tunduk_response tr;
-    *rs = registry_ask(req, which, pin, u->pin, issue, &o, &tr);
-    *call = registry_log_call(&tr, NULL);
-    tunduk_response_free(&tr);
-    const char *text = o != NULL
-        ? pool_strdup(req->pool, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN))
-        : NULL;
-    json_object_put(o);
-    return text;
-}
-
 enum db_status talapker_run_checks(struct http_request *req, const char *nomination,
                                    const char *role)
 {
@@ -86,11 +69,15 @@ enum db_status talapker_run_checks(struct http_request *req, const char *nominat
         enum registry_status rs[4] = {REGISTRY_UNAVAILABLE, REGISTRY_UNAVAILABLE,
                                       REGISTRY_UNAVAILABLE, REGISTRY_UNAVAILABLE};
         long calls[4] = {0, 0, 0, 0};
-        const char *person = ask(req, REGISTRY_POPULATION, pin, issue, &rs[0], &calls[0]);
-        const char *criminal = ask(req, REGISTRY_CONVICTIONS, pin, issue, &rs[1], &calls[1]);
-        const char *citizenship = ask(req, REGISTRY_CITIZENSHIP, pin, issue, &rs[2], &calls[2]);
-        const char *disability =
-            claimed ? ask(req, REGISTRY_DISABILITY, pin, issue, &rs[3], &calls[3]) : NULL;
+        const char *person =
+            registry_text(req, REGISTRY_POPULATION, pin, u->pin, issue, &rs[0], &calls[0]);
+        const char *criminal =
+            registry_text(req, REGISTRY_CONVICTIONS, pin, u->pin, issue, &rs[1], &calls[1]);
+        const char *citizenship =
+            registry_text(req, REGISTRY_CITIZENSHIP, pin, u->pin, issue, &rs[2], &calls[2]);
+        const char *disability = claimed
+            ? registry_text(req, REGISTRY_DISABILITY, pin, u->pin, issue, &rs[3], &calls[3])
+            : NULL;
         char array[128]; /* the calls' ids as an SQL array */
         int n = snprintf(array, sizeof(array), "{");
         for (int k = 0; k < 4; k++) {

@@ -610,6 +610,7 @@ DECLARE
     n nominations := nomination_for_change(nomination, actor, '{draft}', 'it was submitted already');
     e elections := nomination_election(n.election_id);
     missing text;
+    pkg json;
     slip jsonb;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM nomination_candidates WHERE nomination_id = n.id AND withdrawn_at IS NULL) THEN
@@ -626,8 +627,9 @@ BEGIN
         PERFORM shailoo_refuse(422, 'deposit_missing', format(
             'the deposit of %s som is not confirmed: give the treasury''s payment reference', nomination_deposit_due(n)), NULL);
     END IF;
+    pkg := nomination_package(n);
     SELECT string_agg(coalesce('number ' || (i ->> 'position') || ': ', '') || (i ->> 'kind'), ', ') INTO missing
-      FROM json_array_elements(nomination_package(n) -> 'items') i
+      FROM json_array_elements(pkg -> 'items') i
      WHERE (i ->> 'required')::boolean AND json_typeof(i -> 'document') IS DISTINCT FROM 'object';
     IF missing IS NOT NULL THEN
         PERFORM shailoo_refuse(422, 'documents_missing', 'the package lacks required documents: ' || missing, NULL);
@@ -644,7 +646,7 @@ BEGIN
               FROM nomination_candidates c JOIN candidates k ON k.id = c.candidate_id
              WHERE c.nomination_id = n.id AND c.withdrawn_at IS NULL),
         'deposit', n.deposit,
-        'documents', nomination_receipt_documents(n));
+        'documents', nomination_receipt_documents(pkg));
     UPDATE nominations SET status = 'submitted', submitted_at = shailoo_now(), receipt = slip,
                            updated_at = shailoo_now()
      WHERE id = n.id RETURNING * INTO n;

@@ -120,13 +120,15 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The documents of the package as the receipt lists them: kind, owner, version, SHA-256.
-CREATE OR REPLACE FUNCTION nomination_receipt_documents(n nominations) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
+-- (It takes the package, not the nomination: submission has it in hand.)
+DROP FUNCTION IF EXISTS nomination_receipt_documents(nominations);
+CREATE OR REPLACE FUNCTION nomination_receipt_documents(package json) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object('owner', i ->> 'owner', 'position', (i ->> 'position')::integer,
                                                  'kind', i ->> 'kind', 'document_id', (i #>> '{document,id}')::bigint,
                                                  'version', (i #>> '{document,version}')::integer,
                                                  'sha256', i #>> '{document,sha256}')), '[]')
-      FROM json_array_elements(nomination_package(n) -> 'items') i
+      FROM json_array_elements(package -> 'items') i
      WHERE i -> 'document' IS NOT NULL AND json_typeof(i -> 'document') = 'object'
 $$;
 
