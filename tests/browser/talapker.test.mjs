@@ -1,6 +1,8 @@
 // Talapker in the browser, end to end: a party's head notifies the CEC and
-// names a representative; the representative builds a list that breaks the
-// rules (explained on the page), fixes it, pays the deposit, uploads the
+// names a representative; the representative nominates a man in a district
+// and is refused him in another, builds a list that breaks each list rule
+// (explained on the page; submitted so, refused; under 25 and without higher
+// education refused at the door), fixes it, pays the deposit, uploads the
 // package; the candidates consent in their cabinets; the list is submitted
 // with a receipt; the CEC's reviewer sees the checks through Tunduk, records a
 // deficiency, the party corrects it, the commission registers; the public sees
@@ -34,6 +36,9 @@ const [HEAD, REP] = people('browser talapker staff', 2, 'M', '1960-01-01', '1980
 const MEN = people('browser talapker men', 4, 'M', '1955-01-01', '1985-01-01').filter((p) => p !== HEAD && p !== REP).slice(0, 3);
 const WOMEN = people('browser talapker women', 2, 'F', '1955-01-01', '1985-01-01');
 const YOUNG = people('browser talapker young', 2, 'F', years(-34), years(-27));
+const TOO_YOUNG = people('browser talapker too young', 1, 'M', years(-24), years(-19))[0];
+const UNSCHOOLED = people('browser talapker unschooled', 1, 'F', '1960-01-01', '1985-01-01').find((p) => !WOMEN.includes(p));
+const DISTRICT_MAN = people('browser talapker district', 6, 'M', '1960-01-01', '1980-01-01').find((p) => ![HEAD, REP, ...MEN].includes(p));
 let dir;
 
 async function hook(p, body) {
@@ -65,7 +70,7 @@ before(async () => {
         VALUES (:'e'::integer, current_date + 60, 'Выборы в браузере', 'Браузердеги шайлоо', 'parliamentary', 'scheduled')`, { e: E });
   await hook('/_test/entity', { registration_number: REG, name: 'Партия Браузера', short_name: 'Браузер', legal_form: 'political_party',
     status: 'active', head: { pin: HEAD, last_name: 'Глава', first_name: 'Браузер' } });
-  for (const pin of [...MEN, ...WOMEN, ...YOUNG]) await hook('/_test/person', { pin, convictions: [], citizenships: ['KG'], disabled: false });
+  for (const pin of [...MEN, ...WOMEN, ...YOUNG, UNSCHOOLED, DISTRICT_MAN]) await hook('/_test/person', { pin, convictions: [], citizenships: ['KG'], disabled: false });
   for (const pin of [WOMEN[1], MEN[2]]) await hook('/_test/person', { pin, disabled: true });
   // The pages list elections from /api/v1/elections, which nginx's microcache may keep a moment: wait for ours.
   for (const t0 = Date.now(); Date.now() - t0 < 8000; await new Promise((ok) => setTimeout(ok, 300))) {
@@ -103,10 +108,21 @@ test('the head notifies the CEC and names a representative', async () => {
   });
 });
 
-test('the representative builds a list that breaks the rules, fixes it, pays, uploads, and it is refused until consented', async () => {
+test('the representative builds a list that breaks each rule, fixes it, pays, uploads, and it is refused until consented', async () => {
   await withPage({}, async (page) => {
     await signIn(page, REP, '/party/');
     await page.locator('#mine-table button', { hasText: 'Открыть' }).first().click();
+    // One district per candidate per election: the party's man in one district, and then not in another.
+    const districts = await page.locator('#district-number option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(districts.length >= 2, 'the districts to choose from');
+    await page.selectOption('#district-number', districts[0]);
+    await page.fill('#district-pin', DISTRICT_MAN);
+    await page.click('#district-form button[type=submit]');
+    await page.locator('#nomination:not([hidden])').waitFor();
+    await page.selectOption('#district-number', districts[1]);
+    await page.fill('#district-pin', DISTRICT_MAN);
+    await page.click('#district-form button[type=submit]');
+    await page.waitForFunction(() => /уже выдвинут в другом округе/.test(document.querySelector('#office-status').textContent));
     await page.click('#new-list');
     await page.locator('#nomination:not([hidden])').waitFor();
     // Three men in a row, then the women: the rules say what is wrong as the list is built.
@@ -121,11 +137,28 @@ test('the representative builds a list that breaks the rules, fixes it, pays, up
       await page.evaluate(() => { document.querySelector('#nomination-status').textContent = ''; });
     };
     for (const pin of MEN) await add(pin, { disability: pin === MEN[2] });
-    // Someone on the list already: refused, said on the page.
-    await page.fill('#add-pin', MEN[0]);
+    // Three men: too many of one sex, nobody under 35, nobody of other ethnicity, one disability of two.
+    await page.locator('#nomination-rules li').first().waitFor();
+    const three = await page.locator('#nomination-rules').textContent();
+    for (const rule of [/одного пола больше 70% \(номера 1, 2, 3\)/, /младше 35 лет меньше 15%/, /другой национальности меньше 15%/, /меньше двух кандидатов с инвалидностью/])
+      assert.match(three, rule);
+    // Submitted as it is: refused, and the page says why.
+    await page.click('#submit');
+    await page.waitForFunction(() => /Список не подан: он нарушает требования/.test(document.querySelector('#nomination-status').textContent));
+    // Under 25 on election day: refused at the door by the population register's birth date.
+    await page.fill('#add-pin', TOO_YOUNG);
     await page.click('#add-form button[type=submit]');
     await page.locator('#nomination-status.status--error').waitFor();
-    assert.match(await status(page, 'nomination-status'), /уже в списке/);
+    assert.match(await status(page, 'nomination-status'), /меньше 25 лет/);
+    await page.evaluate(() => { document.querySelector('#nomination-status').textContent = ''; document.querySelector('#nomination-status').className = 'status'; });
+    // No higher education: refused at the door too.
+    await page.setChecked('#add-education', false);
+    await page.fill('#add-pin', UNSCHOOLED);
+    await page.click('#add-form button[type=submit]');
+    await page.waitForFunction(() => /нет высшего образования/.test(document.querySelector('#nomination-status').textContent));
+    await page.setChecked('#add-education', true);
+    await page.evaluate(() => { document.querySelector('#nomination-status').textContent = ''; document.querySelector('#nomination-status').className = 'status'; });
+    assert.equal(await page.locator('#nomination-candidates tbody tr').count(), 3);
     for (const pin of WOMEN) await add(pin, { ethnicity: true, disability: pin === WOMEN[1] });
     await page.locator('#nomination-rules li').first().waitFor();
     assert.match(await page.locator('#nomination-rules').textContent(), /младше 35/);
