@@ -2,7 +2,8 @@
 // by deadline (the CEC: lists and every district; a territorial commission:
 // the districts it acts for), a nomination with the registers' checks and
 // their X-Road evidence, a verdict on each document, deficiencies sent to the
-// party, the decision; the CEC's overview of the election.
+// party, the decision; the CEC's overview of the election and the amounts of
+// its funds.
 import { initI18n, t, label, nameOf, fmtInt, fmtDate } from '/js/i18n.js';
 import { getJSON } from '/js/api.js';
 import { el, clear, table, setStatus, dl } from '/js/dom.js';
@@ -56,6 +57,38 @@ async function loadOverview() {
       el('p', { class: o.overdue.length ? 'notice notice--warning' : null, text: t('review.overdue', { n: o.overdue.length }) }));
   } catch (e) {
     say($('queue-status'), e);
+  }
+}
+
+// The CEC sets the amounts of an election's funds (whole som); until then, the law's.
+async function loadLimits() {
+  if (!hasRole('cec_admin')) return;
+  try {
+    const l = await getJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`);
+    $('limits').hidden = false;
+    $('limits-state').textContent = t(l.set ? 'review.limits_set' : 'review.limits_law');
+    $('limit-citizen').value = String(Math.round(l.citizen_max));
+    $('limit-entity').value = String(Math.round(l.legal_entity_max));
+    $('limit-list').value = String(Math.round(l.list_fund_max));
+    $('limit-district').value = String(Math.round(l.district_fund_max));
+  } catch (e) {
+    say($('limits-status'), e);
+  }
+}
+
+async function saveLimits(ev) {
+  ev.preventDefault();
+  const status = $('limits-status');
+  setStatus(status, t('common.loading'), 'busy');
+  try {
+    await sendJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`, {
+      citizen_max: Number($('limit-citizen').value), legal_entity_max: Number($('limit-entity').value),
+      list_fund_max: Number($('limit-list').value), district_fund_max: Number($('limit-district').value),
+    }, { method: 'PUT' });
+    await loadLimits();
+    setStatus(status, t('review.limits_saved'));
+  } catch (e) {
+    say(status, e);
   }
 }
 
@@ -157,9 +190,12 @@ async function main() {
   sel.addEventListener('change', () => {
     loadQueue();
     loadOverview();
+    loadLimits();
   });
+  $('limits-form').addEventListener('submit', saveLimits);
   await loadQueue();
   loadOverview();
+  loadLimits();
 }
 
 main();

@@ -219,6 +219,13 @@ test('the CEC reviews: the checks with their evidence, a deficiency, the correct
     page.on('dialog', (d) => d.accept('нет подписи'));
     await signIn(page, STAFF.cec, '/review/');
     await page.selectOption('#queue-election', String(E));
+    // The amounts of the election's funds: the law's until the CEC sets them.
+    await page.waitForFunction(() => /ещё не устанавливала/.test(document.querySelector('#limits-state').textContent));
+    await page.fill('#limit-citizen', '250000');
+    await page.click('#limits-form button[type=submit]');
+    await page.waitForFunction(() => /установлены ЦИК/.test(document.querySelector('#limits-state').textContent));
+    assert.equal(await page.inputValue('#limit-citizen'), '250000');
+    assert.equal(psqlValue(`SELECT citizen_max FROM fund_limits WHERE election_id = :'e'::integer`, { e: E }), '25000000');
     await page.locator('#queue-table tr', { hasText: 'Браузер' }).locator('button').click();
     await page.locator('#detail:not([hidden])').waitFor();
     assert.match(await page.locator('#checks').textContent(), /X-Road-Id [0-9a-f-]{36}/);
