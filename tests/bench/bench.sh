@@ -7,10 +7,12 @@
 # to the references; then the workers' memory and the election night.
 # The per-address rate limits are lifted for the run (and restored after).
 #   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
+# ONLY=talapker measures Talapker's reads alone (beside the same references).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
 PORT=${PORT:-8080}
+ONLY=${ONLY:-}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -106,6 +108,7 @@ run_published() {
 
 echo "references: the home page as a plain static file ($(stat -c %s "$VAR/bench/index.html") B; for a published answer, a static copy of it),"
 echo "the bare FastCGI answer /bench/hello ($(nproc | awk '{print $1 * 2}') processes; the application has $workers children: workers and publishers)"
+if [ -z "$ONLY" ]; then
 header
 PATHS_FILE=$tmp/pins run_pair "PIN lookup (random voters)" -s tests/bench/random_path.lua "$BASE/"
 PATHS_FILE=$tmp/search run_pair "station search (settlements)" -s tests/bench/random_path.lua "$BASE/"
@@ -125,6 +128,7 @@ if [ -n "$session" ]; then
     run_pair "GET /api/v1/cabinet (signed in)" -H "Cookie: shailoo_session=$session" "$BASE/api/v1/cabinet"
 else
     echo "bench: could not sign in through the ESIA stand-in; skipping the signed-in routes"
+fi
 fi
 
 # Talapker: the public candidate list of the demo election (the first page, and
@@ -156,6 +160,8 @@ if [ -n "$BIGFUND" ]; then
     PATHS_FILE=$tmp/fund_pages run_pair "a fund's page of 100 lines (1M, keyset)" -s tests/bench/random_path.lua "$BASE/"
     run_pair "a fund's totals (1M lines)" "$BASE/api/v1/funds/$BIGFUND"
 fi
+
+[ "$ONLY" != talapker ] || exit 0
 
 echo
 echo "memory of the application (RSS / PSS, kB):"
