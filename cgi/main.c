@@ -34,11 +34,11 @@
 
 /* The parts of the mission: the one list to keep. */
 static const struct api_module *const modules[] = {
-    &common_module,   &tizme_module,           &places_module,          &elections_module,
-    &auth_module,     &registry_module,        &cabinet_module,         &biometrics_module,
-    &asu_module,      &results_module,         &documents_module,       &document_kinds_module,
-    &talapker_module, &talapker_review_module, &talapker_public_module, &funds_module,
-    &openapi_module,
+    &common_module,     &tizme_module,           &places_module,          &elections_module,
+    &auth_module,       &registry_module,        &cabinet_module,         &biometrics_module,
+    &asu_module,        &results_module,         &documents_module,       &document_kinds_module,
+    &talapker_module,   &talapker_review_module, &talapker_public_module, &funds_module,
+    &complaints_module, &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

@@ -28,7 +28,7 @@ struct api_module {
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
-    talapker_review_module, talapker_public_module, funds_module, common_module;
+    talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -117,7 +117,9 @@ enum {
     ACCESS_OPERATOR = 1 << 1, /* biometric identification operator, of a commission */
     ACCESS_TEC_ADMIN = 1 << 2, /* a territorial commission's system administrator */
     ACCESS_CEC_ADMIN = 1 << 3,
-    ACCESS_SIGNED_IN = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
+    ACCESS_COMPLAINTS = 1 << 4, /* a commission's complaint reviewer (of any commission) */
+    ACCESS_SIGNED_IN =
+        ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN | ACCESS_COMPLAINTS,
 };
 
 #define USER_MAX_ROLES 8
@@ -248,6 +250,7 @@ void api_json_refuse(struct http_request *req, const struct json_fault *f);
  * (api_db_failure): SH404, SH409, SH422..., DETAIL the code, HINT the field.
  */
 #define API_BODY_MAX_FIELDS 8
+#define API_BODY_READ_MAX 24 /* api_body_read's members (a complaint has 17) */
 struct api_call {
     const struct db_statement *statement;
     struct field body[API_BODY_MAX_FIELDS]; /* the JSON body's members (name NULL: no more) */
@@ -261,7 +264,7 @@ void api_call(struct http_request *req);
     }
 
 /*
- * Reads a JSON object body whose members are spec's (up to API_BODY_MAX_FIELDS,
+ * Reads a JSON object body whose members are spec's (up to API_BODY_READ_MAX,
  * name NULL ends), checked as path and query fields are (a BOOL is a JSON
  * boolean, an INT a JSON number, the rest JSON strings).  out[i] for spec[i];
  * the count, or -1 having answered 400/415.  Values live in req->pool.

@@ -86,14 +86,22 @@ static void set_cookie(struct http_request *req, const char *name, const char *v
 
 /* ---- the guard ----------------------------------------------------------- */
 
+/* The staff roles (staff_roles.role) and their access bits. */
+static const struct {
+    const char *name;
+    unsigned bit;
+} staff_roles[] = {
+    {"operator", ACCESS_OPERATOR},
+    {"tec_admin", ACCESS_TEC_ADMIN},
+    {"cec_admin", ACCESS_CEC_ADMIN},
+    {"complaints_reviewer", ACCESS_COMPLAINTS},
+};
+
 static unsigned role_bit(const char *role)
 {
-    if (strcmp(role, "operator") == 0)
-        return ACCESS_OPERATOR;
-    if (strcmp(role, "tec_admin") == 0)
-        return ACCESS_TEC_ADMIN;
-    if (strcmp(role, "cec_admin") == 0)
-        return ACCESS_CEC_ADMIN;
+    for (size_t i = 0; i < NELEM(staff_roles); i++)
+        if (strcmp(role, staff_roles[i].name) == 0)
+            return staff_roles[i].bit;
     return 0;
 }
 
@@ -364,10 +372,10 @@ static void callback_get(struct http_request *req)
 
 static const char *role_name(unsigned bit)
 {
-    return bit == ACCESS_OPERATOR ? "operator"
-        : bit == ACCESS_TEC_ADMIN ? "tec_admin"
-        : bit == ACCESS_CEC_ADMIN ? "cec_admin"
-                                  : "voter";
+    for (size_t i = 0; i < NELEM(staff_roles); i++)
+        if (bit == staff_roles[i].bit)
+            return staff_roles[i].name;
+    return "voter";
 }
 
 static void me_get(struct http_request *req)

@@ -15,8 +15,8 @@
 int api_body_read(struct http_request *req, const struct field *spec, struct field_value *out)
 {
     size_t n = 0;
-    const char *names[API_BODY_MAX_FIELDS + 1];
-    while (n < API_BODY_MAX_FIELDS && spec[n].name != NULL) {
+    const char *names[API_BODY_READ_MAX + 1];
+    while (n < API_BODY_READ_MAX && spec[n].name != NULL) {
         names[n] = spec[n].name;
         n++;
     }

@@ -15,7 +15,13 @@
 
 #define MB (1024L * 1024)
 
-enum { DOC_STATION_OWNER, DOC_APPLICATION_OWNER, DOC_NOMINATION_OWNER, DOCUMENT_KIND__MAX };
+enum {
+    DOC_STATION_OWNER,
+    DOC_APPLICATION_OWNER,
+    DOC_NOMINATION_OWNER,
+    DOC_COMPLAINT_OWNER,
+    DOCUMENT_KIND__MAX
+};
 
 static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
     [DOC_STATION_OWNER] = {"doc_station_owner",
@@ -28,6 +34,9 @@ static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
     [DOC_NOMINATION_OWNER] =
         {"doc_nomination_owner",
          "SELECT role, status FROM nomination_document_access($1, $2::bigint, $3)"},
+    [DOC_COMPLAINT_OWNER] =
+        {"doc_complaint_owner",
+         "SELECT role, status, acting FROM complaint_document_access($1::bigint, $2)"},
 };
 
 /* True if u holds role for commission (a grant tied to it). */
@@ -156,13 +165,64 @@ static enum document_access candidacies_check(const struct user *u, unsigned all
     return nomination_check("candidacies", u, allowed, id, write, st);
 }
 
-enum { OWNER_STATIONS, OWNER_APPLICATIONS, OWNER_NOMINATIONS, OWNER_CANDIDACIES, OWNER__MAX };
+/*
+ * A complaint's attachments are the complainant's, added until it is decided
+ * and read by them and by the reviewers of the commissions it has been
+ * before; its decision and a court's ruling are public, added by a reviewer
+ * acting on it now (its commission's, or the CEC's for a ruling).  To
+ * anyone else the private ones are as absent as none.
+ */
+static enum document_access complaint_check(const struct user *u, unsigned allowed, long id,
+                                            bool write, enum db_status *st)
+{
+    char number[24];
+    snprintf(number, sizeof(number), "%ld", id);
+    PGresult *res = NULL;
+    if ((*st = db_exec(&statements[DOC_COMPLAINT_OWNER], 2,
+                       (const char *const[]){number, u != NULL ? u->pin : ""}, &res)) != DB_OK)
+        return DOC_DB_FAILED;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return DOC_NO_OWNER;
+    }
+    char role[16]; /* copied: the result is cleared below */
+    snprintf(role, sizeof(role), "%s", PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+    bool decided = strcmp(PQgetvalue(res, 0, 1), "decided") == 0;
+    bool acting = PQgetvalue(res, 0, 2)[0] == 't';
+    PQclear(res);
+    unsigned have = u != NULL ? u->access & allowed : 0;
+    if (!write) {
+        if (allowed == 0)
+            return DOC_ALLOWED; /* it exists: its public documents are anyone's */
+        if (strcmp(role, "complainant") == 0)
+            return (have & ACCESS_VOTER) != 0 ? DOC_ALLOWED : DOC_NO_OWNER;
+        return strcmp(role, "reviewer") == 0 && (have & ACCESS_COMPLAINTS) != 0 ? DOC_ALLOWED
+                                                                                : DOC_NO_OWNER;
+    }
+    if ((allowed & ACCESS_COMPLAINTS) != 0)
+        return acting && (have & ACCESS_COMPLAINTS) != 0 ? DOC_ALLOWED
+            : *role != '\0'                              ? DOC_FORBIDDEN
+                                                         : DOC_NO_OWNER;
+    if (strcmp(role, "complainant") != 0)
+        return *role != '\0' ? DOC_FORBIDDEN : DOC_NO_OWNER;
+    return decided ? DOC_CLOSED : DOC_ALLOWED;
+}
+
+enum {
+    OWNER_STATIONS,
+    OWNER_APPLICATIONS,
+    OWNER_NOMINATIONS,
+    OWNER_CANDIDACIES,
+    OWNER_COMPLAINTS,
+    OWNER__MAX
+};
 
 const struct document_owner document_owners[OWNER__MAX] = {
     [OWNER_STATIONS] = {"stations", 1001, 10999, station_check},
     [OWNER_APPLICATIONS] = {"applications", 1, 999999999999L, application_check},
     [OWNER_NOMINATIONS] = {"nominations", 1, 999999999999L, nominations_check},
     [OWNER_CANDIDACIES] = {"candidacies", 1, 999999999999L, candidacies_check},
+    [OWNER_COMPLAINTS] = {"complaints", 1, 999999999999L, complaint_check},
 };
 const size_t document_nowners = OWNER__MAX;
 
@@ -212,6 +272,27 @@ const struct document_kind document_kinds[] = {
     PACKAGE(OWNER_CANDIDACIES, "criminal_record_info", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
     PACKAGE(OWNER_CANDIDACIES, "personal_data_consent", FILE_PDF | FILE_JPEG | FILE_PNG, 5),
     PACKAGE(OWNER_CANDIDACIES, "diploma", FILE_PDF | FILE_JPEG | FILE_PNG, 10),
+    /* A complaint's attachment (private: it may name the complainant)... */
+    {.name = "attachment",
+     .owner = &document_owners[OWNER_COMPLAINTS],
+     .types = FILE_PDF | FILE_JPEG | FILE_PNG,
+     .max_size = 10 * MB,
+     .visibility = DOC_PRIVATE,
+     .uploaders = ACCESS_VOTER,
+     .readers = ACCESS_VOTER | ACCESS_COMPLAINTS},
+    /* ...the commission's decision, scanned, and a court's ruling: public. */
+    {.name = "decision",
+     .owner = &document_owners[OWNER_COMPLAINTS],
+     .types = FILE_PDF | FILE_JPEG | FILE_PNG,
+     .max_size = 20 * MB,
+     .visibility = DOC_PUBLIC,
+     .uploaders = ACCESS_COMPLAINTS},
+    {.name = "court_ruling",
+     .owner = &document_owners[OWNER_COMPLAINTS],
+     .types = FILE_PDF | FILE_JPEG | FILE_PNG,
+     .max_size = 20 * MB,
+     .visibility = DOC_PUBLIC,
+     .uploaders = ACCESS_COMPLAINTS},
 };
 const size_t document_nkinds = NELEM(document_kinds);
 

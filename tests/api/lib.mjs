@@ -287,6 +287,11 @@ export function dropElection(id) {
     DELETE FROM identifications WHERE application_id IN (SELECT id FROM gone);
     DELETE FROM application_events WHERE application_id IN (SELECT id FROM gone);
     DELETE FROM applications WHERE id IN (SELECT id FROM gone);
+    DELETE FROM complaint_events WHERE complaint_id IN (SELECT id FROM complaints WHERE election_id = :'e'::integer);
+    DELETE FROM court_rulings WHERE complaint_id IN (SELECT id FROM complaints WHERE election_id = :'e'::integer);
+    DELETE FROM documents WHERE owner_type = 'complaints'
+       AND owner_id IN (SELECT id FROM complaints WHERE election_id = :'e'::integer);
+    DELETE FROM complaints WHERE election_id = :'e'::integer;
     DELETE FROM results_lots WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM results_log WHERE election_id = :'e'::integer;
     DELETE FROM results_log_head WHERE election_id = :'e'::integer;
