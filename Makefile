@@ -33,7 +33,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 all: build
 
-build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats bin/shailoo-asu
+build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats bin/shailoo-asu bin/shailoo-complaints-demo
 
 build/shailoo: $(APP_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -53,6 +53,12 @@ SEATS_CLI_SRC := cgi/tools/seats_cli.c cgi/api/seats_json.c cgi/rules/seats.c cg
 bin/shailoo-seats: $(SEATS_CLI_SRC) $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(SEATS_CLI_SRC) -ljson-c
+
+# The demo's registry of complaints (usage: cgi/tools/complaints_demo.c).
+COMPLAINTS_DEMO_SRC := cgi/tools/complaints_demo.c cgi/rules/complaints.c cgi/rules/calendar.c
+bin/shailoo-complaints-demo: $(COMPLAINTS_DEMO_SRC) cgi/rules/complaints.h cgi/rules/calendar.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(COMPLAINTS_DEMO_SRC)
 
 # The demo's ASU devices: their keys, and election night (usage: cgi/tools/asu_sim.c).
 ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_keys.c cgi/tools/asu_night.c cgi/tools/asu_night_http.c \

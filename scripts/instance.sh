@@ -199,6 +199,17 @@ demo_contests() {
     fi
 }
 
+# The 2021 parliamentary election's registry of complaints, through the
+# complaints' functions on the campaign's dates (cgi/tools/complaints_demo.c;
+# it does nothing once the election has complaints).
+demo_complaints() {
+    if [ ! -x bin/shailoo-complaints-demo ]; then
+        say "instance: bin/shailoo-complaints-demo is not built (make build): no demo complaints"
+        return
+    fi
+    bin/shailoo-complaints-demo 202104 2021-11-28 300 | q -1 -f - >/dev/null
+}
+
 load_demo() {
     demo_files
     if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
@@ -207,6 +218,7 @@ load_demo() {
         q -f sql/demo/biometric_devices.sql >/dev/null
         demo_contests
         [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
+        demo_complaints
         ensure_asu_devices
         return
     fi
@@ -217,6 +229,7 @@ load_demo() {
         -f sql/demo/staff.sql -f sql/demo/biometric_devices.sql -f sql/demo/finish.sql >/dev/null
     demo_contests -1
     [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
+    demo_complaints
     ensure_asu_devices
     q -c "VACUUM ANALYZE"
     say "instance: demo country loaded in $((SECONDS - t0)) s: $(q -c "SELECT count(*) FROM voters") voters, $(q -c "SELECT count(*) FROM stations") stations"

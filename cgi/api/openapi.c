@@ -29,6 +29,7 @@ static const struct {
     {ACCESS_OPERATOR, "operator"},
     {ACCESS_TEC_ADMIN, "tec_admin"},
     {ACCESS_CEC_ADMIN, "cec_admin"},
+    {ACCESS_COMPLAINTS, "complaints_reviewer"},
 };
 
 static struct json_object *str(const char *s)

@@ -1,6 +1,6 @@
 // Who may use which route of the cabinet (cabinet.c), of biometrics and the
-// territorial commissions (biometrics.c) and of Talapker (talapker*.c,
-// funds.c): every route against every role.
+// territorial commissions (biometrics.c), of Talapker (talapker*.c, funds.c)
+// and of complaints (complaints.c): every route against every role.
 // Nobody signed in: 401.  Any signed-in person: /api/v1/cabinet*.  Operators
 // (of any commission): /api/v1/biometrics/*.  TEC administrators:
 // /api/v1/tec/*.  Everyone else: 403 forbidden.
@@ -25,7 +25,9 @@ const ROLES = {
   'tec_admin 101': STAFF.tec101,
   'tec_admin 201': STAFF.tec201,
   cec_admin: STAFF.cec,
+  'complaints 101': '11906198300017',
 };
+const COMPLAINTS = ['complaints 101'];
 const OPERATORS = ['operator 101', 'operator 201'];
 const TEC = ['tec_admin 101', 'tec_admin 201'];
 const EVERYONE = Object.keys(ROLES);
@@ -155,6 +157,44 @@ const ROUTES = [
     method: 'POST', path: () => `/api/v1/tec/applications/${NO_SUCH}/decision`, allowed: TEC,
     body: () => ({ approve: true }),
     ok: (res) => assertError(res, 404, 'application_not_found'),
+  },
+  // Complaints: anyone signed in files and follows theirs; the desk is the complaint reviewers'.
+  {
+    method: 'POST', path: () => '/api/v1/complaints', allowed: EVERYONE,
+    body: () => ({ roles_probe: 1 }),
+    ok: (res) => assertError(res, 400, 'unknown_field', 'roles_probe'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/cabinet/complaints', allowed: EVERYONE,
+    ok: (res) => assert.ok(Array.isArray(res.json.items), res.text),
+  },
+  {
+    method: 'GET', path: () => `/api/v1/cabinet/complaints/${NO_SUCH}`, allowed: EVERYONE,
+    ok: (res) => assertError(res, 404, 'complaint_not_found'),
+  },
+  {
+    method: 'GET', path: () => '/api/v1/review/complaints', allowed: COMPLAINTS,
+    ok: (res) => assert.ok(Array.isArray(res.json.items), res.text),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/complaints/${NO_SUCH}/forward`, allowed: COMPLAINTS,
+    body: () => ({ commission_id: 101, reason: 'roles' }),
+    ok: (res) => assertError(res, 404, 'complaint_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/complaints/${NO_SUCH}/hearing`, allowed: COMPLAINTS,
+    body: () => ({ at: '2027-01-10T10:00', place: 'roles' }),
+    ok: (res) => assertError(res, 404, 'complaint_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/complaints/${NO_SUCH}/decision`, allowed: COMPLAINTS,
+    body: () => ({ outcome: 'rejected', text: 'roles' }),
+    ok: (res) => assertError(res, 404, 'complaint_not_found'),
+  },
+  {
+    method: 'POST', path: () => `/api/v1/review/complaints/${NO_SUCH}/court-rulings`, allowed: COMPLAINTS,
+    body: () => ({ court: 'roles court', instance: 'first', ruled_on: '2026-01-01', outcome: 'upheld' }),
+    ok: (res) => assertError(res, 404, 'complaint_not_found'),
   },
   // Talapker: a party's and a candidate's routes are any signed-in person's (the
   // nomination says who may act); the review desk is the commissions' administrators'.
