@@ -5,8 +5,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, useBrowser, withPage } from './lib.mjs';
 
-const PAGES = ['/', '/tizme/', '/results/', '/candidates/', '/cabinet/', '/operator/', '/tec/', '/party/', '/review/'];
-const STAFF = ['/operator/', '/tec/', '/review/'];
+const PAGES = ['/', '/tizme/', '/results/', '/candidates/', '/cabinet/', '/operator/', '/tec/', '/party/', '/review/',
+  '/complaints/', '/complaints/review/'];
+const STAFF = ['/operator/', '/tec/', '/review/', '/complaints/review/'];
 // Signed-in pages ask "who am I?" first: a visitor gets 401.
 const allow = [{ url: /\/api\/v1\/me$/, status: 401 }];
 
@@ -35,8 +36,17 @@ describe('one header on every page', () => {
     });
   }
 
-  test('the header is shared, not a page of its own', async () => {
-    const res = await fetch(`${BASE}/partials/header.html`);
-    assert.equal(res.status, 404);
+  test('the header and the signed-in frame are shared, not pages of their own', async () => {
+    for (const partial of ['header', 'signin']) assert.equal((await fetch(`${BASE}/partials/${partial}.html`)).status, 404);
+  });
+
+  test('/complaints/file/ (reached from the registry) marks the complaints link', async () => {
+    await withPage({ allow }, async (page) => {
+      await page.goto(`${BASE}/complaints/file/`);
+      await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
+      assert.deepEqual(await page.$$eval('nav.site-nav a[aria-current=page]', (as) => as.map((a) => a.getAttribute('href'))), ['/complaints/']);
+      await page.locator('#signin:not([hidden])').waitFor();
+      assert.equal(await page.getAttribute('#signin-link', 'href'), '/auth/esia/login?next=/complaints/file/');
+    });
   });
 });
