@@ -114,6 +114,30 @@ static enum document_access application_check(const struct user *u, unsigned all
 }
 
 /*
+ * The access row of an owner: statement which with (owner when not NULL,) the
+ * owner's number and the person's PIN.  DOC_ALLOWED with *res (one row; the
+ * caller clears it) and its first column, the person's role ("" if none),
+ * copied into role; else DOC_NO_OWNER or DOC_DB_FAILED (*st says why).
+ */
+static enum document_access access_row(int which, const char *owner, long id, const struct user *u,
+                                       PGresult **res, char *role, size_t n, enum db_status *st)
+{
+    char number[24];
+    snprintf(number, sizeof(number), "%ld", id);
+    const char *params[] = {owner, number, u != NULL ? u->pin : ""};
+    int skip = owner == NULL ? 1 : 0;
+    if ((*st = db_exec(&statements[which], 3 - skip, params + skip, res)) != DB_OK)
+        return DOC_DB_FAILED;
+    if (PQntuples(*res) != 1) {
+        PQclear(*res);
+        *res = NULL;
+        return DOC_NO_OWNER;
+    }
+    snprintf(role, n, "%s", PQgetisnull(*res, 0, 0) ? "" : PQgetvalue(*res, 0, 0));
+    return DOC_ALLOWED;
+}
+
+/*
  * A nomination's documents and its candidates' are the party's (its head and
  * representatives; a self-nominated candidate's own), each candidate's also
  * theirs, and read by the commission that reviews it; to anyone else they are
@@ -124,18 +148,12 @@ static enum document_access nomination_check(const char *owner, const struct use
                                              unsigned allowed, long id, bool write,
                                              enum db_status *st)
 {
-    char number[24];
-    snprintf(number, sizeof(number), "%ld", id);
     PGresult *res = NULL;
-    const char *params[] = {owner, number, u != NULL ? u->pin : ""};
-    if ((*st = db_exec(&statements[DOC_NOMINATION_OWNER], 3, params, &res)) != DB_OK)
-        return DOC_DB_FAILED;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DOC_NO_OWNER;
-    }
-    char role[16]; /* copied: the result is cleared below */
-    snprintf(role, sizeof(role), "%s", PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+    char role[16];
+    enum document_access a =
+        access_row(DOC_NOMINATION_OWNER, owner, id, u, &res, role, sizeof(role), st);
+    if (a != DOC_ALLOWED)
+        return a;
     bool open = strcmp(PQgetvalue(res, 0, 1), "draft") == 0 ||
         strcmp(PQgetvalue(res, 0, 1), "deficiencies") == 0;
     bool reviewer = strcmp(role, "reviewer") == 0;
@@ -175,18 +193,12 @@ static enum document_access candidacies_check(const struct user *u, unsigned all
 static enum document_access complaint_check(const struct user *u, unsigned allowed, long id,
                                             bool write, enum db_status *st)
 {
-    char number[24];
-    snprintf(number, sizeof(number), "%ld", id);
     PGresult *res = NULL;
-    if ((*st = db_exec(&statements[DOC_COMPLAINT_OWNER], 2,
-                       (const char *const[]){number, u != NULL ? u->pin : ""}, &res)) != DB_OK)
-        return DOC_DB_FAILED;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DOC_NO_OWNER;
-    }
-    char role[16]; /* copied: the result is cleared below */
-    snprintf(role, sizeof(role), "%s", PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+    char role[16];
+    enum document_access a =
+        access_row(DOC_COMPLAINT_OWNER, NULL, id, u, &res, role, sizeof(role), st);
+    if (a != DOC_ALLOWED)
+        return a;
     bool decided = strcmp(PQgetvalue(res, 0, 1), "decided") == 0;
     bool acting = PQgetvalue(res, 0, 2)[0] == 't';
     PQclear(res);

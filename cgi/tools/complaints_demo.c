@@ -69,10 +69,25 @@ static char *at(long long t)
     return complaints_format(t, buf[i], sizeof(buf[i]));
 }
 
+/* The organisation an observer or an NGO names (SQL), NULL for a voter. */
+static const char *organisation(const char *kind)
+{
+    return strcmp(kind, "voter") == 0 ? "NULL"
+        : strcmp(kind, "observer") == 0 ? "'Коалиция за демократию и гражданское общество'"
+                                        : "'ОО «Таза шайлоо»'";
+}
+
 /* The clock of the next writes. */
 static void now(long long t)
 {
     printf("SELECT set_config('shailoo.now', '%s', true) \\gset x_\n", at(t));
+}
+
+/* The reviewer of the commission the complaint is before now, into psql's :rev. */
+static void reviewer(void)
+{
+    printf("SELECT pin AS rev FROM staff_roles WHERE role = 'complaints_reviewer'"
+           " AND commission_id = (SELECT commission_id FROM complaints WHERE id = :cid) \\gset\n");
 }
 
 /* One complaint's life; its id in psql's :cid. */
@@ -100,7 +115,6 @@ static void complaint(int election, struct complaints_day vote, long long campai
     bool district_contest = subject == SUBJECT_STATION && next(4) == 0;
     const char *kind = who < 70 ? "voter" : who < 85 ? "observer" : "ngo";
     int station_pick = (int)next(100000);
-    char text[300];
     const char *tmpl = subject == SUBJECT_STATION ? station_texts[next(10)]
         : subject == SUBJECT_OFFICIAL             ? official_texts[next(3)]
                                                   : commission_texts[next(3)];
@@ -120,25 +134,19 @@ static void complaint(int election, struct complaints_day vote, long long campai
     printf(
         "SELECT complaint_file(%d, :'who', 'Демо Заявитель %d', '%s', NULL, %s, '%s', %s, NULL, NULL,"
         " %s, :st, NULL, %s, NULL, NULL, '%s', format(:'text', :st), '%s', '%s', '%s', NULL) AS cid \\gset\n",
-        election, k, kind,
-        strcmp(kind, "voter") == 0 ? "NULL"
-            : strcmp(kind, "observer") == 0 ? "'Коалиция за демократию и гражданское общество'"
-                                            : "'ОО «Таза шайлоо»'",
-        complaints_subject_name(subject),
+        election, k, kind, organisation(kind), complaints_subject_name(subject),
         subject == SUBJECT_TERRITORIAL    ? ":tec"
             : subject == SUBJECT_DISTRICT ? "3000 + :dist"
                                           : "NULL",
         subject == SUBJECT_OFFICIAL ? "'должностное лицо местного самоуправления'" : "NULL",
         district_contest ? "true" : "false", at(happened), complaints_level_name(level),
         at(received), at(complaints_review_due(received, vote)));
-    (void)text;
     unsigned fate = next(100);
     if (fate < 5)
         return; /* never decided: overdue, and shown so */
     long long due = complaints_review_due(received, vote);
     long long moment = received + 3600;
-    printf("SELECT pin AS rev FROM staff_roles WHERE role = 'complaints_reviewer'"
-           " AND commission_id = (SELECT commission_id FROM complaints WHERE id = :cid) \\gset\n");
+    reviewer();
     if (fate < 15) { /* forwarded once: a station's to the district's commission or back */
         long long fwd = received + (long long)next(20) * 3600;
         now(fwd);
@@ -147,9 +155,7 @@ static void complaint(int election, struct complaints_day vote, long long campai
             " WHERE id = :cid) = 3000 + :dist THEN :tec ELSE 3000 + :dist END,"
             " 'по подведомственности', '%s', '%s') \\gset x_\n",
             at(fwd), at(complaints_review_due(fwd, vote)));
-        printf(
-            "SELECT pin AS rev FROM staff_roles WHERE role = 'complaints_reviewer'"
-            " AND commission_id = (SELECT commission_id FROM complaints WHERE id = :cid) \\gset\n");
+        reviewer();
         received = fwd;
         due = complaints_review_due(fwd, vote);
         moment = fwd + 3600;
@@ -191,12 +197,8 @@ static void complaint(int election, struct complaints_day vote, long long campai
         " (SELECT commission_id FROM complaints WHERE id = :cid), NULL, NULL, NULL, :st, NULL, %s, NULL, NULL,"
         " '%s', 'Не согласен с решением комиссии по жалобе ' || (SELECT number FROM complaints WHERE id = :cid),"
         " '%s', '%s', '%s', :cid) AS aid \\gset\n",
-        election, k, kind,
-        strcmp(kind, "voter") == 0 ? "NULL"
-            : strcmp(kind, "observer") == 0 ? "'Коалиция за демократию и гражданское общество'"
-                                            : "'ОО «Таза шайлоо»'",
-        district_contest ? "true" : "false", at(decided), complaints_level_name(up), at(appealed),
-        at(complaints_review_due(appealed, vote)));
+        election, k, kind, organisation(kind), district_contest ? "true" : "false", at(decided),
+        complaints_level_name(up), at(appealed), at(complaints_review_due(appealed, vote)));
     long long cec = appealed + (1 + next(40)) * 3600LL;
     now(cec);
     printf(

@@ -17,17 +17,17 @@ export class ApiError extends Error {
 /* The one fetch of the pages: a request to the API, the parsed body of a 2xx
  * answer; an ApiError otherwise (the error format of every answer decoded here,
  * once). An aborted request rethrows the AbortError untouched. body (an object)
- * is sent as JSON. */
+ * is sent as JSON; a Blob (a file the person chose) as its bytes. */
 export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
   let res;
-  const h = { Accept: 'application/json', ...headers };
-  if (body !== undefined) h['Content-Type'] = 'application/json';
+  const raw = typeof Blob !== 'undefined' && body instanceof Blob;
+  const h = { Accept: 'application/json', ...(body !== undefined ? { 'Content-Type': raw ? 'application/octet-stream' : 'application/json' } : {}), ...headers };
   try {
     res = await fetch(path, {
       method,
       headers: h,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body == null ? {} : body),
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body == null ? {} : body),
       signal,
     });
   } catch (e) {

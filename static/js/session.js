@@ -49,6 +49,11 @@ export function sendJSON(path, body, { method = 'POST' } = {}) {
   return request(path, { method, body, headers: { 'X-CSRF-Token': (me && me.csrf_token) || '' } });
 }
 
+/* POST a file's bytes (an upload to the document store) with the CSRF token: as sendJSON. */
+export function sendFile(path, file) {
+  return sendJSON(path, file);
+}
+
 /* The text for a failure on a signed-in page: what 401 and 403 mean here,
  * then the general messages of api.js. */
 export function failureText(e) {

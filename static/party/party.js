@@ -7,7 +7,7 @@
 import { initI18n, t, label, nameOf, fmtInt, fmtDate } from '/js/i18n.js';
 import { getJSON, request, ApiError } from '/js/api.js';
 import { el, clear, table, setStatus, dl } from '/js/dom.js';
-import { startFrame, sendJSON, failureText, fmtDateTime, apiFailed, currentUser, todayISO } from '/js/session.js';
+import { startFrame, sendJSON, sendFile, failureText, fmtDateTime, apiFailed, currentUser, todayISO } from '/js/session.js';
 
 const $ = (id) => document.getElementById(id);
 const SOURCES = ['own', 'party', 'citizen', 'legal_entity'];
@@ -267,11 +267,7 @@ async function upload(item, input) {
   setStatus(status, t('party.uploading'), 'busy');
   const path = item.document ? `/api/v1/documents/${item.document.id}/versions` : `/api/v1/documents/${item.owner}/${item.owner_id}/${item.kind}`;
   try {
-    const res = await fetch(path, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'X-CSRF-Token': currentUser().csrf_token, 'Content-Type': 'application/octet-stream' } });
-    if (!res.ok) {
-      const body = await res.json().catch(() => ({}));
-      throw new ApiError('http', res.status, body.error?.code, body.error?.message || '');
-    }
+    await sendFile(path, file);
     await reloadNomination();
     setStatus(status, t('party.uploaded'));
   } catch (e) {

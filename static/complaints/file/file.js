@@ -6,7 +6,7 @@
 import { initI18n, onLangChange, t, label, nameOf, fmtInt, fmtDate } from '/js/i18n.js';
 import { getJSON } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
-import { startFrame, sendJSON, failureText, fmtDateTime, apiFailed, currentUser } from '/js/session.js';
+import { startFrame, sendJSON, sendFile, failureText, fmtDateTime, apiFailed } from '/js/session.js';
 import { SUBJECTS, statusBadge, deadlineBadge, commissionName, complaintFacts, historyList, attachmentsList } from '../view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -80,16 +80,7 @@ function body() {
   };
 }
 
-async function upload(id, file) {
-  const res = await fetch(`/api/v1/documents/complaints/${id}/attachment`, {
-    method: 'POST', body: file, credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': currentUser().csrf_token, 'Content-Type': 'application/octet-stream' },
-  });
-  if (!res.ok) {
-    const b = await res.json().catch(() => ({}));
-    throw Object.assign(new Error(b.error?.message || String(res.status)), { status: res.status, code: b.error?.code });
-  }
-}
+const upload = (id, file) => sendFile(`/api/v1/documents/complaints/${id}/attachment`, file);
 
 async function submit(ev) {
   ev.preventDefault();
@@ -108,7 +99,7 @@ async function submit(ev) {
     try {
       await upload(c.id, file);
     } catch (e) {
-      note = ` ${t('complaints.attachment_failed', { why: e.message })}`;
+      note = ` ${t('complaints.attachment_failed', { why: failureText(e) })}`;
     }
   }
   setStatus(status, t('complaints.filed', { number: c.number, due: fmtDateTime(c.review_due) }) + note, note ? 'error' : '');
@@ -192,7 +183,7 @@ async function main() {
       await show(state.current.id);
       setStatus($('detail-status'), t('complaints.attached'));
     } catch (e) {
-      setStatus($('detail-status'), e.message, 'error');
+      say($('detail-status'), e);
     }
   });
   $('appeal').addEventListener('click', () => {

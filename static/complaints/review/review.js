@@ -5,7 +5,7 @@
 import { initI18n, onLangChange, t, label, nameOf, fmtInt } from '/js/i18n.js';
 import { getJSON } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
-import { startFrame, sendJSON, failureText, fmtDateTime, apiFailed, currentUser, grants } from '/js/session.js';
+import { startFrame, sendJSON, sendFile, failureText, fmtDateTime, apiFailed, grants } from '/js/session.js';
 import { OUTCOMES, statusBadge, deadlineBadge, commissionName, subjectText, complaintFacts, historyList, attachmentsList } from '../view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -101,13 +101,10 @@ async function uploadScan(ev) {
   if (!file) return;
   const status = $('detail-status');
   setStatus(status, t('common.loading'), 'busy');
-  const res = await fetch(`/api/v1/documents/complaints/${state.current.id}/${$('scan-kind').value}`, {
-    method: 'POST', body: file, credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': currentUser().csrf_token, 'Content-Type': 'application/octet-stream' },
-  });
-  if (!res.ok) {
-    const b = await res.json().catch(() => ({}));
-    setStatus(status, b.error?.message || String(res.status), 'error');
+  try {
+    await sendFile(`/api/v1/documents/complaints/${state.current.id}/${$('scan-kind').value}`, file);
+  } catch (e) {
+    say(status, e);
     return;
   }
   await show(state.current.id);
