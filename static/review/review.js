@@ -61,16 +61,19 @@ async function loadOverview() {
 }
 
 // The CEC sets the amounts of an election's funds (whole som); until then, the law's.
+function showLimits(l) {
+  $('limits').hidden = false;
+  $('limits-state').textContent = t(l.set ? 'review.limits_set' : 'review.limits_law');
+  $('limit-citizen').value = String(Math.round(l.citizen_max));
+  $('limit-entity').value = String(Math.round(l.legal_entity_max));
+  $('limit-list').value = String(Math.round(l.list_fund_max));
+  $('limit-district').value = String(Math.round(l.district_fund_max));
+}
+
 async function loadLimits() {
   if (!hasRole('cec_admin')) return;
   try {
-    const l = await getJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`);
-    $('limits').hidden = false;
-    $('limits-state').textContent = t(l.set ? 'review.limits_set' : 'review.limits_law');
-    $('limit-citizen').value = String(Math.round(l.citizen_max));
-    $('limit-entity').value = String(Math.round(l.legal_entity_max));
-    $('limit-list').value = String(Math.round(l.list_fund_max));
-    $('limit-district').value = String(Math.round(l.district_fund_max));
+    showLimits(await getJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`));
   } catch (e) {
     say($('limits-status'), e);
   }
@@ -81,11 +84,12 @@ async function saveLimits(ev) {
   const status = $('limits-status');
   setStatus(status, t('common.loading'), 'busy');
   try {
-    await sendJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`, {
+    // The answer is the amounts as set (a GET could be the browser's cached copy, public for 30 s).
+    const l = await sendJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`, {
       citizen_max: Number($('limit-citizen').value), legal_entity_max: Number($('limit-entity').value),
       list_fund_max: Number($('limit-list').value), district_fund_max: Number($('limit-district').value),
     }, { method: 'PUT' });
-    await loadLimits();
+    showLimits(l);
     setStatus(status, t('review.limits_saved'));
   } catch (e) {
     say(status, e);
