@@ -67,13 +67,13 @@ static const struct db_statement statements[COMPLAINTS__MAX] = {
                             "SELECT complaint_hearing($1::bigint, $2, $3::timestamptz, $4)"},
     [COMPLAINTS_DECIDE] = {"complaints_decide",
                            "SELECT complaint_decide($1::bigint, $2, $3, $4, $5, $6,"
-                           " $7::timestamptz, $8::timestamptz)"},
+                           " $7::timestamptz, $8::timestamptz, $9, $10::bigint)"},
     [COMPLAINTS_RULING] =
         {"complaints_ruling",
          "SELECT complaint_court_ruling($1::bigint, $7, $2, $3, $4::date, $5, $6)"},
     [COMPLAINTS_PUBLIC] = {"complaints_public",
                            "SELECT complaints_public_json($1::integer, $2::integer, $3, $4, $5, $6,"
-                           " $7::bigint, $8::integer)"},
+                           " $7::bigint, $8::integer, $9::integer)"},
     [COMPLAINTS_ONE] = {"complaints_one",
                         "SELECT complaint_public_json(c)::text FROM complaints c"
                         " WHERE c.id = $1::bigint"},
@@ -420,8 +420,12 @@ static void decision_post(struct http_request *req)
         {"ordered", FIELD_TEXT, 0, 24,
          .about = "what it orders: recount, correction, cancel_registration, other"},
         {"ordered_note", FIELD_TEXT, 0, 1000, .about = "what it changed, and where"},
+        {"changed", FIELD_TEXT, 0, 16,
+         .about = "what the order changed: protocol, nomination or application (linked to)"},
+        {"changed_id", FIELD_INT, 1, BIG_ID_MAX,
+         .about = "its number: a station's (protocol), a nomination's, an application's"},
         {NULL}};
-    struct field_value v[4];
+    struct field_value v[6];
     if (api_body_read(req, body, v) < 0)
         return;
     if (one_of(v[0].s, outcomes) == NULL) {
@@ -435,17 +439,22 @@ static void decision_post(struct http_request *req)
                      "ordered is one of recount, correction, cancel_registration, other");
         return;
     }
-    if (v[3].present && !v[2].present) {
-        refuse_field(req, "ordered", "ordered_note says what an order changed: name the order");
+    if ((v[3].present || v[4].present) && !v[2].present) {
+        refuse_field(req, "ordered", "what an order changed goes with the order: name it");
+        return;
+    }
+    if (v[4].present != v[5].present || (v[4].present && one_of(v[4].s, concerns_kinds) == NULL)) {
+        refuse_field(req, v[4].present ? "changed" : "changed_id",
+                     "changed is one of protocol, nomination, application, with its changed_id");
         return;
     }
     const char *id = http_arg(req, "id")->s;
     long long now = (long long)time(NULL);
     PGresult *res = NULL;
     enum db_status st =
-        db_exec(&statements[COMPLAINTS_DECIDE], 8,
+        db_exec(&statements[COMPLAINTS_DECIDE], 10,
                 (const char *const[]){id, me(req), v[0].s, v[1].s, v[2].s, v[3].s, moment(req, now),
-                                      moment(req, complaints_appeal_due(now))},
+                                      moment(req, complaints_appeal_due(now)), v[4].s, v[5].s},
                 &res);
     act_done(req, st, res);
 }
@@ -495,11 +504,11 @@ static void registry_get(struct http_request *req)
                                                                               : "deadline");
         return;
     }
-    api_send_query(req, &statements[COMPLAINTS_PUBLIC], 8,
-                   (const char *const[]){http_arg_text(req, "election"),
-                                         http_arg_text(req, "commission"), status, outcome,
-                                         deadline, http_arg_text(req, "q"),
-                                         http_arg_text(req, "before"), http_arg(req, "limit")->s},
+    api_send_query(req, &statements[COMPLAINTS_PUBLIC], 9,
+                   (const char *const[]){
+                       http_arg_text(req, "election"), http_arg_text(req, "commission"), status,
+                       outcome, deadline, http_arg_text(req, "q"), http_arg_text(req, "before"),
+                       http_arg(req, "limit")->s, http_arg_text(req, "station")},
                    CACHE_SHORT, "not_found", "nothing");
 }
 
@@ -557,7 +566,9 @@ static const struct route routes[] = {
                {"deadline", FIELD_TEXT, 0, 16, .about = "met, missed, overdue or open"},
                {"q", FIELD_TEXT, 0, 100, .about = "words of the number or the complaint"},
                {"before", FIELD_INT, 1, BIG_ID_MAX, .about = "the last complaint seen (keyset)"},
-               {"limit", FIELD_INT, 1, 200, .def = "50", .about = "at most this many"}},
+               {"limit", FIELD_INT, 1, 200, .def = "50", .about = "at most this many"},
+               {"station", FIELD_INT, STATION_MIN, STATION_MAX,
+                .about = "at this station, about its protocol, or changing it"}},
      .summary = "The public registry: every complaint, newest first, the complainant masked"},
     {"GET", "/api/v1/complaints/{id}",
      API_READ(&statements[COMPLAINTS_ONE], CACHE_SHORT, false, "complaint_not_found",

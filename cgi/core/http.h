@@ -55,7 +55,7 @@ struct field_value {
 
 struct route;
 
-#define HTTP_MAX_ARGS 12
+#define HTTP_MAX_ARGS 14
 
 struct http_request {
     struct pool *pool;

@@ -14,7 +14,7 @@
 typedef void (*route_handler)(struct http_request *req);
 
 #define ROUTE_MAX_PATH 3
-#define ROUTE_MAX_QUERY 8
+#define ROUTE_MAX_QUERY 10
 
 struct route {
     const char *method; /* "GET", "POST"... (GET also answers HEAD) */

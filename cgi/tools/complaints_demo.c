@@ -178,10 +178,11 @@ static void complaint(int election, struct complaints_day vote, long long campai
                              : moment + (due - moment) * (long long)(1 + next(8)) / 10;
     unsigned outcome = next(100) < 15 ? 0 : next(100) < 20 ? 1 : next(100) < 85 ? 2 : 3;
     now(decided);
-    printf("SELECT complaint_decide(:cid, :'rev', '%s', '%s', %s, NULL, '%s', '%s') \\gset x_\n",
-           outcome_names[outcome], decision_texts[outcome],
-           outcome == 0 && subject == SUBJECT_STATION && next(3) == 0 ? "'recount'" : "NULL",
-           at(decided), at(complaints_appeal_due(decided)));
+    /* An upheld complaint about a station orders a recount now and then, naming the protocol it changes. */
+    bool recount = outcome == 0 && subject == SUBJECT_STATION && next(3) == 0;
+    printf("SELECT complaint_decide(:cid, :'rev', '%s', '%s', %s, NULL, '%s', '%s'%s) \\gset x_\n",
+           outcome_names[outcome], decision_texts[outcome], recount ? "'recount'" : "NULL",
+           at(decided), at(complaints_appeal_due(decided)), recount ? ", 'protocol', :st" : "");
     if (outcome < 2 || next(100) >= 25 || level == LEVEL_CENTRAL)
         return;
     /* Appealed to the CEC within its 3 days. */

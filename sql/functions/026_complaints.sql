@@ -138,9 +138,7 @@ BEGIN
     ELSIF subj = 'station' AND station IS NULL THEN
         PERFORM shailoo_refuse(422, 'station_required', 'a complaint about a precinct commission names its station', 'station');
     END IF;
-    IF about = 'nomination' AND NOT EXISTS (SELECT 1 FROM nominations n WHERE n.id = about_id AND n.election_id = election)
-       OR about = 'application' AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.id = about_id AND a.election_id = election)
-       OR about = 'protocol' AND NOT EXISTS (SELECT 1 FROM stations s WHERE s.number = about_id) THEN
+    IF about IS NOT NULL AND NOT complaint_target_exists(election, about, about_id) THEN
         PERFORM shailoo_refuse(422, 'concerns_not_found', 'what the complaint concerns is not in this election', 'concerns_id');
     END IF;
     IF appeal IS NOT NULL THEN
@@ -234,10 +232,23 @@ BEGIN
             to_char(hearing AT TIME ZONE 'Asia/Bishkek', 'YYYY-MM-DD HH24:MI') || ', ' || place);
 END $$;
 
--- The decision; decided after the due moment is recorded as late, never hidden.
+-- True if what names exists in the election: a station's protocol (its number), a nomination, an application.
+CREATE OR REPLACE FUNCTION complaint_target_exists(election integer, what text, what_id bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE what
+        WHEN 'protocol' THEN EXISTS (SELECT 1 FROM stations s WHERE s.number = what_id)
+        WHEN 'nomination' THEN EXISTS (SELECT 1 FROM nominations n WHERE n.id = what_id AND n.election_id = election)
+        WHEN 'application' THEN EXISTS (SELECT 1 FROM applications a WHERE a.id = what_id AND a.election_id = election)
+        ELSE false END
+$$;
+
+-- The decision; decided after the due moment is recorded as late, never hidden.  An order
+-- (a recount, a correction...) may name what it changed, which the registry links to.
+DROP FUNCTION IF EXISTS complaint_decide(bigint, text, text, text, text, text, timestamptz, timestamptz);
 CREATE OR REPLACE FUNCTION complaint_decide(complaint bigint, actor text, result text, decision text,
                                             orders text, orders_note text, decided timestamptz,
-                                            appeal_until timestamptz) RETURNS void
+                                            appeal_until timestamptz, what text DEFAULT NULL,
+                                            what_id bigint DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     c complaints := complaint_for_review(complaint, actor);
@@ -248,8 +259,15 @@ BEGIN
     IF decided < c.arrived_at THEN
         PERFORM shailoo_refuse(422, 'decided_too_early', 'a decision cannot precede the complaint''s arrival', NULL);
     END IF;
+    IF what IS NOT NULL AND orders IS NULL THEN
+        PERFORM shailoo_refuse(422, 'order_required', 'what a decision changed goes with what it ordered', 'ordered');
+    END IF;
+    IF what IS NOT NULL AND NOT complaint_target_exists(c.election_id, what, what_id) THEN
+        PERFORM shailoo_refuse(422, 'changed_not_found', 'what the decision changed is not in this election', 'changed_id');
+    END IF;
     UPDATE complaints x SET status = 'decided', outcome = result, decision_text = decision, ordered = orders,
-                            ordered_note = orders_note, decided_at = decided, decided_by = actor,
+                            ordered_note = orders_note, changed = what, changed_id = what_id,
+                            decided_at = decided, decided_by = actor,
                             decided_in_time = decided <= c.review_due, appeal_due = appeal_until
      WHERE x.id = c.id;
     INSERT INTO complaint_events (complaint_id, at, action, actor_pin, commission_id, in_time, comment)
@@ -320,7 +338,8 @@ BEGIN
         'hearing', CASE WHEN c.hearing_at IS NOT NULL THEN json_build_object('at', c.hearing_at, 'place', c.hearing_place) END,
         'decision', CASE WHEN c.status = 'decided' THEN json_build_object('outcome', c.outcome, 'text', c.decision_text,
             'decided_at', c.decided_at, 'in_time', c.decided_in_time, 'appeal_due', c.appeal_due,
-            'ordered', c.ordered, 'ordered_note', c.ordered_note) END,
+            'ordered', c.ordered, 'ordered_note', c.ordered_note,
+            'changed', CASE WHEN c.changed IS NOT NULL THEN json_build_object('kind', c.changed, 'id', c.changed_id) END) END,
         'appeal_of', (SELECT json_build_object('id', a.id, 'number', a.number) FROM complaints a WHERE a.id = c.appeal_of),
         'appeals', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'number', a.number, 'status', a.status,
                                                                'commission', commission_json(a.commission_id)) ORDER BY a.id), '[]')
@@ -417,8 +436,10 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The public registry: filters, search in the number and the words, a page after a complaint (keyset, newest first).
+DROP FUNCTION IF EXISTS complaints_public_json(integer, integer, text, text, text, text, bigint, integer);
 CREATE OR REPLACE FUNCTION complaints_public_json(election integer, commission integer, wanted text, result text,
-                                                  clock text, q text, before bigint, lim integer) RETURNS text
+                                                  clock text, q text, before bigint, lim integer,
+                                                  station integer DEFAULT NULL) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     items json;
@@ -433,6 +454,9 @@ BEGIN
            AND (wanted IS NULL OR c.status = wanted)
            AND (result IS NULL OR c.outcome = result)
            AND (clock IS NULL OR complaint_deadline(c) = clock)
+           AND (station IS NULL OR c.station_number = station
+                OR (c.concerns = 'protocol' AND c.concerns_id = station)
+                OR (c.changed = 'protocol' AND c.changed_id = station))
            AND (q IS NULL OR c.number || ' ' || c.summary
                 ILIKE '%' || replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%')),
     page AS (SELECT h.id FROM hits h WHERE before IS NULL OR h.id < before ORDER BY h.id DESC LIMIT lim + 1),

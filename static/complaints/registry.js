@@ -34,6 +34,7 @@ function query(before) {
   for (const [k, id] of [['commission', 'f-commission'], ['status', 'f-status'], ['deadline', 'f-deadline']])
     if ($(id).value) q.set(k, $(id).value);
   if ($('f-q').value.trim()) q.set('q', $('f-q').value.trim());
+  if ($('f-station').value.trim()) q.set('station', $('f-station').value.trim());
   if (before) q.set('before', before);
   return q;
 }
@@ -139,6 +140,7 @@ async function main() {
   const params = new URLSearchParams(location.search);
   const sel = $('f-election');
   for (const e of state.elections) sel.append(el('option', { value: String(e.id), text: `${fmtDate(e.date)} — ${nameOf(e)}` }));
+  if (/^\d{4,5}$/.test(params.get('station') || '')) $('f-station').value = params.get('station');
   const wanted = params.get('election');
   sel.value = state.elections.some((e) => String(e.id) === wanted) ? wanted : String((state.elections[0] || {}).id || '');
   clear($('f-commission')).append(el('option', { value: '', text: t('complaints.all') }),

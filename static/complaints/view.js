@@ -24,6 +24,12 @@ export function subjectText(c) {
   return [what, who, where].filter(Boolean).join(' — ');
 }
 
+/* What a decision changed: a station's protocol links to the station's results. */
+function changedLink(election, ch) {
+  const what = t(`complaints.changed_${ch.kind}`, { n: ch.id });
+  return ch.kind === 'protocol' ? el('a', { href: `/results/?election=${election}&station=${ch.id}`, text: what }) : what;
+}
+
 const docLink = (d) => el('a', { href: `/api/v1/documents/${d.id}/file`, text: `${label('complaint_doc', d.kind)} v${d.version}` });
 
 /* The facts of complaint c; extra rows (the complainant, for those who may see them) after the subject. */
@@ -43,6 +49,7 @@ export function complaintFacts(c, extra = []) {
     [t('complaints.hearing'), c.hearing ? `${fmtDateTime(c.hearing.at)}, ${c.hearing.place}` : null],
     [t('complaints.decision'), d ? `${label('complaint_outcome', d.outcome)} (${fmtDateTime(d.decided_at)}): ${d.text}` : null],
     [t('complaints.ordered'), d && d.ordered ? `${label('complaint_order', d.ordered)}${d.ordered_note ? `: ${d.ordered_note}` : ''}` : null],
+    [t('complaints.changed'), d && d.changed ? changedLink(c.election_id, d.changed) : null],
     [t('complaints.appeal_due'), d ? fmtDateTime(d.appeal_due) : null],
     [t('complaints.appeal_of'), c.appeal_of ? c.appeal_of.number : null],
     [t('complaints.appeals'), c.appeals.length ? c.appeals.map((a) => `${a.number} (${label('complaint_status', a.status)})`).join('; ') : null],

@@ -290,6 +290,7 @@ async function navigate(search, { focus = false } = {}) {
   refresh.cancel();
   const same = route && view && route.election === r.election && route.region === r.region && route.district === r.district && route.station === r.station;
   route = r;
+  complaintsNotice(r.election);
   if (!r.election) {
     view = null;
     answers = null;
@@ -316,6 +317,26 @@ async function navigate(search, { focus = false } = {}) {
   }
 }
 
+/* The election's complaints still open, above its results, with a link to them in the registry. */
+let complaintsFor = null;
+async function complaintsNotice(election) {
+  const box = $('complaints-open');
+  if (complaintsFor === election) return;
+  complaintsFor = election;
+  box.hidden = true;
+  if (!election) return;
+  let d;
+  try {
+    d = await getJSON(`/api/v1/elections/${election}/complaints/dashboard`);
+  } catch (e) {
+    return; // the results stand without it
+  }
+  if (complaintsFor !== election || !d.open) return;
+  clear(box).append(t('results.complaints_open', { n: d.open, overdue: d.overdue }), ' ',
+    el('a', { href: `/complaints/?election=${election}`, text: t('results.complaints_link') }));
+  box.hidden = false;
+}
+
 function onClick(e) {
   const a = e.target.closest && e.target.closest('a[data-nav]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -329,6 +350,11 @@ function onClick(e) {
 async function main() {
   await initI18n();
   onLangChange(render);
+  onLangChange(() => {
+    const e = complaintsFor;
+    complaintsFor = null;
+    complaintsNotice(e);
+  });
   document.addEventListener('click', onClick);
   window.addEventListener('popstate', () => navigate(location.search));
   window.addEventListener('results:go', (e) => {

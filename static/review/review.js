@@ -62,7 +62,9 @@ async function loadOverview() {
 
 // The CEC sets the amounts of an election's funds (whole som); until then, the law's.
 function showLimits(l) {
+  if (String(l.election_id) !== $('queue-election').value) return; // an answer for the election chosen before
   $('limits').hidden = false;
+  $('limits').dataset.election = String(l.election_id);
   $('limits-state').textContent = t(l.set ? 'review.limits_set' : 'review.limits_law');
   $('limit-citizen').value = String(Math.round(l.citizen_max));
   $('limit-entity').value = String(Math.round(l.legal_entity_max));

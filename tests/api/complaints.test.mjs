@@ -166,10 +166,23 @@ describe('review, forwarding, decision, appeal, court', () => {
     assert.equal(appeal.appeal_of.id, id);
     const original = (await request(`/api/v1/complaints/${id}`)).json;
     assert.deepEqual(original.appeals.map((a) => a.id), [appeal.id]);
+    assertError(await act(cec, appeal.id, 'decision', { outcome: 'upheld', text: 'x', changed: 'protocol', changed_id: station }),
+      400, 'invalid_field', 'ordered');
+    assertError(await act(cec, appeal.id, 'decision', { outcome: 'upheld', text: 'x', ordered: 'recount', changed: 'protocol' }),
+      400, 'invalid_field', 'changed');
+    assertError(await act(cec, appeal.id, 'decision', { outcome: 'upheld', text: 'x', ordered: 'correction', changed: 'nomination',
+      changed_id: 999999999 }), 422, 'changed_not_found', 'changed_id');
     r = await act(cec, appeal.id, 'decision', { outcome: 'upheld', text: 'Пересчитать голоса на участке', ordered: 'recount',
-      ordered_note: `участок ${station}` });
+      ordered_note: `участок ${station}`, changed: 'protocol', changed_id: station });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.decision.ordered, 'recount');
+    assert.deepEqual(r.json.decision.changed, { kind: 'protocol', id: station });
+    // The station's complaints: those at it, about its protocol, or changing it.
+    const atStation = (await request(`/api/v1/complaints?election=${E}&station=${station}&limit=200`)).json;
+    assert.ok(atStation.items.some((x) => x.id === appeal.id) && atStation.items.every((x) => x.station === station
+      || x.decision?.changed?.id === station || x.concerns?.id === station), 'the station filter');
+    const other_ = Number(psqlValue(`SELECT max(number) FROM stations WHERE number <> :'s'::integer AND NOT abroad`, { s: station }));
+    assert.ok(!(await request(`/api/v1/complaints?election=${E}&station=${other_}`)).json.items.some((x) => x.id === appeal.id));
   });
 
   test('an appeal after its 3 days is refused', async () => {

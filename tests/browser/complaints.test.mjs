@@ -42,7 +42,7 @@ useBrowser();
 before(async () => {
   dropElection(E);
   psql(`INSERT INTO elections (id, date, name_ru, name_ky, type, status)
-        VALUES (:'e'::integer, current_date + 60, 'Жалобы в браузере', 'Браузердеги даттануулар', 'parliamentary', 'scheduled')`, { e: E });
+        VALUES (:'e'::integer, current_date + 30, 'Жалобы в браузере', 'Браузердеги даттануулар', 'parliamentary', 'scheduled')`, { e: E });
   station = Number(psqlValue(`SELECT min(number) FROM stations WHERE commission_id = 101 AND district_number = 1`));
   // The pages list elections from /api/v1/elections, which nginx's microcache may keep a moment: wait for ours.
   for (const t0 = Date.now(); Date.now() - t0 < 8000; await new Promise((ok) => setTimeout(ok, 300))) {
@@ -174,5 +174,19 @@ test('the public registry shows it all, with its clock, and never the complainan
     assert.ok(!all.includes(name), 'the complainant is never named');
     assert.ok(!all.includes(VOTER), 'no PIN');
     await page.screenshot({ path: path.join(SHOTS, 'complaints-registry.png'), fullPage: true });
+  });
+});
+
+test('the results of an election say how many of its complaints are still open', async () => {
+  // The demo's 2021 parliamentary election: some of its complaints were never decided (overdue).
+  const open = Number(psqlValue(`SELECT count(*) FROM complaints WHERE election_id = 202104 AND status <> 'decided'`));
+  assert.ok(open > 0, 'the demo has open complaints in 2021');
+  await withPage({}, async (page) => {
+    await page.goto(`${BASE}/results/?election=202104`);
+    await ready(page);
+    await page.locator('#complaints-open:not([hidden])').waitFor();
+    const notice = await text(page, '#complaints-open');
+    assert.match(notice, new RegExp(`на рассмотрении: ${open} \\(срок истёк: ${open}\\)`));
+    assert.equal(await page.getAttribute('#complaints-open a', 'href'), '/complaints/?election=202104');
   });
 });

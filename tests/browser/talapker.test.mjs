@@ -219,8 +219,9 @@ test('the CEC reviews: the checks with their evidence, a deficiency, the correct
     page.on('dialog', (d) => d.accept('нет подписи'));
     await signIn(page, STAFF.cec, '/review/');
     await page.selectOption('#queue-election', String(E));
-    // The amounts of the election's funds: the law's until the CEC sets them.
-    await page.waitForFunction(() => /ещё не устанавливала/.test(document.querySelector('#limits-state').textContent));
+    // The amounts of the election's funds: the law's until the CEC sets them (shown for this election, not the one before).
+    await page.locator(`#limits[data-election="${E}"]`).waitFor();
+    assert.match(await page.locator('#limits-state').textContent(), /ещё не устанавливала/);
     await page.fill('#limit-citizen', '250000');
     await page.click('#limits-form button[type=submit]');
     await page.waitForFunction(() => /установлены ЦИК/.test(document.querySelector('#limits-state').textContent));

@@ -30,6 +30,7 @@ function fillSelects() {
   };
   set('decision-outcome', OUTCOMES, 'complaint_outcome');
   set('decision-ordered', ['recount', 'correction', 'cancel_registration', 'other'], 'complaint_order', true);
+  set('decision-changed', ['protocol', 'nomination', 'application'], 'complaint_changed', true);
   set('ruling-instance', ['first', 'appeal', 'supreme'], 'court_instance');
   set('ruling-outcome', ['upheld', 'overturned', 'partly_overturned', 'dismissed', 'returned'], 'court_outcome');
   set('scan-kind', atCec() ? ['decision', 'court_ruling'] : ['decision'], 'complaint_doc');
@@ -135,6 +136,8 @@ async function main() {
     act('decision', {
       outcome: $('decision-outcome').value, text: $('decision-text').value.trim(),
       ordered: $('decision-ordered').value || undefined, ordered_note: $('decision-note').value.trim() || undefined,
+      changed: $('decision-changed').value || undefined,
+      changed_id: $('decision-changed').value && $('decision-changed-id').value ? Number($('decision-changed-id').value) : undefined,
     }, t('complaints.decided'));
   });
   $('ruling-form').addEventListener('submit', (ev) => {
