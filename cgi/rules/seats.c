@@ -370,8 +370,9 @@ static int hand_out(const struct seats_list_contest *in, const struct seats_lot 
     return 0;
 }
 
-int seats_allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
-                         struct seats_list_result *out)
+/* The list contest's allocation with the given thresholds (permille of the participants). */
+static int allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
+                          int national_permille, int region_permille, struct seats_list_result *out)
 {
     int given = 0, err;
 
@@ -388,11 +389,11 @@ int seats_allocate_lists(const struct seats_list_contest *in, const struct seats
         struct seats_party_result *r = &out->parties[i];
         if (p->votes > out->leader_votes)
             out->leader_votes = p->votes;
-        r->national_ok = reaches(p->votes, in->participants, SEATS_NATIONAL_PERMILLE);
+        r->national_ok = reaches(p->votes, in->participants, national_permille);
         /* 0.5% of participants in a region: the party's votes cast in that
          * region against the ballots found in that region's boxes. */
         for (int g = 0; g < SEATS_REGIONS; g++)
-            if (!reaches(p->region_votes[g], in->region_participants[g], SEATS_REGION_PERMILLE))
+            if (!reaches(p->region_votes[g], in->region_participants[g], region_permille))
                 r->regions_below |= 1u << g;
         r->qualified = r->national_ok && r->regions_below == 0;
         if (r->qualified) {
@@ -442,6 +443,23 @@ int seats_allocate_lists(const struct seats_list_contest *in, const struct seats
 lot_required:
     out->outcome = SEATS_LIST_LOT_REQUIRED;
     return 0;
+}
+
+int seats_allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
+                         struct seats_list_result *out)
+{
+    return allocate_lists(in, lot, SEATS_NATIONAL_PERMILLE, SEATS_REGION_PERMILLE, out);
+}
+
+int seats_allocate_council(const struct seats_list_contest *in, const struct seats_lot *lot,
+                           int threshold_permille, struct seats_list_result *out)
+{
+    if (out != NULL && (threshold_permille < 0 || threshold_permille > 1000)) {
+        memset(out, 0, sizeof *out);
+        return refuse(&out->invalid, SEATS_E_SEATS, "threshold_permille");
+    }
+    /* no regional rule in a council: 0 permille of a region is always reached */
+    return allocate_lists(in, lot, threshold_permille, 0, out);
 }
 
 int seats_fill_list(const struct seats_party *party, int seats, struct seats_fill_result *out)

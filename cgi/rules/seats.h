@@ -175,6 +175,17 @@ struct seats_list_result {
 int seats_allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
                          struct seats_list_result *out);
 
+/*
+ * A local council's party lists (a city or village kenesh): the same Hare
+ * quota, largest remainder and cap as seats_allocate_lists, with the
+ * council's own threshold (permille of the participants, 0..1000, from the
+ * council's rules) and no regional rule (region_votes and
+ * region_participants are not read for qualifying).  Seats 1..54 as the
+ * struct allows; "against all" fails the contest the same way.
+ */
+int seats_allocate_council(const struct seats_list_contest *in, const struct seats_lot *lot,
+                           int threshold_permille, struct seats_list_result *out);
+
 enum seats_elected_by {
     SEATS_BY_PREFERENCE, /* among the party's seats by preference votes */
     SEATS_BY_WOMEN_QUOTA, /* only because of the 30% women rule */

@@ -54,6 +54,46 @@ static int allocate(void)
     return seats_allocate_lists(&contest, &lot, &result);
 }
 
+/*
+ * A city council (kenesh) of 45 seats, no cap, its own threshold and no
+ * regional rule.  100,000 took part; A 40,000, B 30,000, C 20,000, D 6,000,
+ * E 4,000.  At 5% (50 permille) E is out: V = 96,000; whole parts
+ * 40000*45/96000 = 18 (rem 0.75), B 14 (0.0625), C 9 (0.375), D 2 (0.8125):
+ * 43, the 2 left to D and A: 19, 14, 9, 3.  At 7% D is out too: V = 90,000,
+ * 20, 15, 10 exactly.  A council has no regional rule: the regions' figures are not read.
+ */
+static void council_threshold_and_no_regions(void **state)
+{
+    (void)state;
+    static const int64_t votes[] = {40000, 30000, 20000, 6000, 4000};
+    static const int want5[] = {19, 14, 9, 3, 0}, want7[] = {20, 15, 10, 0, 0};
+    for (int run = 0; run < 2; run++) {
+        memset(&contest, 0, sizeof contest);
+        contest.seats = 45;
+        contest.cap = 45;
+        contest.participants = 100000;
+        /* Ballots in the regions but no party's votes counted there: the regional rule would fail them all. */
+        for (int r = 0; r < SEATS_REGIONS; r++)
+            contest.region_participants[r] = 100000 / SEATS_REGIONS;
+        for (int i = 0; i < 5; i++) {
+            struct seats_party *p = &contest.parties[contest.nparties++];
+            p->id = i + 1;
+            p->votes = votes[i];
+        }
+        assert_int_equal(seats_allocate_council(&contest, NULL, run == 0 ? 50 : 70, &result), 0);
+        assert_int_equal(result.outcome, SEATS_LIST_ALLOCATED);
+        for (int i = 0; i < 5; i++) {
+            assert_int_equal(result.parties[i].seats, (run == 0 ? want5 : want7)[i]);
+            assert_int_equal(result.parties[i].regions_below, 0);
+        }
+        /* The parliament's rules on the same figures: every party below 0.5% in every region. */
+        assert_int_equal(seats_allocate_lists(&contest, NULL, &result), 0);
+        assert_int_equal(result.nqualified, 0);
+    }
+    assert_int_equal(seats_allocate_council(&contest, NULL, 1001, &result), -SEATS_E_SEATS);
+    assert_string_equal(result.invalid.field, "threshold_permille");
+}
+
 static void national_threshold_uses_participants(void **state)
 {
     (void)state;
@@ -733,6 +773,7 @@ int main(void)
         cmocka_unit_test(district_tie_broken_by_lot),
         cmocka_unit_test(invalid_districts),
         cmocka_unit_test(names),
+        cmocka_unit_test(council_threshold_and_no_regions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
