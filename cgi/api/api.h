@@ -179,6 +179,8 @@ long registry_log_call(const struct tunduk_response *r, const char *application_
 
 /* The route guard: session cookie, revocation, roles, CSRF, renewal. */
 int auth_guard(struct http_request *req, unsigned access);
+/* The name of one ACCESS_* bit as roles are named ("operator", "complaints_reviewer"...). */
+const char *auth_role_name(unsigned bit);
 
 /*
  * Runs a statement whose one row and column is the response's JSON text and

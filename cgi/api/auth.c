@@ -86,11 +86,12 @@ static void set_cookie(struct http_request *req, const char *name, const char *v
 
 /* ---- the guard ----------------------------------------------------------- */
 
-/* The staff roles (staff_roles.role) and their access bits. */
+/* The roles (staff_roles.role, and every citizen's) and their access bits. */
 static const struct {
     const char *name;
     unsigned bit;
 } staff_roles[] = {
+    {"voter", ACCESS_VOTER},
     {"operator", ACCESS_OPERATOR},
     {"tec_admin", ACCESS_TEC_ADMIN},
     {"cec_admin", ACCESS_CEC_ADMIN},
@@ -370,7 +371,7 @@ static void callback_get(struct http_request *req)
 
 /* ---- who am I, sign out -------------------------------------------------- */
 
-static const char *role_name(unsigned bit)
+const char *auth_role_name(unsigned bit)
 {
     for (size_t i = 0; i < NELEM(staff_roles); i++)
         if (bit == staff_roles[i].bit)
@@ -393,7 +394,8 @@ static void me_get(struct http_request *req)
     json_object_array_add(roles, voter);
     for (size_t i = 0; i < u->nroles; i++) {
         struct json_object *r = json_object_new_object();
-        json_object_object_add(r, "role", json_object_new_string(role_name(u->roles[i].access)));
+        json_object_object_add(r, "role",
+                               json_object_new_string(auth_role_name(u->roles[i].access)));
         json_object_object_add(r, "commission_id",
                                u->roles[i].commission_id > 0
                                    ? json_object_new_int64(u->roles[i].commission_id)

@@ -21,17 +21,6 @@ void openapi_set_modules(const struct api_module *const *m, size_t n)
     nmodules = n;
 }
 
-static const struct {
-    unsigned bit;
-    const char *name;
-} roles[] = {
-    {ACCESS_VOTER, "voter"},
-    {ACCESS_OPERATOR, "operator"},
-    {ACCESS_TEC_ADMIN, "tec_admin"},
-    {ACCESS_CEC_ADMIN, "cec_admin"},
-    {ACCESS_COMPLAINTS, "complaints_reviewer"},
-};
-
 static struct json_object *str(const char *s)
 {
     return json_object_new_string(s);
@@ -167,9 +156,9 @@ static struct json_object *operation(const struct api_module *m, const struct ro
     if (r->access != 0) {
         struct json_object *x = json_object_new_array(), *sec = json_object_new_array(),
                            *s = json_object_new_object();
-        for (size_t i = 0; i < NELEM(roles); i++)
-            if (r->access & roles[i].bit)
-                json_object_array_add(x, str(roles[i].name));
+        for (unsigned bit = 1; bit != 0 && bit <= r->access; bit <<= 1)
+            if (r->access & bit)
+                json_object_array_add(x, str(auth_role_name(bit)));
         json_object_object_add(op, "x-access", x);
         json_object_object_add(s, "session", json_object_new_array());
         json_object_array_add(sec, s);
