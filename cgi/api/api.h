@@ -28,7 +28,8 @@ struct api_module {
 extern const struct api_module tizme_module, places_module, elections_module, auth_module,
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
-    talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module;
+    talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module,
+    protocols_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -118,8 +119,9 @@ enum {
     ACCESS_TEC_ADMIN = 1 << 2, /* a territorial commission's system administrator */
     ACCESS_CEC_ADMIN = 1 << 3,
     ACCESS_COMPLAINTS = 1 << 4, /* a commission's complaint reviewer (of any commission) */
-    ACCESS_SIGNED_IN =
-        ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN | ACCESS_COMPLAINTS,
+    ACCESS_SECRETARY = 1 << 5, /* a precinct commission's secretary (of one station) */
+    ACCESS_SIGNED_IN = ACCESS_VOTER | ACCESS_OPERATOR | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN |
+        ACCESS_COMPLAINTS | ACCESS_SECRETARY,
 };
 
 #define USER_MAX_ROLES 8
@@ -135,6 +137,7 @@ struct user {
     struct {
         unsigned access;
         long commission_id; /* 0 for the CEC's administrators */
+        long station; /* a secretary's station, else 0 */
     } roles[USER_MAX_ROLES];
     size_t nroles;
 };

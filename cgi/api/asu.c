@@ -38,8 +38,9 @@ enum {
 static const struct db_statement statements[ASU__MAX] = {
     [ASU_DEVICE_NEW] =
         {"asu_device_new",
-         "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by)"
-         " SELECT $1, e.id, s.number, $4, $5 FROM elections e, stations s"
+         "INSERT INTO asu_devices (device_id, election_id, station_number, public_key, registered_by,"
+         "                         kind)"
+         " SELECT $1, e.id, s.number, $4, $5, $6 FROM elections e, stations s"
          "  WHERE e.id = $2::integer AND s.number = $3::integer"
          "    AND e.status IN ('scheduled', 'open', 'counting')"
          " RETURNING json_build_object('device', asu_device_json(asu_devices))::text"},
@@ -78,14 +79,18 @@ static const struct db_statement statements[ASU__MAX] = {
 struct device_input {
     const char *device, *key; /* borrowed from the body */
     char election[24], station[24];
+    const char *kind; /* "asu" (the default) or "identification" */
 };
 
 static int parse_device(struct json_object *o, struct device_input *in, struct json_fault *f)
 {
-    static const char *const members[] = {"device_id", "election_id", "station_number",
-                                          "public_key", NULL};
+    static const char *const members[] = {"device_id",  "election_id", "station_number",
+                                          "public_key", "kind",        NULL};
+    static const char *const kinds[] = {"asu", "identification", NULL};
     long long election, station;
+    int kind = 0;
     if (json_read_object(o, "", members, f) < 0 ||
+        json_read_choice(o, "", "kind", false, kinds, &kind, f) < 0 ||
         json_read_digits(o, "", "device_id", true, DEVICE_ID_DIGITS, &in->device, f) < 0 ||
         json_read_int(o, "", "election_id", true, 1, ID_MAX, &election, f) < 0 ||
         json_read_int(o, "", "station_number", true, STATION_MIN, STATION_MAX, &station, f) < 0 ||
@@ -93,6 +98,7 @@ static int parse_device(struct json_object *o, struct device_input *in, struct j
         return -1;
     snprintf(in->election, sizeof(in->election), "%lld", election);
     snprintf(in->station, sizeof(in->station), "%lld", station);
+    in->kind = kinds[kind];
     return 0;
 }
 
@@ -115,8 +121,8 @@ static void device_post(struct http_request *req)
         goto out;
     }
     const char *election = in.election, *station = in.station;
-    const char *params[] = {in.device, election, station, in.key, u->pin};
-    enum db_status st = db_exec(&statements[ASU_DEVICE_NEW], 5, params, &res);
+    const char *params[] = {in.device, election, station, in.key, u->pin, in.kind};
+    enum db_status st = db_exec(&statements[ASU_DEVICE_NEW], 6, params, &res);
     if (st == DB_FAILED && strcmp(db_sqlstate(), "23505") == 0) {
         http_error(req, 409, "device_conflict",
                    "this device is registered already, or the station has a working device", NULL);
@@ -187,8 +193,11 @@ static void answer(struct http_request *req, const char *json)
     } else {
         /* ballot_mismatch says which ballot and how. */
         http_error(req, v->http, v->code,
-                   message != NULL && strcmp(v->status, "ballot_mismatch") == 0 ? message
-                                                                                : v->message,
+                   message != NULL &&
+                           (strcmp(v->status, "ballot_mismatch") == 0 ||
+                            strcmp(v->status, "wrong_device_kind") == 0)
+                       ? message
+                       : v->message,
                    v->field);
     }
     json_object_put(o);
@@ -339,7 +348,8 @@ out:
 static const struct route routes[] = {
     {"POST", "/api/v1/asu/reports", report_post, .body = "application/jose",
      .summary =
-         "A station's ASU sends a signed report (compact JWS, ES256): opening, turnout or final"},
+         "A station's ASU sends a signed report (compact JWS, ES256): opening, turnout or final;"
+         " its identification device, the voters identified"},
     {"POST", "/api/v1/asu/devices/{device}/revoke", api_revoke, ACCESS_CEC_ADMIN,
      .data =
          &(const struct api_revoke){&statements[ASU_DEVICE_REVOKE], &statements[ASU_DEVICE_EXISTS]},
@@ -353,7 +363,7 @@ static const struct route routes[] = {
                {"limit", FIELD_INT, 1, 1000, .def = "100", .about = "incidents a page"}},
      .summary = "Reports refused, for the CEC to look into, a page at a time"},
     {"POST", "/api/v1/asu/devices", device_post, ACCESS_CEC_ADMIN, .body = "application/json",
-     .summary = "Register a station's ASU and its public key (ES256) for an election"},
+     .summary = "Register a station's ASU (or identification device) and its public key (ES256)"},
     {"GET", "/api/v1/asu/devices",
      API_READ(&statements[ASU_DEVICES], CACHE_SHORT, false, "not_found", "no devices"),
      .query = {{"election", FIELD_INT, 1, ID_MAX, .required = true, .about = "an election's id"},

@@ -102,9 +102,51 @@ static const char *const report_members[PROTOCOL_KIND__MAX][10] = {
                           "voted", "hour", NULL},
     [PROTOCOL_FINAL] = {"kind", "device_id", "election_id", "station", "seq", "time", "contests",
                         NULL},
+    [PROTOCOL_IDENTIFICATION] = {"kind", "device_id", "election_id", "station", "seq", "time",
+                                 "stage", "voters", "identified", NULL},
 };
-static const char *const report_kinds[PROTOCOL_KIND__MAX + 1] = {
-    [PROTOCOL_OPENING] = "opening", [PROTOCOL_TURNOUT] = "turnout", [PROTOCOL_FINAL] = "final"};
+static const char *const report_kinds[PROTOCOL_KIND__MAX + 1] = {[PROTOCOL_OPENING] = "opening",
+                                                                 [PROTOCOL_TURNOUT] = "turnout",
+                                                                 [PROTOCOL_FINAL] = "final",
+                                                                 [PROTOCOL_IDENTIFICATION] =
+                                                                     "identification"};
+
+/* An identification report's stage, voters and {"face","fingerprint","document"} counts. */
+static int read_identification(struct json_object *o, struct protocol_report *r,
+                               struct json_fault *f)
+{
+    static const char *const stages[] = {"first", "final", NULL};
+    static const char *const methods[] = {"face", "fingerprint", "document", NULL};
+    int stage = 0;
+    struct json_object *id;
+    if (json_read_choice(o, "", "stage", true, stages, &stage, f) < 0 ||
+        read_count(o, "", "voters", &r->voters, f) < 0)
+        return -1;
+    r->final_stage = stage == 1;
+    if (!json_object_object_get_ex(o, "identified", &id))
+        return json_fault(f, "missing", "identified", "identified is required");
+    if (json_read_object(id, "identified", methods, f) < 0 ||
+        read_count(id, "identified", "face", &r->face, f) < 0 ||
+        read_count(id, "identified", "fingerprint", &r->fingerprint, f) < 0 ||
+        read_count(id, "identified", "document", &r->document, f) < 0)
+        return -1;
+    return 0;
+}
+
+int asu_report_read_contests(struct json_object *o, const char *key, struct protocol_report *r,
+                             struct json_fault *f)
+{
+    char path[32];
+    struct json_object *arr;
+    if (json_read_array(o, "", key, true, 1, PROTOCOL_MAX_CONTESTS, json_type_object, &arr,
+                        &r->ncontests, f) < 0)
+        return -1;
+    for (size_t i = 0; i < r->ncontests; i++)
+        if (read_contest(json_object_array_get_idx(arr, i),
+                         json_path_index(path, sizeof(path), key, i), &r->contests[i], f) < 0)
+            return -1;
+    return 0;
+}
 
 /* The members every kind has: device, election, station, seq, time. */
 static int read_envelope(struct json_object *o, struct protocol_report *r, struct json_fault *f)
@@ -136,8 +178,6 @@ int asu_report_parse(struct json_object *o, struct protocol_report *r, struct js
 {
     int kind;
     long long x;
-    char path[32];
-    struct json_object *arr;
     if (o == NULL || !json_object_is_type(o, json_type_object))
         return json_fault(f, "wrong_type", "", "the payload must be a JSON object");
     if (json_read_choice(o, "", "kind", true, report_kinds, &kind, f) < 0)
@@ -145,6 +185,8 @@ int asu_report_parse(struct json_object *o, struct protocol_report *r, struct js
     r->kind = (enum protocol_kind)kind;
     if (json_read_object(o, "", report_members[kind], f) < 0 || read_envelope(o, r, f) < 0)
         return -1;
+    if (r->kind == PROTOCOL_IDENTIFICATION)
+        return read_identification(o, r, f);
     if (r->kind != PROTOCOL_FINAL) {
         if (read_count(o, "", "voters", &r->voters, f) < 0 ||
             read_count(o, "", "voted", &r->voted, f) < 0)
@@ -156,15 +198,7 @@ int asu_report_parse(struct json_object *o, struct protocol_report *r, struct js
         }
         return 0;
     }
-    if (json_read_array(o, "", "contests", true, 1, PROTOCOL_MAX_CONTESTS, json_type_object, &arr,
-                        &r->ncontests, f) < 0)
-        return -1;
-    for (size_t i = 0; i < r->ncontests; i++)
-        if (read_contest(json_object_array_get_idx(arr, i),
-                         json_path_index(path, sizeof(path), "contests", i), &r->contests[i],
-                         f) < 0)
-            return -1;
-    return 0;
+    return asu_report_read_contests(o, "contests", r, f);
 }
 
 bool asu_report_header(const struct jws *j, char *kid, bool *alg_ok)
@@ -203,6 +237,9 @@ static const struct asu_verdict verdicts[] = {
      "contests"},
     {"bad_hour", 422, "bad_hour", "turnout is counted only at the election's turnout hours",
      "hour"},
+    {"wrong_device_kind", 422, "wrong_device_kind",
+     "an ASU sends openings, turnouts and finals; an identification device, identification",
+     "kind"},
 };
 
 const struct asu_verdict *asu_verdict_find(const char *status)

@@ -13,6 +13,13 @@
  * the answer to each of asu_accept()'s verdicts.  Used by api/asu.c.
  */
 
+/*
+ * The array o.key of a final count's contests (the ASU's final, the manual
+ * protocol) into r->contests: 0, or -1 with *f naming the member at fault.
+ */
+int asu_report_read_contests(struct json_object *o, const char *key, struct protocol_report *r,
+                             struct json_fault *f);
+
 /* The payload o into *r: 0, or -1 with *f naming the member at fault. */
 int asu_report_parse(struct json_object *o, struct protocol_report *r, struct json_fault *f);
 

@@ -60,7 +60,8 @@ static const struct db_statement statements[AUTH__MAX] = {
     [AUTH_SESSION_GET] =
         {"auth_session_get",
          "SELECT s.pin, s.name,"
-         "       (SELECT string_agg(r.role || ':' || coalesce(r.commission_id::text, ''), ','"
+         "       (SELECT string_agg(r.role || ':' || coalesce(r.commission_id::text, '')"
+         "                          || ':' || coalesce(r.station_number::text, ''), ','"
          "                          ORDER BY r.role)"
          "          FROM staff_roles r WHERE r.pin = s.pin)"
          "  FROM sessions s"
@@ -96,6 +97,7 @@ static const struct {
     {"tec_admin", ACCESS_TEC_ADMIN},
     {"cec_admin", ACCESS_CEC_ADMIN},
     {"complaints_reviewer", ACCESS_COMPLAINTS},
+    {"station_secretary", ACCESS_SECRETARY},
 };
 
 static unsigned role_bit(const char *role)
@@ -106,7 +108,7 @@ static unsigned role_bit(const char *role)
     return 0;
 }
 
-/* "operator:101,tec_admin:102" into u->roles. */
+/* "operator:101:,tec_admin:102:,station_secretary:101:1001" into u->roles. */
 static void parse_roles(struct user *u, const char *list)
 {
     u->access = ACCESS_VOTER;
@@ -127,6 +129,8 @@ static void parse_roles(struct user *u, const char *list)
             continue;
         u->roles[u->nroles].access = bit;
         u->roles[u->nroles].commission_id = colon[1] != '\0' ? atol(colon + 1) : 0;
+        char *second = strchr(colon + 1, ':');
+        u->roles[u->nroles].station = second != NULL && second[1] != '\0' ? atol(second + 1) : 0;
         u->nroles++;
         u->access |= bit;
     }
@@ -400,6 +404,8 @@ static void me_get(struct http_request *req)
                                u->roles[i].commission_id > 0
                                    ? json_object_new_int64(u->roles[i].commission_id)
                                    : NULL);
+        if (u->roles[i].station > 0)
+            json_object_object_add(r, "station", json_object_new_int64(u->roles[i].station));
         json_object_array_add(roles, r);
     }
     PGresult *res = NULL;

@@ -1,7 +1,7 @@
 /*
  * Who owns documents and which kinds each takes: the const tables of
- * api/documents.h, and each owner's access check.  Today: polling stations
- * (the scans the CEC publishes), the voter cabinet's applications (a
+ * api/documents.h, and each owner's access check.  Today: a station's count
+ * in an election (the scans the CEC publishes), the voter cabinet's applications (a
  * supporting document, private), and Talapker's nominations and candidacies
  * (the package; which kinds each nomination needs, and which become public
  * at registration, is sql/functions/022_talapker_review.sql's
@@ -16,7 +16,7 @@
 #define MB (1024L * 1024)
 
 enum {
-    DOC_STATION_OWNER,
+    DOC_COUNT_OWNER,
     DOC_APPLICATION_OWNER,
     DOC_NOMINATION_OWNER,
     DOC_COMPLAINT_OWNER,
@@ -24,8 +24,7 @@ enum {
 };
 
 static const struct db_statement statements[DOCUMENT_KIND__MAX] = {
-    [DOC_STATION_OWNER] = {"doc_station_owner",
-                           "SELECT commission_id FROM stations WHERE number = $1::integer"},
+    [DOC_COUNT_OWNER] = {"doc_count_owner", "SELECT role FROM count_access($1::bigint, $2)"},
     [DOC_APPLICATION_OWNER] =
         {"doc_application_owner",
          "SELECT pin, commission_id,"
@@ -46,37 +45,6 @@ static bool has_commission_role(const struct user *u, unsigned role, long commis
         if ((u->roles[i].access & role) != 0 && u->roles[i].commission_id == commission)
             return true;
     return false;
-}
-
-/*
- * A station's documents are public.  They are uploaded by the CEC's
- * administrators, or by the administrator of the station's own territorial
- * commission.
- */
-static enum document_access station_check(const struct user *u, unsigned allowed, long id,
-                                          bool write, enum db_status *st)
-{
-    char number[24];
-    snprintf(number, sizeof(number), "%ld", id);
-    PGresult *res = NULL;
-    if ((*st = db_exec(&statements[DOC_STATION_OWNER], 1, (const char *const[]){number}, &res)) !=
-        DB_OK)
-        return DOC_DB_FAILED;
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return DOC_NO_OWNER;
-    }
-    long commission = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    if (!write && allowed == 0)
-        return DOC_ALLOWED;
-    if (u == NULL)
-        return DOC_FORBIDDEN;
-    if ((allowed & ACCESS_CEC_ADMIN) != 0 && (u->access & ACCESS_CEC_ADMIN) != 0)
-        return DOC_ALLOWED;
-    if ((allowed & ACCESS_TEC_ADMIN) != 0 && has_commission_role(u, ACCESS_TEC_ADMIN, commission))
-        return DOC_ALLOWED;
-    return DOC_FORBIDDEN;
 }
 
 /*
@@ -135,6 +103,30 @@ static enum document_access access_row(int which, const char *owner, long id, co
     }
     snprintf(role, n, "%s", PQgetisnull(*res, 0, 0) ? "" : PQgetvalue(*res, 0, 0));
     return DOC_ALLOWED;
+}
+
+/*
+ * A station's scans in an election (its count's: station_counts) are
+ * public.  They are uploaded by the station's secretary, the administrator
+ * of its territorial commission, or the CEC's administrators.
+ */
+static enum document_access count_check(const struct user *u, unsigned allowed, long id, bool write,
+                                        enum db_status *st)
+{
+    PGresult *res = NULL;
+    char role[24];
+    enum document_access a = access_row(DOC_COUNT_OWNER, NULL, id, u, &res, role, sizeof(role), st);
+    if (a != DOC_ALLOWED)
+        return a;
+    PQclear(res);
+    if (!write && allowed == 0)
+        return DOC_ALLOWED;
+    if (u == NULL || *role == '\0')
+        return DOC_FORBIDDEN;
+    unsigned bit = strcmp(role, "station_secretary") == 0 ? ACCESS_SECRETARY
+        : strcmp(role, "tec_admin") == 0                  ? ACCESS_TEC_ADMIN
+                                                          : ACCESS_CEC_ADMIN;
+    return (allowed & bit) != 0 ? DOC_ALLOWED : DOC_FORBIDDEN;
 }
 
 /*
@@ -221,7 +213,7 @@ static enum document_access complaint_check(const struct user *u, unsigned allow
 }
 
 enum {
-    OWNER_STATIONS,
+    OWNER_COUNTS,
     OWNER_APPLICATIONS,
     OWNER_NOMINATIONS,
     OWNER_CANDIDACIES,
@@ -230,7 +222,7 @@ enum {
 };
 
 const struct document_owner document_owners[OWNER__MAX] = {
-    [OWNER_STATIONS] = {"stations", 1001, 10999, station_check},
+    [OWNER_COUNTS] = {"counts", 1, 999999999999L, count_check},
     [OWNER_APPLICATIONS] = {"applications", 1, 999999999999L, application_check},
     [OWNER_NOMINATIONS] = {"nominations", 1, 999999999999L, nominations_check},
     [OWNER_CANDIDACIES] = {"candidacies", 1, 999999999999L, candidacies_check},
@@ -240,9 +232,9 @@ const size_t document_nowners = OWNER__MAX;
 
 #define STATION_SCAN(kind_name, kind_types)                                                        \
     {                                                                                              \
-        .name = kind_name, .owner = &document_owners[OWNER_STATIONS], .types = kind_types,         \
+        .name = kind_name, .owner = &document_owners[OWNER_COUNTS], .types = kind_types,           \
         .max_size = 20 * MB, .visibility = DOC_PUBLIC,                                             \
-        .uploaders = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .readers = 0,                            \
+        .uploaders = ACCESS_SECRETARY | ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .readers = 0,         \
     }
 
 #define PACKAGE(owner_index, kind_name, kind_types, megabytes)                                     \
@@ -253,11 +245,12 @@ const size_t document_nowners = OWNER__MAX;
     }
 
 const struct document_kind document_kinds[] = {
-    /* The scans of a station the CEC publishes (DOMAIN.md): the ASU's printed reports... */
+    /* The scans of a station's count the CEC publishes (DOMAIN.md): the ASU's printed reports... */
     STATION_SCAN("asu_initial_report", FILE_PDF | FILE_JPEG | FILE_PNG),
     STATION_SCAN("asu_final_report", FILE_PDF | FILE_JPEG | FILE_PNG),
-    /* ...the day's identification register, a multi-page document: PDF only... */
-    STATION_SCAN("identification_report", FILE_PDF),
+    /* ...the identification device's first and final reports, multi-page documents: PDF only... */
+    STATION_SCAN("identification_first_report", FILE_PDF),
+    STATION_SCAN("identification_final_report", FILE_PDF),
     /* ...and the protocol of the manual count. */
     STATION_SCAN("manual_count_protocol", FILE_PDF | FILE_JPEG | FILE_PNG),
     /* A document the applicant attaches to an application (a certificate of residence...). */

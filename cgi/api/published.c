@@ -7,6 +7,7 @@
  * (triggers of 017_publish.sql), one payload per change:
  *   "e E"     something of election E as a whole (a drawing of lots, its status)
  *   "E E"     everything of election E (its night was reset)
+ *   "s E N"   station N of election E (a scan of its count)
  *   "stats"   the voter list's statistics
  *   "*"       everything
  * and this file says which URLs each one changes, how soon and how often
@@ -69,8 +70,10 @@ static const struct db_statement statements[PUBLISHED__MAX] = {
     [PUBLISHED_HEADS] = {"published_heads", "SELECT election_id, seq FROM results_log_head"},
     [PUBLISHED_REPORTS] =
         {"published_reports",
-         "SELECT l.seq, r.station_number, r.kind = 'final' FROM results_log l"
-         "  JOIN asu_reports r ON r.id = l.report_id"
+         "SELECT l.seq, coalesce(r.station_number, v.station_number),"
+         "       coalesce(r.kind = 'final', true) FROM results_log l"
+         "  LEFT JOIN asu_reports r ON r.id = l.report_id"
+         "  LEFT JOIN protocol_versions v ON v.id = l.protocol_id"
          " WHERE l.election_id = $1::integer AND l.seq > $2::bigint ORDER BY l.seq LIMIT $3::integer"},
 };
 
@@ -121,7 +124,8 @@ static void election_changed(long e, bool areas)
 {
     static const char *const whole[] = {"summary", "regions", "turnout"};
     static const char *const exports[] = {"export/list.csv", "export/districts.csv",
-                                          "export/stations.json"};
+                                          "export/stations.json", "discrepancies",
+                                          "discrepancies.csv"};
     for (size_t i = 0; i < NELEM(whole); i++)
         add(LANE_AREAS, ELECTION_MS, e, whole[i], 0);
     add(LANE_AREAS, SEATS_MS, e, "seats", 0);
@@ -285,7 +289,7 @@ static void everything(void)
 
 static void notified(const char *payload)
 {
-    long e = 0;
+    long e = 0, n = 0;
     char kind[8];
     if (strcmp(payload, "stats") == 0)
         stats_changed();
@@ -295,6 +299,8 @@ static void notified(const char *payload)
         election_changed(e, true);
     else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "E") == 0)
         election_everything(e);
+    else if (sscanf(payload, "%7s %ld %ld", kind, &e, &n) == 3 && strcmp(kind, "s") == 0)
+        station_changed(e, n, true);
 }
 
 static void (*statements_init)(void);

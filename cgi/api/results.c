@@ -36,6 +36,8 @@ enum {
     RESULTS_LOT_NEW,
     RESULTS_EVENTS,
     RESULTS_HEAD,
+    RESULTS_DISCREPANCIES,
+    RESULTS_DISCREPANCIES_CSV,
     RESULTS__MAX
 };
 
@@ -72,6 +74,11 @@ static const struct db_statement statements[RESULTS__MAX] = {
         {"results_head",
          "SELECT coalesce((SELECT seq FROM results_log_head WHERE election_id = e.id), 0)"
          "  FROM elections e WHERE e.id = $1::integer"},
+    [RESULTS_DISCREPANCIES] = {"results_discrepancies",
+                               "SELECT results_discrepancies_json($1::integer)::text"},
+    [RESULTS_DISCREPANCIES_CSV] =
+        {"results_discrepancies_csv",
+         "SELECT results_discrepancies_csv(e.id) FROM elections e WHERE e.id = $1::integer"},
 };
 
 static const char no_election[] = "there is no such election";
@@ -566,6 +573,15 @@ static const struct route routes[] = {
                 .about = "the last log sequence seen (or Last-Event-ID)"}},
      .answer = "text/event-stream",
      .summary = "Server-Sent Events: each report as it enters the log"},
+    {"GET", ELECTION_PATH "/discrepancies", ELECTION_READ(RESULTS_DISCREPANCIES, true),
+     .path = {FIELD_ELECTION("id")},
+     .summary = "Every line where a station's manual count and its ASU differ, and every station "
+                "whose identified voters and ballots issued differ beyond the tolerance, largest "
+                "first"},
+    {"GET", ELECTION_PATH "/discrepancies.csv",
+     API_READ(&statements[RESULTS_DISCREPANCIES_CSV], CACHE_LIVE, true, "election_not_found",
+              no_election, .csv = true),
+     .path = {FIELD_ELECTION("id")}, .answer = "text/csv", .summary = "The discrepancies as CSV"},
     {"GET", ELECTION_PATH "/export/stations.json", ELECTION_READ(RESULTS_EXPORT, true),
      .path = {FIELD_ELECTION("id")}, .summary = "Every station's figures (JSON)"},
     {"GET", ELECTION_PATH "/export/list.csv", export_csv_get, .path = {FIELD_ELECTION("id")},

@@ -8,6 +8,7 @@ static const char *const kind_names[PROTOCOL_KIND__MAX] = {
     [PROTOCOL_OPENING] = "opening",
     [PROTOCOL_TURNOUT] = "turnout",
     [PROTOCOL_FINAL] = "final",
+    [PROTOCOL_IDENTIFICATION] = "identification",
 };
 
 const char *protocol_kind_name(enum protocol_kind k)
@@ -100,6 +101,12 @@ int protocol_check(const struct protocol_report *r, struct protocol_failure *f)
             return fail(f, "voted_above_voters", "voted",
                         "voters so far (%lld) cannot exceed voters on the list (%lld)",
                         (long long)r->voted, (long long)r->voters);
+        return 0;
+    case PROTOCOL_IDENTIFICATION:
+        if (r->face + r->fingerprint + r->document > r->voters)
+            return fail(f, "identified_above_voters", "identified",
+                        "voters identified (%lld) cannot exceed voters on the list (%lld)",
+                        (long long)(r->face + r->fingerprint + r->document), (long long)r->voters);
         return 0;
     case PROTOCOL_FINAL:
         break;

@@ -20,6 +20,7 @@ enum protocol_kind {
     PROTOCOL_OPENING, /* the box is empty: a zero count */
     PROTOCOL_TURNOUT, /* voters so far, at one of the CEC's hours */
     PROTOCOL_FINAL, /* the count after the polls close */
+    PROTOCOL_IDENTIFICATION, /* the identification device: voters identified, by method */
     PROTOCOL_KIND__MAX
 };
 
@@ -53,6 +54,9 @@ struct protocol_report {
     int64_t voted; /* opening (0) and turnout: ballots issued so far */
     size_t ncontests; /* final only */
     struct protocol_contest contests[PROTOCOL_MAX_CONTESTS];
+    /* Identification: at the device's first report of the day, or at the close. */
+    bool final_stage;
+    int64_t face, fingerprint, document; /* voters identified by each method */
 };
 
 /* A broken relation: a snake_case code, a message and the member at fault. */
@@ -68,7 +72,8 @@ struct protocol_failure {
  * against all, in boxes <= issued <= voters on the list, and each party's
  * preference votes add up to at most its votes; a final report has exactly
  * one list contest and at most one district contest; an opening is a zero
- * count; a turnout report has voted <= voters.  Returns 0, or -1 with *f
+ * count; a turnout report has voted <= voters; an identification report
+ * has face + fingerprint + document <= voters.  Returns 0, or -1 with *f
  * filled for the first relation broken.  Ballot shapes (how many entries a
  * contest has) are the database's to check: they are not in the report.
  */

@@ -61,6 +61,13 @@ CREATE OR REPLACE FUNCTION results_prepare(e integer) RETURNS void LANGUAGE sql 
       CROSS JOIN LATERAL unnest(results_station_areas(s, k.kind)) AS a(area)
      WHERE k.election_id = e
      GROUP BY k.id, k.kind, a.area
+    ON CONFLICT DO NOTHING;
+    -- The official count's sums (028_protocols.sql): the same areas, from zero.
+    INSERT INTO area_official (contest_id, area, stations_total, votes, preferences)
+    SELECT a.contest_id, a.area, a.stations_total, array_fill(0, ARRAY[cardinality(a.votes)]),
+           array_fill(0, ARRAY[cardinality(a.preferences)])
+      FROM area_results a JOIN contests k ON k.id = a.contest_id
+     WHERE k.election_id = e
     ON CONFLICT DO NOTHING
 $$;
 
@@ -196,6 +203,107 @@ CREATE OR REPLACE FUNCTION asu_incident(d asu_devices, seq integer, kind text, c
     ON CONFLICT (sha256, kind) DO NOTHING
 $$;
 
+-- The station's rows of a final count's contests (c: the contests as the
+-- ASU's final and the manual protocol give them), each fitted to its
+-- ballot; NULL rows and why when they do not fit (a contest missing or
+-- not the station's, an entry too many).  The areas' rows of the
+-- election are made here at the first final that needs them.
+CREATE OR REPLACE FUNCTION results_final_rows(e elections, st stations, contests jsonb, seq integer,
+                                              OUT rows station_results[], OUT why text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    k contests;
+    c jsonb;
+    res record;
+BEGIN
+    rows := '{}';
+    PERFORM results_prepare(e.id)
+      WHERE EXISTS (SELECT 1 FROM contests k2
+                     WHERE k2.election_id = e.id
+                       AND (k2.kind = 'list' OR k2.district_number = st.district_number)
+                       AND (NOT EXISTS (SELECT 1 FROM area_results a WHERE a.contest_id = k2.id)
+                            OR NOT EXISTS (SELECT 1 FROM area_official a WHERE a.contest_id = k2.id)));
+    IF st.abroad AND jsonb_array_length(contests) <> 1 THEN
+        why := 'a station abroad takes part in the list contest only';
+    ELSIF NOT st.abroad AND jsonb_array_length(contests) <> 2 THEN
+        why := 'a station at home reports the list contest and its district''s contest';
+    END IF;
+    FOR c IN SELECT x FROM jsonb_array_elements(contests) x LOOP
+        EXIT WHEN why IS NOT NULL;
+        k := NULL;
+        IF c->>'kind' = 'list' THEN
+            SELECT * INTO k FROM contests WHERE election_id = e.id AND contests.kind = 'list';
+        ELSIF (c->>'district')::integer IS DISTINCT FROM st.district_number THEN
+            why := format('station %s is in district %s, not %s', st.number,
+                          coalesce(st.district_number::text, 'none (abroad)'), c->>'district');
+            EXIT;
+        ELSE
+            SELECT * INTO k FROM contests
+             WHERE election_id = e.id AND contests.kind = 'district' AND district_number = st.district_number;
+        END IF;
+        IF k.id IS NULL THEN
+            why := format('the election has no %s contest here', c->>'kind');
+            EXIT;
+        END IF;
+        SELECT * INTO res FROM results_contest_row(k, st, c, NULL, seq);
+        why := res.why;
+        rows := rows || res.r;
+    END LOOP;
+    IF why IS NOT NULL THEN
+        rows := NULL;
+    END IF;
+END $$;
+
+-- Appends an entry to election e's public log: a device's report (rid) or
+-- a protocol's version (pid), sha: the SHA-256 of its text.  The head row
+-- serializes the chain of an election and is held to the commit: the
+-- caller does nothing after this but answer.
+CREATE OR REPLACE FUNCTION results_log_append(e integer, rid bigint, pid bigint, sha bytea,
+                                              OUT seq bigint, OUT logged_at timestamptz, OUT hash bytea)
+LANGUAGE plpgsql AS $$
+DECLARE
+    prev_hash bytea;
+BEGIN
+    UPDATE results_log_head h SET seq = h.seq + 1 WHERE h.election_id = e
+    RETURNING h.seq, h.hash INTO results_log_append.seq, prev_hash;
+    IF NOT FOUND THEN
+        INSERT INTO results_log_head VALUES (e, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
+        ON CONFLICT DO NOTHING;
+        UPDATE results_log_head h SET seq = h.seq + 1 WHERE h.election_id = e
+        RETURNING h.seq, h.hash INTO results_log_append.seq, prev_hash;
+    END IF;
+    logged_at := clock_timestamp();
+    hash := results_log_hash(results_log_append.seq, logged_at, sha, prev_hash);
+    UPDATE results_log_head h SET hash = results_log_append.hash WHERE h.election_id = e;
+    INSERT INTO results_log (election_id, seq, logged_at, report_id, protocol_id, report_sha256, prev_hash, hash)
+    VALUES (e, results_log_append.seq, logged_at, rid, pid, sha, prev_hash, results_log_append.hash);
+END $$;
+
+-- A station's identification figures at a stage ("first" or "final") from
+-- its device's report p; false when a later report of the same device
+-- counted this stage already.
+CREATE OR REPLACE FUNCTION results_set_identification(e integer, n integer, p jsonb, rid bigint,
+                                                      rseq integer) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    old station_identification;
+BEGIN
+    SELECT * INTO old FROM station_identification i
+     WHERE i.election_id = e AND i.station_number = n AND i.stage = p->>'stage' FOR UPDATE;
+    IF FOUND AND old.report_seq > rseq
+       AND (SELECT device_id FROM asu_reports WHERE id = old.report_id)
+           = (SELECT device_id FROM asu_reports WHERE id = rid) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO station_identification AS i
+    VALUES (e, n, p->>'stage', (p->>'voters')::integer, (p->'identified'->>'face')::integer,
+            (p->'identified'->>'fingerprint')::integer, (p->'identified'->>'document')::integer, rid, rseq)
+    ON CONFLICT (election_id, station_number, stage) DO UPDATE
+        SET voters = EXCLUDED.voters, face = EXCLUDED.face, fingerprint = EXCLUDED.fingerprint,
+            document = EXCLUDED.document, report_id = EXCLUDED.report_id, report_seq = EXCLUDED.report_seq;
+    RETURN true;
+END $$;
+
 -- Accepts one report whose signature the application has verified with the
 -- device's registered key and whose control relations it has checked: the
 -- report, its figures, the areas' sums and the log entry, in the caller's
@@ -217,8 +325,6 @@ DECLARE
     prev asu_reports;
     rid bigint;
     applied boolean := true;
-    k contests;
-    c jsonb;
     sr station_results;
     old station_results;
     res record;
@@ -233,7 +339,6 @@ DECLARE
     ti integer;
     h smallint;
     n bigint;
-    prev_hash bytea;
     t timestamptz;
     lh bytea;
 BEGIN
@@ -258,6 +363,13 @@ BEGIN
     IF e.status NOT IN ('scheduled', 'open', 'counting') THEN
         RETURN json_build_object('status', 'election_closed');
     END IF;
+    -- An ASU counts; an identification device counts the voters it identified.
+    IF (d.kind = 'identification') <> (r_kind = 'identification') THEN
+        why := format('device %s is an %s device: it does not send %s reports', d.device_id,
+                      CASE WHEN d.kind = 'asu' THEN 'ASU' ELSE d.kind END, r_kind);
+        PERFORM asu_incident(d, r_seq, 'ballot_mismatch', 'wrong_device_kind', why, p_jws);
+        RETURN json_build_object('status', 'wrong_device_kind', 'message', why);
+    END IF;
 
     IF r_kind = 'turnout' THEN
         h := (p->>'hour')::smallint;
@@ -267,37 +379,9 @@ BEGIN
             RETURN json_build_object('status', 'bad_hour', 'hours', e.turnout_hours);
         END IF;
     ELSIF r_kind = 'final' THEN
-        -- The areas' rows of the station's contests, made at the first final that needs them.
-        PERFORM results_prepare(e.id)
-          WHERE EXISTS (SELECT 1 FROM contests k2
-                         WHERE k2.election_id = e.id
-                           AND (k2.kind = 'list' OR k2.district_number = st.district_number)
-                           AND NOT EXISTS (SELECT 1 FROM area_results a WHERE a.contest_id = k2.id));
-        IF st.abroad AND jsonb_array_length(p->'contests') <> 1 THEN
-            why := 'a station abroad takes part in the list contest only';
-        ELSIF NOT st.abroad AND jsonb_array_length(p->'contests') <> 2 THEN
-            why := 'a station at home reports the list contest and its district''s contest';
-        END IF;
-        FOR c IN SELECT x FROM jsonb_array_elements(p->'contests') x LOOP
-            EXIT WHEN why IS NOT NULL;
-            IF c->>'kind' = 'list' THEN
-                SELECT * INTO k FROM contests WHERE election_id = e.id AND contests.kind = 'list';
-            ELSIF (c->>'district')::integer IS DISTINCT FROM st.district_number THEN
-                why := format('station %s is in district %s, not %s', st.number,
-                              coalesce(st.district_number::text, 'none (abroad)'), c->>'district');
-                EXIT;
-            ELSE
-                SELECT * INTO k FROM contests
-                 WHERE election_id = e.id AND contests.kind = 'district' AND district_number = st.district_number;
-            END IF;
-            IF k.id IS NULL THEN
-                why := format('the election has no %s contest here', c->>'kind');
-                EXIT;
-            END IF;
-            SELECT * INTO res FROM results_contest_row(k, st, c, NULL, r_seq);
-            why := res.why;
-            srs := srs || res.r;
-        END LOOP;
+        SELECT * INTO res FROM results_final_rows(e, st, p->'contests', r_seq);
+        why := res.why;
+        srs := res.rows;
         IF why IS NOT NULL THEN
             PERFORM asu_incident(d, r_seq, 'ballot_mismatch', 'ballot_mismatch', why, p_jws);
             RETURN json_build_object('status', 'ballot_mismatch', 'message', why);
@@ -322,6 +406,8 @@ BEGIN
             PERFORM results_add_turnout(st, h, oldt, (p->>'voters')::integer,
                                         coalesce((p->>'voted')::integer, 0));
         END IF;
+    ELSIF r_kind = 'identification' THEN
+        applied := results_set_identification(e.id, st.number, p, rid, r_seq);
     ELSE
         -- A later final of this device in force wins over this one (a
         -- replacement device starts its numbers again: its reports replace).
@@ -366,20 +452,11 @@ BEGIN
 
     SELECT * INTO prev FROM asu_reports WHERE id = rid;
     rj := asu_report_json(prev)::jsonb;
-    -- The log: the head row serializes the chain of an election; held from
-    -- here to the commit, so nothing else is done after it.
-    UPDATE results_log_head SET seq = results_log_head.seq + 1 WHERE election_id = e.id
-    RETURNING results_log_head.seq, hash INTO n, prev_hash;
-    IF NOT FOUND THEN
-        INSERT INTO results_log_head VALUES (e.id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000')
-        ON CONFLICT DO NOTHING;
-        UPDATE results_log_head SET seq = results_log_head.seq + 1 WHERE election_id = e.id
-        RETURNING results_log_head.seq, hash INTO n, prev_hash;
-    END IF;
-    t := clock_timestamp();
-    lh := results_log_hash(n, t, jsha, prev_hash);
-    UPDATE results_log_head SET hash = lh WHERE election_id = e.id;
-    INSERT INTO results_log VALUES (e.id, n, t, rid, jsha, prev_hash, lh);
+    -- The log: held from here to the commit, so nothing else is done after it.
+    SELECT * INTO res FROM results_log_append(e.id, rid, NULL, jsha);
+    n := res.seq;
+    t := res.logged_at;
+    lh := res.hash;
     RETURN json_build_object('status', 'accepted', 'report', rj || jsonb_build_object('log_seq', n),
                              'log', json_build_object('seq', n, 'time', results_log_time(t),
                                                       'hash', encode(lh, 'hex')));
@@ -398,8 +475,11 @@ $$;
 CREATE OR REPLACE FUNCTION results_rebuild(e integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = e);
+    DELETE FROM area_official WHERE contest_id IN (SELECT id FROM contests WHERE election_id = e);
     DELETE FROM area_turnout WHERE election_id = e;
     PERFORM results_prepare(e);
+    PERFORM official_resum(k, ARRAY(SELECT a.area FROM area_official a WHERE a.contest_id = k.id))
+       FROM contests k WHERE k.election_id = e;
     -- One pass over the stations' rows, each counted in each of its areas.
     UPDATE area_results a SET
         stations_reported = s.n, voters = s.voters, received = s.received, issued = s.issued,

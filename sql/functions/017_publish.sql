@@ -7,6 +7,7 @@
 -- publisher reads the public log's new entries instead.  Payloads:
 --   'e E'     election E as a whole (its status, a drawing of lots)
 --   'E E'     everything of election E (its night prepared, reset or dropped)
+--   's E N'   station N of election E (a scan of its count: 028_protocols.sql)
 --   'stats'   the voter list's statistics
 --   '*'       everything (a TRUNCATE)
 -- Identical payloads of one transaction arrive once.
@@ -92,8 +93,10 @@ CREATE OR REPLACE TRIGGER voter_list_snapshots_publish AFTER INSERT OR UPDATE OR
 -- whole election show the head, as before.
 CREATE OR REPLACE FUNCTION results_stations_last_seq(e integer, numbers integer[]) RETURNS bigint
 LANGUAGE sql STABLE AS $$
-    SELECT max(l.seq) FROM asu_reports r JOIN results_log l ON l.report_id = r.id
-     WHERE r.election_id = e AND r.station_number = ANY (numbers)
+    SELECT greatest((SELECT max(l.seq) FROM asu_reports r JOIN results_log l ON l.report_id = r.id
+                      WHERE r.election_id = e AND r.station_number = ANY (numbers)),
+                    (SELECT max(l.seq) FROM protocol_versions v JOIN results_log l ON l.protocol_id = v.id
+                      WHERE v.election_id = e AND v.station_number = ANY (numbers)))
 $$;
 
 CREATE OR REPLACE FUNCTION results_election_json(e elections, log_seq bigint) RETURNS json LANGUAGE sql STABLE AS $$

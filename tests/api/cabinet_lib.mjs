@@ -74,6 +74,8 @@ export function client(pin, cookie, csrf, me) {
       const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body ?? {});
       return request(path, { method: 'POST', headers: h, body: payload });
     },
+    // A DELETE with the session and the CSRF token.
+    del: (path) => request(path, { method: 'DELETE', headers: { Cookie: cookie, 'X-CSRF-Token': csrf } }),
   };
   return c;
 }

@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import http from 'node:http';
-import { request, psql, psqlValue, assertError, assertSecurityHeaders, VAR, HOST, PORT } from './lib.mjs';
+import { request, psql, psqlValue, assertError, assertSecurityHeaders, VAR, HOST, PORT, dropElection,
+  TEST_ELECTION_MIN } from './lib.mjs';
 import { signIn, pickVoters, cleanupVoters, STAFF } from './cabinet_lib.mjs';
 import { makePdf, makePng, makeJpeg, nonce } from './files_lib.mjs';
 
@@ -18,7 +19,9 @@ const sha256 = (b) => crypto.createHash('sha256').update(b).digest('hex');
 // ---------------------------------------------------------------- test files
 
 let tec101, tec201, cec, op101, op201, applicant, other;
-let station101, station201, noStation, appId;
+// A station's scans are its count's in an election (station_counts): a test election's.
+const E = TEST_ELECTION_MIN + 870;
+let count101, count201, noCount, appId;
 
 const MINE = pickVoters('documents-store', 2, { commission: 101 });
 
@@ -45,10 +48,15 @@ function assertOnce(res, names) {
 const fileOf = (sha) => `${VAR}/files/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
 
 before(async () => {
-  station101 = Number(psqlValue(`SELECT min(number) FROM stations WHERE commission_id = 101`));
-  station201 = Number(psqlValue(`SELECT min(number) FROM stations WHERE commission_id = 201`));
-  noStation = Number(psqlValue(`SELECT min(n) FROM generate_series(1001, 10999) n
-                                 WHERE NOT EXISTS (SELECT 1 FROM stations WHERE number = n)`));
+  dropElection(E);
+  psql(`INSERT INTO elections (id, date, name_ru, name_ky, type, status)
+        VALUES (:'e'::integer, current_date, 'Документы', 'Документтер', 'parliamentary', 'scheduled');
+        INSERT INTO contests (id, election_id, kind, seats) VALUES (:'e'::integer * 100, :'e'::integer, 'list', 54)`, { e: E });
+  const countOf = (c) => Number(psqlValue(`SELECT k.id FROM station_counts k JOIN stations s ON s.number = k.station_number
+     WHERE k.election_id = :'e'::integer AND s.commission_id = :'c'::integer ORDER BY s.number LIMIT 1`, { e: E, c }));
+  count101 = countOf(101);
+  count201 = countOf(201);
+  noCount = Number(psqlValue(`SELECT coalesce(max(id), 0) + 1000000 FROM station_counts`));
   const [A] = MINE;
   const station = psqlValue(`SELECT station_number FROM voters WHERE pin = :'p'`, { p: A });
   appId = Number(psqlValue(`INSERT INTO applications (pin, election_id, kind, station_from, commission_id, registry_status)
@@ -60,6 +68,7 @@ before(async () => {
 
 after(() => {
   psql(`DELETE FROM documents WHERE owner_type = 'applications' AND owner_id = :'id'::bigint`, { id: appId });
+  dropElection(E);
   cleanupVoters(MINE);
 });
 
@@ -68,12 +77,12 @@ after(() => {
 describe('uploads are identified by their content', () => {
   test('a PDF: 201, its pages counted, stored under its SHA-256', async () => {
     const pdf = makePdf(3);
-    const res = await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, pdf,
+    const res = await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, pdf,
       { type: 'application/pdf' });
     assert.equal(res.status, 201, res.text);
     const d = res.json.document;
     assert.equal(res.headers.location, `${DOCS}/${d.id}`);
-    assert.deepEqual(d.owner, { type: 'stations', id: station101 });
+    assert.deepEqual(d.owner, { type: 'counts', id: count101 });
     assert.equal(d.kind, 'asu_final_report');
     assert.equal(d.visibility, 'public');
     assert.equal(d.content_type, 'application/pdf');
@@ -86,18 +95,18 @@ describe('uploads are identified by their content', () => {
     assert.deepEqual(fs.readFileSync(fileOf(d.sha256)), pdf);
     const row = psql(`SELECT owner_type, owner_id, kind, content_type, size, pages, uploaded_by, visibility
                         FROM documents WHERE id = :'id'`, { id: d.id })[0];
-    assert.deepEqual(row, ['stations', String(station101), 'asu_final_report', 'application/pdf',
+    assert.deepEqual(row, ['counts', String(count101), 'asu_final_report', 'application/pdf',
       String(pdf.length), '3', STAFF.tec101, 'public']);
   });
 
   test('a JPEG and a PNG (the CEC may upload to any station)', async () => {
     const jpeg = makeJpeg();
-    let res = await upload(cec, `${DOCS}/stations/${station201}/asu_initial_report`, jpeg, { type: 'image/png' });
+    let res = await upload(cec, `${DOCS}/counts/${count201}/asu_initial_report`, jpeg, { type: 'image/png' });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.document.content_type, 'image/jpeg');
     assert.equal(res.json.document.pages, null);
     const png = makePng();
-    res = await upload(tec101, `${DOCS}/stations/${station101}/manual_count_protocol`, png);
+    res = await upload(tec101, `${DOCS}/counts/${count101}/manual_count_protocol`, png);
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.document.content_type, 'image/png');
     assert.equal(res.json.document.sha256, sha256(png));
@@ -106,32 +115,32 @@ describe('uploads are identified by their content', () => {
   test('a PNG named .pdf and sent as application/pdf is stored as a PNG, or refused by a PDF-only kind', async () => {
     const png = makePng();
     const claims = { type: 'application/pdf', headers: { 'Content-Disposition': 'attachment; filename="scan.pdf"' } };
-    let res = await upload(tec101, `${DOCS}/stations/${station101}/manual_count_protocol`, png, claims);
+    let res = await upload(tec101, `${DOCS}/counts/${count101}/manual_count_protocol`, png, claims);
     assert.equal(res.status, 201, res.text);
     assert.equal(res.json.document.content_type, 'image/png');
     const got = await request(`${res.json.document.file}`);
     assert.equal(got.headers['content-type'], 'image/png');
     assert.match(got.headers['content-disposition'], /\.png"$/);
-    res = await upload(tec101, `${DOCS}/stations/${station101}/identification_report`, makePng(), claims);
+    res = await upload(tec101, `${DOCS}/counts/${count101}/identification_final_report`, makePng(), claims);
     assertError(res, 415, 'type_not_allowed');
     assert.match(res.json.error.message, /image\/png/);
   });
 
   test('an HTML file named .pdf is refused, whatever it claims', async () => {
     const html = Buffer.from('<!DOCTYPE html>\n<html><head><title>x</title></head><body>%PDF-1.4 <script>alert(1)</script></body></html>\n');
-    const res = await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, html,
+    const res = await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, html,
       { type: 'application/pdf', headers: { 'Content-Disposition': 'attachment; filename="report.pdf"' } });
     assertError(res, 415, 'unsupported_type');
     assert.match(res.json.error.message, /text\/html/);
     // Nor plain text that merely starts like a PDF's name.
-    assertError(await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, Buffer.from('PDF-1.4 hello\n')),
+    assertError(await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, Buffer.from('PDF-1.4 hello\n')),
       415, 'unsupported_type');
   });
 });
 
 describe('refusals are JSON 4xx', () => {
   test('an empty file: 400', async () => {
-    assertError(await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, Buffer.alloc(0)), 400, 'empty_file');
+    assertError(await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, Buffer.alloc(0)), 400, 'empty_file');
   });
 
   test("too large for the kind: the application's 413; too large for any kind: nginx's 413, also JSON", async () => {
@@ -140,24 +149,24 @@ describe('refusals are JSON 4xx', () => {
     assertError(await upload(applicant, `${DOCS}/applications/${appId}/supporting_document`, big), 413, 'file_too_large');
     // Above nginx's limit (20 MB, the largest kind's).
     const huge = Buffer.concat([makePdf(1), Buffer.alloc(20 * 1024 * 1024 + 1)]);
-    const res = await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, huge);
+    const res = await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, huge);
     assertError(res, 413, 'body_too_large');
     assertSecurityHeaders(res, 'nginx 413');
   });
 
   test('a kind the owner does not take, an unknown owner, a station that does not exist: 404', async () => {
-    assertError(await upload(tec101, `${DOCS}/stations/${station101}/supporting_document`, makePdf(1)), 404, 'kind_not_accepted', 'kind');
-    assertError(await upload(tec101, `${DOCS}/stations/${station101}/no_such_kind`, makePdf(1)), 404, 'kind_not_accepted', 'kind');
-    assertError(await upload(tec101, `${DOCS}/voters/${station101}/asu_final_report`, makePdf(1)), 404, 'unknown_owner', 'owner');
-    assertError(await upload(cec, `${DOCS}/stations/${noStation}/asu_final_report`, makePdf(1)), 404, 'owner_not_found');
-    assertError(await upload(cec, `${DOCS}/stations/999/asu_final_report`, makePdf(1)), 400, 'invalid_parameter', 'owner_id');
-    assertError(await request(`${DOCS}/stations/${noStation}`), 404, 'owner_not_found');
+    assertError(await upload(tec101, `${DOCS}/counts/${count101}/supporting_document`, makePdf(1)), 404, 'kind_not_accepted', 'kind');
+    assertError(await upload(tec101, `${DOCS}/counts/${count101}/no_such_kind`, makePdf(1)), 404, 'kind_not_accepted', 'kind');
+    assertError(await upload(tec101, `${DOCS}/voters/${count101}/asu_final_report`, makePdf(1)), 404, 'unknown_owner', 'owner');
+    assertError(await upload(cec, `${DOCS}/counts/${noCount}/asu_final_report`, makePdf(1)), 404, 'owner_not_found');
+    assertError(await upload(cec, `${DOCS}/counts/0/asu_final_report`, makePdf(1)), 400, 'invalid_parameter', 'owner_id');
+    assertError(await request(`${DOCS}/counts/${noCount}`), 404, 'owner_not_found');
   });
 
   test("another commission's station, another person's application, a role that may not: 403/404", async () => {
-    assertError(await upload(tec201, `${DOCS}/stations/${station101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
-    assertError(await upload(op101, `${DOCS}/stations/${station101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
-    assertError(await upload(applicant, `${DOCS}/stations/${station101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
+    assertError(await upload(tec201, `${DOCS}/counts/${count101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
+    assertError(await upload(op101, `${DOCS}/counts/${count101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
+    assertError(await upload(applicant, `${DOCS}/counts/${count101}/asu_final_report`, makePdf(1)), 403, 'outside_scope');
     // Someone else's application is as absent as a nonexistent one.
     assertError(await upload(other, `${DOCS}/applications/${appId}/supporting_document`, makePdf(1)), 404, 'owner_not_found');
     assertError(await upload(tec101, `${DOCS}/applications/${appId}/supporting_document`, makePdf(1)), 404, 'owner_not_found');
@@ -165,9 +174,9 @@ describe('refusals are JSON 4xx', () => {
   });
 
   test('signing in and the CSRF token as for every write', async () => {
-    assertError(await request(`${DOCS}/stations/${station101}/asu_final_report`, { method: 'POST', body: makePdf(1) }),
+    assertError(await request(`${DOCS}/counts/${count101}/asu_final_report`, { method: 'POST', body: makePdf(1) }),
       401, 'unauthenticated');
-    assertError(await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, makePdf(1), { csrf: false }),
+    assertError(await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, makePdf(1), { csrf: false }),
       403, 'csrf_token_missing');
   });
 });
@@ -177,15 +186,15 @@ describe('refusals are JSON 4xx', () => {
 describe('reading', () => {
   test('a public document: its record and list to anyone, its file from nginx with type, ETag, caching, name', async () => {
     const pdf = makePdf(2);
-    const up = await upload(tec101, `${DOCS}/stations/${station101}/identification_report`, pdf);
+    const up = await upload(tec101, `${DOCS}/counts/${count101}/identification_final_report`, pdf);
     assert.equal(up.status, 201, up.text);
     const d = up.json.document;
     const meta = await request(`${DOCS}/${d.id}`);
     assert.equal(meta.status, 200);
     assert.deepEqual(meta.json.document, d);
-    const list = await request(`${DOCS}/stations/${station101}`);
+    const list = await request(`${DOCS}/counts/${count101}`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.owner, { type: 'stations', id: station101 });
+    assert.deepEqual(list.json.owner, { type: 'counts', id: count101 });
     assert.ok(list.json.items.some((x) => x.id === d.id));
 
     const res = await getBytes(d.file);
@@ -196,7 +205,7 @@ describe('reading', () => {
     assert.equal(res.headers.etag, `"${d.sha256}"`);
     assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal(res.headers['content-disposition'],
-      `inline; filename="identification_report-stations-${station101}-v1.pdf"`);
+      `inline; filename="identification_final_report-counts-${count101}-v1.pdf"`);
     assert.match(res.headers['content-disposition'], /^[\x20-\x7e]+$/);
     assertSecurityHeaders(res, 'a public file');
     assertOnce(res, ['content-type', 'cache-control', 'etag', 'content-disposition', 'x-content-type-options']);
@@ -251,11 +260,11 @@ describe('reading', () => {
 describe('the store', () => {
   test('the same content twice is stored once', async () => {
     const pdf = makePdf(1);
-    const a = await upload(tec101, `${DOCS}/stations/${station101}/asu_initial_report`, pdf);
+    const a = await upload(tec101, `${DOCS}/counts/${count101}/asu_initial_report`, pdf);
     assert.equal(a.status, 201, a.text);
     const path = fileOf(a.json.document.sha256);
     const st1 = fs.statSync(path);
-    const b = await upload(cec, `${DOCS}/stations/${station201}/manual_count_protocol`, pdf);
+    const b = await upload(cec, `${DOCS}/counts/${count201}/manual_count_protocol`, pdf);
     assert.equal(b.status, 201, b.text);
     assert.notEqual(b.json.document.id, a.json.document.id);
     assert.equal(b.json.document.sha256, a.json.document.sha256);
@@ -268,7 +277,7 @@ describe('the store', () => {
 
   test('a replacement is a new version; the old one stays, readable', async () => {
     const v1 = makePdf(1), v2 = makePdf(4);
-    const a = await upload(tec101, `${DOCS}/stations/${station101}/asu_final_report`, v1);
+    const a = await upload(tec101, `${DOCS}/counts/${count101}/asu_final_report`, v1);
     assert.equal(a.status, 201, a.text);
     const old = a.json.document;
     assertError(await upload(tec201, `${DOCS}/${old.id}/versions`, v2), 403, 'outside_scope');
@@ -289,7 +298,7 @@ describe('the store', () => {
     assert.deepEqual((await getBytes(neu.file)).body, v2);
     assert.match((await getBytes(neu.file)).headers['content-disposition'], /-v2\.pdf"$/);
     // The owner's list shows the latest version only.
-    const ids = (await request(`${DOCS}/stations/${station101}`)).json.items.map((x) => x.id);
+    const ids = (await request(`${DOCS}/counts/${count101}`)).json.items.map((x) => x.id);
     assert.ok(ids.includes(neu.id) && !ids.includes(old.id));
     // A replaced version cannot be replaced again (no fork); the latest can.
     assertError(await upload(tec101, `${DOCS}/${old.id}/versions`, makePdf(1)), 409, 'not_current');

@@ -272,7 +272,8 @@ export const TEST_ELECTION_MIN = 990000;
 /*
  * Drops a test election and everything that refers to it, in one transaction:
  * its applications (the voters they moved go back), identifications, events;
- * its night (log, figures, sums, turnout, reports, incidents, devices, lots);
+ * its night (log, figures, sums, turnout, reports, incidents, devices, lots;
+ * the manual count's versions, official sums, identification, scans);
  * its contests and lists; its parties' notifications, representatives and
  * nominations with their checks, reviews, documents and funds.  Idempotent.  (The foreign keys to elections,
  * contests and applications: tests/api/lib.test.mjs checks none is missed.)
@@ -287,6 +288,10 @@ export function dropElection(id) {
     DELETE FROM identifications WHERE application_id IN (SELECT id FROM gone);
     DELETE FROM application_events WHERE application_id IN (SELECT id FROM gone);
     DELETE FROM applications WHERE id IN (SELECT id FROM gone);
+    DELETE FROM results_log WHERE election_id = :'e'::integer;
+    DELETE FROM station_official WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
+    DELETE FROM area_official WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
+    DELETE FROM protocol_versions WHERE election_id = :'e'::integer;
     DELETE FROM complaint_events WHERE complaint_id IN (SELECT id FROM complaints WHERE election_id = :'e'::integer);
     DELETE FROM court_rulings WHERE complaint_id IN (SELECT id FROM complaints WHERE election_id = :'e'::integer);
     DELETE FROM documents WHERE owner_type = 'complaints'
@@ -295,6 +300,10 @@ export function dropElection(id) {
     DELETE FROM results_lots WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);
     DELETE FROM results_log WHERE election_id = :'e'::integer;
     DELETE FROM results_log_head WHERE election_id = :'e'::integer;
+    DELETE FROM station_identification WHERE election_id = :'e'::integer;
+    DELETE FROM documents WHERE owner_type = 'counts'
+       AND owner_id IN (SELECT id FROM station_counts WHERE election_id = :'e'::integer);
+    DELETE FROM station_counts WHERE election_id = :'e'::integer;
     DELETE FROM station_turnout WHERE election_id = :'e'::integer;
     DELETE FROM area_turnout WHERE election_id = :'e'::integer;
     DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = :'e'::integer);

@@ -42,7 +42,9 @@ async function converged(path, timeoutMs = 20000) {
   for (;;) {
     const pub = await request(path);
     const app = await request(path, { headers: DIRECT });
-    if ((pub.status === app.status && pub.text === app.text) || Date.now() - t0 > timeoutMs) return { pub, app };
+    // The same bytes, from the file: a file not yet written (the lane still at work) is waited for.
+    if ((pub.status === app.status && pub.text === app.text && pub.headers['x-published'] === 'yes')
+        || Date.now() - t0 > timeoutMs) return { pub, app };
     await sleep(200);
   }
 }

@@ -121,8 +121,11 @@ function checkEntry(x, db, what) {
  */
 function checkFigures(f, kind, area, { contest, withEntries, what }) {
   assertKeys(f, ['area', 'contest_id', 'stations', 'voters', 'received', 'issued', 'cancelled', 'in_boxes', 'invalid',
-    'valid', 'turnout', 'against_all', 'leader', 'entries', 'updated_at'], what);
+    'valid', 'turnout', 'against_all', 'leader', 'entries', 'official', 'updated_at'], what);
   const exp = expected(kind, area);
+  // The official count's sums beside (no protocol entered in this election): every station still to count.
+  assert.deepEqual([f.official.stations.total, f.official.stations.reported, f.official.in_boxes, f.official.official],
+    [exp.total, 0, 0, null], `${what}: the official count's sums, none yet`);
   assert.equal(f.area.area, area, `${what}: area`);
   assert.equal(f.area.kind, area === 0 ? 'country' : area === 10 ? 'abroad' : area < 10 ? 'region' : 'district', `${what}: area kind`);
   assert.equal(f.contest_id, contest, `${what}: contest`);
@@ -302,7 +305,8 @@ describe('the results API after a night of our own', () => {
 
   test('summary: the country\'s list contest, stations opened, turnout through the day, every district', async () => {
     const s = await getNight('/summary');
-    assertKeys(s, ['election', 'list', 'opened', 'turnout', 'districts'], 'summary');
+    assertKeys(s, ['election', 'list', 'opened', 'turnout', 'identification', 'flagged', 'districts'], 'summary');
+    assert.deepEqual([s.identification, s.flagged], [[], 0], 'summary: no identification reports, no flags');
     checkElection(s.election, 'summary');
     checkFigures(s.list, 'list', 0, { contest: b.list.id, withEntries: true, what: 'summary: list' });
     assert.deepEqual(s.opened, { stations: stations.length });
@@ -329,7 +333,7 @@ describe('the results API after a night of our own', () => {
     for (const region of [1, 7, 10]) {
       const g = await getNight(`/regions/${region}`, areaSeq(region));
       const what = `regions/${region}`;
-      assertKeys(g, ['election', 'region', 'turnout', 'districts', 'stations'], what);
+      assertKeys(g, ['election', 'region', 'turnout', 'identification', 'districts', 'stations'], what);
       checkElection(g.election, what, areaSeq(region));
       checkFigures(g.region, 'list', region, { contest: b.list.id, withEntries: true, what });
       checkSeries(g.turnout, region, what);
@@ -345,7 +349,8 @@ describe('the results API after a night of our own', () => {
       assert.deepEqual(g.stations.map((s) => s.number), mine.map((s) => s.number), `${what}: its stations`);
       for (const s of g.stations) {
         assertKeys(s, ['number', 'name', 'settlement', 'district', 'lat', 'lon', 'reported', 'voters', 'issued', 'in_boxes',
-          'turnout'], `${what}: station ${s.number}`);
+          'turnout', 'counted', 'official_issued', 'flagged'], `${what}: station ${s.number}`);
+        assert.deepEqual([s.counted, s.official_issued, s.flagged], [false, null, false], `${what}: station ${s.number}: no manual count`);
         const f = finals.get(s.number);
         assert.equal(s.reported, Boolean(f), `${what}: station ${s.number} reported`);
         assert.deepEqual([s.voters, s.issued, s.in_boxes], f ? [f[0].voters, f[0].issued, f[0].in_boxes] : [null, null, null]);
@@ -358,7 +363,7 @@ describe('the results API after a night of our own', () => {
     for (const n of [1, 22, 36]) {
       const d = await getNight(`/districts/${n}`, areaSeq(100 + n));
       const what = `districts/${n}`;
-      assertKeys(d, ['election', 'district', 'contest', 'list', 'turnout', 'stations'], what);
+      assertKeys(d, ['election', 'district', 'contest', 'list', 'turnout', 'identification', 'stations'], what);
       checkElection(d.election, what, areaSeq(100 + n));
       assert.equal(d.district.number, n);
       checkFigures(d.contest, 'district', 100 + n, { contest: b.districts[n].id, withEntries: true, what: `${what}: contest` });
@@ -378,7 +383,9 @@ describe('the results API after a night of our own', () => {
       const s = await getNight(`/stations/${number}`, lastSeq.get(number));
       const what = `stations/${number}`;
       const st = stations.find((x) => x.number === number);
-      assertKeys(s, ['election', 'station', 'contests', 'turnout', 'reports', 'devices'], what);
+      assertKeys(s, ['election', 'station', 'count_id', 'contests', 'versions', 'documents', 'identification', 'flags',
+        'turnout', 'reports', 'devices'], what);
+      assert.deepEqual([s.versions, s.documents, s.identification, s.flags], [[], [], [], []], `${what}: no manual count yet`);
       checkElection(s.election, what, lastSeq.get(number));
       assertStationMatchesDb(s.station, `${what}: station`);
       const f = finals.get(number);
@@ -386,7 +393,8 @@ describe('the results API after a night of our own', () => {
       s.contests.forEach((c, i) => {
         const cw = `${what}: ${c.kind}`;
         assertKeys(c, ['contest_id', 'kind', 'district', 'reported', 'report_id', 'report_seq', ...LINES.filter((l) => l !== 'against_all'),
-          'turnout', 'against_all', 'entries', 'updated_at'], cw);
+          'turnout', 'against_all', 'entries', 'official', 'updated_at'], cw);
+        assert.equal(c.official, null, `${cw}: no manual count yet`);
         assert.equal(c.contest_id, i === 0 ? b.list.id : b.districts[st.district].id);
         assert.equal(c.district, i === 0 ? null : st.district);
         assert.equal(c.reported, Boolean(f), `${cw}: reported`);

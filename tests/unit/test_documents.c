@@ -202,7 +202,7 @@ static void kinds_table(void **state)
 {
     (void)state;
     /* The latest migration that says which owners the schema takes. */
-    const char *schema = slurp("sql/migrations/026_complaints.sql");
+    const char *schema = slurp("sql/migrations/028_protocols.sql");
     char quoted[64];
     for (size_t i = 0; i < document_nowners; i++) {
         const struct document_owner *o = &document_owners[i];
@@ -243,18 +243,19 @@ static void kinds_table(void **state)
     assert_non_null(loc);
     assert_non_null(strstr(loc, quoted));
 
-    const struct document_owner *stations = documents_owner("stations");
+    const struct document_owner *stations = documents_owner("counts"); /* a station's count */
     const struct document_owner *applications = documents_owner("applications");
     assert_non_null(stations);
     assert_non_null(applications);
     assert_null(documents_owner("voters"));
+    assert_null(documents_owner("stations")); /* scans belong to a station's count in an election */
     assert_null(documents_owner(NULL));
     assert_non_null(documents_kind(stations, "asu_final_report"));
     assert_null(
         documents_kind(applications, "asu_final_report")); /* a kind the owner does not take */
     assert_null(documents_kind(stations, "supporting_document"));
     assert_null(documents_kind(stations, NULL));
-    assert_int_equal(documents_kind(stations, "identification_report")->types, FILE_PDF);
+    assert_int_equal(documents_kind(stations, "identification_final_report")->types, FILE_PDF);
     assert_false(documents_owner_private(stations));
     assert_true(documents_owner_private(applications));
     assert_true((documents_owner_readers(applications) & ACCESS_OPERATOR) != 0);
