@@ -6,7 +6,7 @@ import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { createMap, COUNTRY_BOUNDS } from '/js/map.js';
 import { chartBox, drawSeatsChart, parliament, entryColor, entryName, paintSwatches, isFigures, THRESHOLD, NONE_COLOR } from '/js/results-ui.js';
-import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey } from './view.js';
+import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey, countPart } from './view.js';
 import { navLink, go } from './nav.js';
 
 const REGION_LINE_COLORS = ['#1f5fa8', '#c0392b', '#2e7d32', '#8e44ad', '#d35400', '#00838f', '#6d4c41', '#ad1457', '#9e7c00', '#546e7a'];
@@ -292,6 +292,7 @@ export function nationalView(route) {
       nodes.push(
         figuresPart(kit, 'kpis', f, { opened: a.summary.opened ? a.summary.opened.stations : null }),
         kit.part('updated', [f.updated_at, f.stations], () => updatedLine(f) || el('span', { hidden: true })),
+        countPart(kit, 'count', f, { election: E, flagged: a.summary.flagged ?? 0, identification: a.summary.identification }),
         ballotPart(kit, 'parties', {
           heading: t('results.parties'),
           intro: t('results.parties_intro', { pct: THRESHOLD }),

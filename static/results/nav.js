@@ -1,5 +1,5 @@
 // Addresses of the results site: ?election=202701 and one of &region=N,
-// &district=N, &station=N. Links marked data-nav are followed by results.js
+// &district=N, &station=N, &discrepancies=1 (the national list of flags). Links marked data-nav are followed by results.js
 // without reloading the page; go() does the same for the map's clicks.
 
 const posInt = (v, max) => (/^\d{1,6}$/.test(v || '') && Number(v) >= 1 && Number(v) <= max ? Number(v) : null);
@@ -11,14 +11,16 @@ export function parseRoute(search) {
     region: posInt(p.get('region'), 10),
     district: posInt(p.get('district'), 36),
     station: posInt(p.get('station'), 99999),
+    discrepancies: p.get('discrepancies') === '1',
   };
 }
 
-/* The address of a view: {election, region|district|station}. */
+/* The address of a view: {election, region|district|station|discrepancies}. */
 export function href(r) {
   const p = new URLSearchParams();
   if (r.election) p.set('election', String(r.election));
-  if (r.station) p.set('station', String(r.station));
+  if (r.discrepancies) p.set('discrepancies', '1');
+  else if (r.station) p.set('station', String(r.station));
   else if (r.district) p.set('district', String(r.district));
   else if (r.region) p.set('region', String(r.region));
   return `/results/?${p.toString()}`;

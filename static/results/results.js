@@ -14,6 +14,7 @@ import { fmtClock } from '/js/results-ui.js';
 import { nationalView } from './national.js';
 import { regionView, districtView } from './area.js';
 import { stationView } from './station.js';
+import { discrepanciesView } from './discrepancies.js';
 import { parseRoute, href, navLink } from './nav.js';
 
 const LIVE_STATUSES = ['scheduled', 'open', 'counting'];
@@ -79,7 +80,7 @@ function renderElections() {
   const box = $('elections-table');
   const status = $('elections-status');
   const section = $('elections');
-  const onList = !route || (!route.region && !route.district && !route.station);
+  const onList = !route || (!route.region && !route.district && !route.station && !route.discrepancies);
   section.hidden = !onList;
   const sig = JSON.stringify([elections, electionsError && electionsError.message, route && route.election, getLang()]);
   if (sig === electionsSig) return;
@@ -112,6 +113,7 @@ function renderElections() {
 // ---- the chosen view ----
 
 function makeView(r) {
+  if (r.discrepancies) return discrepanciesView(r);
   if (r.station) return stationView(r);
   if (r.district) return districtView(r);
   if (r.region) return regionView(r);
@@ -288,7 +290,7 @@ async function navigate(search, { focus = false } = {}) {
     }
   }
   refresh.cancel();
-  const same = route && view && route.election === r.election && route.region === r.region && route.district === r.district && route.station === r.station;
+  const same = route && view && route.election === r.election && route.region === r.region && route.district === r.district && route.station === r.station && route.discrepancies === r.discrepancies;
   route = r;
   complaintsNotice(r.election);
   if (!r.election) {

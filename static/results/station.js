@@ -1,7 +1,11 @@
 // A polling station: every line of its protocol for each contest with the
-// control relations checked, its turnout through the day, and the signed
-// reports its ASU sent, with their SHA-256 and place in the public log, so
-// that an observer can check the figures against the signed originals.
+// control relations checked, the ASU's count (preliminary) beside the
+// precinct commission's manual count (official) with every line that
+// differs marked, the protocol's versions with what each changed, the
+// flags, the scans and the identification device's counts, its turnout
+// through the day, and the signed reports its ASU sent, with their SHA-256
+// and place in the public log, so that an observer can check the figures
+// against the signed originals.
 import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { entryName, entryColor, paintSwatches, fmtStamp } from '/js/results-ui.js';
@@ -28,47 +32,74 @@ export function stationView(route) {
   const base = `/api/v1/results/elections/${E}`;
   const kit = viewKit();
 
+  /* The figures of one count (the ASU's, or the manual protocol's) by line key. */
+  function byLine(f) {
+    if (!f || !f.reported) return null;
+    const m = { voters: f.voters, received: f.received, issued: f.issued, cancelled: f.cancelled, in_boxes: f.in_boxes, invalid: f.invalid, valid: f.valid, against_all: f.against_all ? f.against_all.votes : null };
+    for (const e of f.entries || []) m[`entry:${e.ballot_position}`] = e.votes;
+    return m;
+  }
+
   function contestPart(c, i, station) {
     const heading = c.kind === 'list' ? t('results.protocol_list') : t('results.protocol_district', { n: c.district });
     const key = `contest-${c.contest_id}`;
     return kit.part(key, [c], () => {
       const s = el('section', { class: 'block results-protocol', id: c.kind === 'list' ? 'protocol-list' : 'protocol-district', 'aria-labelledby': `${key}-h` });
       s.append(el('h2', { id: `${key}-h`, text: heading }));
-      if (!c.reported) {
+      const asu = byLine(c);
+      const official = c.official ? byLine(c.official) : null;
+      if (asu && official) s.classList.add('results-protocol--both'); // two columns of figures: the whole width
+      if (!asu && !official) {
         s.append(el('p', { class: 'empty', text: t('results.station_not_reported') }));
         return s;
       }
+      // The figures shown first: the ASU's when it reported, else the manual count's.
+      const main = asu ? c : c.official;
       s.append(
         el(
           'p',
           { class: 'hint' },
-          c.report_id != null ? t('results.from_report', { seq: c.report_seq }) : t('results.from_protocol'),
+          asu ? (c.report_id != null ? t('results.from_report', { seq: c.report_seq }) : t('results.from_protocol')) : t('results.asu_not_reported'),
           c.updated_at ? ` · ${fmtStamp(c.updated_at)}` : '',
+          official ? ` · ${t('results.official_version', { version: c.official.version })}` : ` · ${t('results.official_none')}`,
         ),
       );
       const lines = [
-        ['1', t('results.line_voters'), c.voters, 'voters'],
-        ['2', t('results.line_received'), c.received, 'received'],
-        ['3', t('results.line_issued'), c.issued, 'issued'],
-        ['4', t('results.line_cancelled'), c.cancelled, 'cancelled'],
-        ['5', t('results.line_in_boxes'), c.in_boxes, 'in_boxes'],
-        ['6', t('results.line_invalid'), c.invalid, 'invalid'],
-        ['7', t('results.line_valid'), c.valid, 'valid'],
+        ['1', t('results.line_voters'), 'voters'],
+        ['2', t('results.line_received'), 'received'],
+        ['3', t('results.line_issued'), 'issued'],
+        ['4', t('results.line_cancelled'), 'cancelled'],
+        ['5', t('results.line_in_boxes'), 'in_boxes'],
+        ['6', t('results.line_invalid'), 'invalid'],
+        ['7', t('results.line_valid'), 'valid'],
       ];
-      const entries = (c.entries || []).slice().sort((a, b) => a.ballot_position - b.ballot_position);
-      const rows = lines.map(([n, label, v]) => [n, label, el('span', { class: 'votes', text: fmtInt(v) }), '']);
+      const both = Boolean(asu && official);
+      // A cell of the manual count's column: its figure, marked when it differs from the ASU's.
+      const manualCell = (k) => {
+        const v = official[k];
+        const differs = asu[k] !== v;
+        return el('span', { class: differs ? 'votes votes--official differs' : 'votes votes--official', title: differs ? t('results.differs', { asu: fmtInt(asu[k]) }) : null }, fmtInt(v), differs ? el('span', { class: 'differs__mark', 'aria-hidden': 'true', text: ' ≠' }) : null, differs ? el('span', { class: 'sr-only', text: ` (${t('results.differs', { asu: fmtInt(asu[k]) })})` }) : null);
+      };
+      const first = asu || official;
+      const row = (n, label, k, pct) => {
+        const cells = [n, label, el('span', { class: asu ? 'votes' : 'votes votes--official', text: fmtInt(first[k]) })];
+        if (both) cells.push(manualCell(k));
+        cells.push(pct);
+        return cells;
+      };
+      const entries = (main.entries || []).slice().sort((a, b) => a.ballot_position - b.ballot_position);
+      const rows = lines.map(([n, label, k]) => row(n, label, k, ''));
       entries.forEach((e, k) => {
         const who = el('span', { class: 'entry' }, el('span', { class: 'swatch', 'aria-hidden': 'true', dataset: { color: entryColor(e) } }), el('span', { class: 'entry__text' }, el('span', { class: 'entry__name', text: c.kind === 'list' ? nameOf(e) || entryName(e) : entryName(e) }), c.kind !== 'list' && e.party ? el('span', { class: 'entry__party', text: e.party.short_name }) : null));
-        rows.push([`8.${k + 1}`, who, el('span', { class: 'votes', text: fmtInt(e.votes) }), e.percent == null ? t('common.none') : fmtPct(e.percent, 2)]);
+        rows.push(row(`8.${k + 1}`, who, `entry:${e.ballot_position}`, e.percent == null ? t('common.none') : fmtPct(e.percent, 2)));
       });
-      rows.push(['9', t('results.against_all'), el('span', { class: 'votes', text: fmtInt(c.against_all && c.against_all.votes) }), c.against_all && c.against_all.percent != null ? fmtPct(c.against_all.percent, 2) : t('common.none')]);
-      const tbl = table({
-        caption: heading,
-        columns: [{ label: t('results.col_line') }, { label: t('results.col_line_name') }, { label: t('results.col_number'), num: true }, { label: t('results.col_percent'), num: true, opt: true }],
-        rows,
-      });
+      rows.push(row('9', t('results.against_all'), 'against_all', main.against_all && main.against_all.percent != null ? fmtPct(main.against_all.percent, 2) : t('common.none')));
+      const columns = [{ label: t('results.col_line') }, { label: t('results.col_line_name') }, { label: asu ? t('results.col_asu') : t('results.col_manual'), num: true }];
+      if (both) columns.push({ label: t('results.col_manual'), num: true });
+      columns.push({ label: t('results.col_percent'), num: true, opt: true });
+      const tbl = table({ caption: heading, columns, rows });
       const trs = tbl.tBodies[0].rows;
-      lines.forEach(([, , , k], j) => {
+      lines.forEach(([, , k], j) => {
         trs[j].dataset.line = k;
       });
       entries.forEach((e, k) => {
@@ -81,9 +112,117 @@ export function stationView(route) {
         el(
           'ul',
           { class: 'checks' },
-          controls(c).map(([label, ok]) => el('li', { class: ok ? 'check check--ok' : 'check check--bad' }, el('span', { class: 'check__mark', text: ok ? '✓' : '✗', 'aria-hidden': 'true' }), el('span', { class: 'sr-only', text: ok ? t('results.check_ok') : t('results.check_bad') }), ' ', label)),
+          controls(main).map(([label, ok]) => el('li', { class: ok ? 'check check--ok' : 'check check--bad' }, el('span', { class: 'check__mark', text: ok ? '✓' : '✗', 'aria-hidden': 'true' }), el('span', { class: 'sr-only', text: ok ? t('results.check_ok') : t('results.check_bad') }), ' ', label)),
         ),
       );
+      return s;
+    });
+  }
+
+  /* Every version of the station's manual-count protocol: who, when, why, what changed. */
+  function versionsPart(a) {
+    const versions = Array.isArray(a.station.versions) ? a.station.versions : [];
+    const contests = new Map((a.station.contests || []).map((c) => [c.contest_id, c]));
+    const lineName = (ch) => {
+      if (ch.line === 'votes' || ch.line === 'preferences') {
+        const c = contests.get(ch.contest_id);
+        const src = c && (c.entries || (c.official && c.official.entries));
+        const e = src && src.find((x) => x.ballot_position === ch.entry);
+        const who = e ? (c.kind === 'list' ? nameOf(e) || entryName(e) : entryName(e)) : `№${ch.entry}`;
+        return ch.line === 'votes' ? who : t('results.preference_of', { who, place: ch.place });
+      }
+      return t(`results.line_${ch.line}`);
+    };
+    return kit.part('versions', [versions], () => {
+      const s = el('section', { class: 'block results-versions', id: 'versions', 'aria-labelledby': 'versions-h' });
+      s.append(el('h2', { id: 'versions-h', text: t('results.versions') }));
+      s.append(el('p', { class: 'hint', text: t('results.versions_intro') }));
+      if (!versions.length) {
+        s.append(el('p', { class: 'empty', text: t('results.no_versions') }));
+        return s;
+      }
+      const list = el('ol', { class: 'versions' });
+      for (const v of versions) {
+        const li = el('li', { class: 'version', dataset: { version: String(v.version) } });
+        li.append(el('p', { class: 'version__head' }, el('strong', { text: t('results.version_n', { version: v.version }) }), ' · ', fmtStamp(v.entered_at), ' · ', v.entered_by, ` (${t(`results.role_${v.role}`)})`, v.log_seq != null ? ' · ' : '', v.log_seq != null ? el('a', { href: `${base}/log?after=${v.log_seq - 1}&limit=1`, text: `#${v.log_seq}`, 'aria-label': t('results.log_entry', { seq: v.log_seq }) }) : null));
+        if (v.reason) li.append(el('p', { class: 'version__reason' }, el('span', { class: 'muted', text: `${t('results.version_reason')}: ` }), v.reason));
+        if (v.complaint) li.append(el('p', {}, el('span', { class: 'muted', text: `${t('results.version_complaint')}: ` }), el('a', { href: `/complaints/#${v.complaint.id}`, text: v.complaint.number })));
+        if (Array.isArray(v.changes) && v.changes.length)
+          li.append(
+            el(
+              'ul',
+              { class: 'version__changes' },
+              v.changes.map((ch) => el('li', { dataset: { line: ch.line } }, `${ch.kind === 'list' ? t('results.protocol_list') : t('results.protocol_district', { n: ch.district })}: ${lineName(ch)} `, el('del', { text: fmtInt(ch.from) }), ' → ', el('ins', { text: fmtInt(ch.to) }))),
+            ),
+          );
+        li.append(el('p', { class: 'muted' }, 'SHA-256 ', el('code', { class: 'hash', text: v.sha256 })));
+        list.append(li);
+      }
+      s.append(list);
+      return s;
+    });
+  }
+
+  /* The flags: every line where the two counts differ, identification beyond the tolerance. */
+  function flagsPart(a) {
+    const flags = Array.isArray(a.station.flags) ? a.station.flags : [];
+    return kit.part('flags', [flags], () => {
+      const s = el('section', { class: 'block results-flags', id: 'flags', 'aria-labelledby': 'flags-h' });
+      s.append(el('h2', { id: 'flags-h', text: t('results.flags') }));
+      if (!flags.length) {
+        s.append(el('p', { class: 'empty', text: t('results.no_flags') }));
+        return s;
+      }
+      s.append(el('p', { class: 'hint' }, t('results.flags_intro'), ' ', el('a', { href: `/results/?election=${E}&discrepancies=1`, text: t('results.discrepancies_all') })));
+      const tbl = table({
+        caption: t('results.flags'),
+        columns: [{ label: t('results.col_flag') }, { label: t('results.col_asu'), num: true }, { label: t('results.col_manual'), num: true }, { label: t('results.col_difference'), num: true }],
+        rows: flags.map((f) => [
+          f.kind === 'identification' ? t('results.flag_identification') : `${f.contest_kind === 'list' ? t('results.protocol_list') : t('results.protocol_district_short')}: ${f.line === 'votes' ? t('results.flag_entry', { n: f.entry }) : f.line === 'preferences' ? t('results.flag_preference', { n: f.entry, place: f.place }) : t(`results.line_${f.line}`)}`,
+          fmtInt(f.asu),
+          fmtInt(f.manual),
+          (f.difference > 0 ? '+' : '') + fmtInt(f.difference),
+        ]),
+      });
+      s.append(el('div', { class: 'table-wrap' }, tbl));
+      return s;
+    });
+  }
+
+  /* The scans the commission published, and the identification device's counts. */
+  function documentsPart(a) {
+    const docs = Array.isArray(a.station.documents) ? a.station.documents : [];
+    const ident = Array.isArray(a.station.identification) ? a.station.identification : [];
+    const list = (a.station.contests || []).find((c) => c.kind === 'list');
+    return kit.part('documents', [docs, ident, list && list.issued, list && list.official && list.official.issued], () => {
+      const s = el('section', { class: 'block results-documents', id: 'documents', 'aria-labelledby': 'documents-h' });
+      s.append(el('h2', { id: 'documents-h', text: t('results.documents') }));
+      if (!docs.length) s.append(el('p', { class: 'empty', text: t('results.no_documents') }));
+      else
+        s.append(
+          el(
+            'ul',
+            { class: 'documents' },
+            docs.map((d) => el('li', { dataset: { kind: d.kind } }, el('a', { href: `/api/v1/documents/${d.id}/file`, text: t(`results.doc_${d.kind}`) }), ` · ${t('results.doc_version', { version: d.version })} · `, fmtStamp(d.uploaded_at), ' · SHA-256 ', el('code', { class: 'hash', text: d.sha256 }))),
+          ),
+        );
+      s.append(el('h3', { text: t('results.identification') }));
+      if (!ident.length) s.append(el('p', { class: 'empty', text: t('results.no_identification') }));
+      else {
+        const issued = list && list.official ? list.official.issued : list ? list.issued : null;
+        s.append(
+          el(
+            'div',
+            { class: 'table-wrap' },
+            table({
+              caption: t('results.identification'),
+              columns: [{ label: t('results.col_stage') }, { label: t('results.col_face'), num: true }, { label: t('results.col_fingerprint'), num: true }, { label: t('results.col_document'), num: true }, { label: t('results.col_identified'), num: true }, { label: t('results.col_turnout'), num: true }],
+              rows: ident.map((x) => [t(`results.stage_${x.stage}`), fmtInt(x.face), fmtInt(x.fingerprint), fmtInt(x.document), fmtInt(x.identified), x.turnout == null ? t('common.none') : fmtPct(x.turnout, 2)]),
+            }),
+          ),
+        );
+        if (issued != null) s.append(el('p', { class: 'hint', text: t('results.identification_vs_issued', { issued: fmtInt(issued) }) }));
+      }
       return s;
     });
   }
@@ -163,6 +302,9 @@ export function stationView(route) {
         ...headNodes(kit, { election: e, title: t('station.number', { number: N }), sub: st.name, live: ctx.live }),
         kit.part('facts', [st], () => el('section', { class: 'block results-station-facts', 'aria-label': t('results.station_facts') }, stationFacts(st))),
         ...a.station.contests.map((c, i) => contestPart(c, i, st)),
+        flagsPart(a),
+        versionsPart(a),
+        documentsPart(a),
         turnoutPart(kit, 'turnout', { heading: t('results.turnout_day'), hours, lines: [{ label: t('station.number', { number: N }), series, color: '#1d2733', width: 3 }], series, stations: false }),
         reportsPart(a),
       ]);

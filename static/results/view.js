@@ -232,3 +232,52 @@ export function leaderCell(f) {
     ),
   );
 }
+
+/*
+ * The two counts of an area side by side: the ASU's (preliminary, as the
+ * night's reports arrive) and the precinct commissions' manual protocols
+ * (official), with how many stations each has, the flagged stations, the
+ * identification devices' turnout beside the ASU's, and each entry's votes
+ * in both.  f: the area's figures (with f.official); opts.flagged: the
+ * election's flagged stations (national view); opts.identification: the
+ * area's identification sums.
+ */
+export function countPart(kit, key, f, { election, flagged = null, identification = [], list = true } = {}) {
+  const o = f.official || null;
+  return kit.part(key, [f.stations, o && o.stations, o && o.in_boxes, o && o.votes, f.in_boxes, flagged, identification], () => {
+    const s = el('section', { class: 'block results-count', id: key, 'aria-labelledby': `${key}-h` });
+    s.append(el('h2', { id: `${key}-h`, text: t('results.count_heading') }));
+    s.append(el('p', { class: 'hint', text: t('results.count_intro') }));
+    const facts = [
+      [t('results.count_asu'), `${fmtInt(f.stations.reported)} ${t('results.of')} ${fmtInt(f.stations.total)}`],
+      [t('results.count_manual'), o ? `${fmtInt(o.stations.reported)} ${t('results.of')} ${fmtInt(o.stations.total)}` : t('results.official_none')],
+    ];
+    const ul = el('dl', { class: 'facts' });
+    for (const [k, v] of facts) ul.append(el('div', { class: 'facts__row' }, el('dt', { text: k }), el('dd', { text: v })));
+    if (flagged != null)
+      ul.append(el('div', { class: 'facts__row', id: `${key}-flagged` }, el('dt', { text: t('results.count_flagged') }), el('dd', {}, fmtInt(flagged), ' · ', navLink({ election, discrepancies: true }, t('results.discrepancies_all')))));
+    const fin = (identification || []).find((x) => x.stage === 'final');
+    if (fin)
+      ul.append(el('div', { class: 'facts__row' }, el('dt', { text: t('results.count_identification') }), el('dd', { text: t('results.count_identification_value', { identified: fmtInt(fin.identified), stations: fmtInt(fin.stations), turnout: fin.turnout == null ? t('common.none') : fmtPct(fin.turnout, 2), asu: f.turnout == null ? t('common.none') : fmtPct(f.turnout, 2) }) })));
+    s.append(ul);
+    if (o && o.stations.reported > 0) {
+      const asuBy = new Map((f.entries || []).map((e) => [e.ballot_position, e]));
+      const rows = (o.entries || [])
+        .slice()
+        .sort((a, b) => b.votes - a.votes || a.ballot_position - b.ballot_position)
+        .map((e) => {
+          const p = asuBy.get(e.ballot_position) || {};
+          return [entryName(e), fmtInt(p.votes), p.percent == null ? t('common.none') : fmtPct(p.percent, 2), fmtInt(e.votes), e.percent == null ? t('common.none') : fmtPct(e.percent, 2)];
+        });
+      rows.push([t('results.against_all'), fmtInt(f.against_all && f.against_all.votes), '', fmtInt(o.against_all && o.against_all.votes), '']);
+      rows.push([t('results.line_in_boxes'), fmtInt(f.in_boxes), '', fmtInt(o.in_boxes), '']);
+      const tbl = table({
+        caption: t('results.count_heading'),
+        columns: [{ label: list ? t('results.col_party') : t('results.col_candidate') }, { label: t('results.col_asu'), num: true }, { label: '%', num: true, opt: true }, { label: t('results.col_manual'), num: true }, { label: '%', num: true, opt: true }],
+        rows,
+      });
+      s.append(el('div', { class: 'table-wrap' }, tbl));
+    }
+    return s;
+  });
+}

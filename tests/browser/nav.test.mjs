@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { BASE, useBrowser, withPage } from './lib.mjs';
 
 const PAGES = ['/', '/tizme/', '/results/', '/candidates/', '/cabinet/', '/operator/', '/tec/', '/party/', '/review/',
-  '/complaints/', '/complaints/review/'];
-const STAFF = ['/operator/', '/tec/', '/review/', '/complaints/review/'];
+  '/complaints/', '/protocols/', '/complaints/review/'];
+const STAFF = ['/operator/', '/tec/', '/review/', '/protocols/', '/complaints/review/'];
 // Signed-in pages ask "who am I?" first: a visitor gets 401.
 // The results page may pick a test election another browser test is dropping at that moment: 404.
 const allow = [{ url: /\/api\/v1\/me$/, status: 401 }, { url: /\/api\/v1\/elections\/99\d{4}$/, status: 404 }];
