@@ -8,12 +8,26 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const contest_members[] = {
-    "kind",    "district", "voters", "received",    "issued",      "cancelled", "in_boxes",
-    "invalid", "valid",    "votes",  "against_all", "preferences", NULL};
+static const char *const contest_members[] = {"kind",        "district",    "question", "council",
+                                              "voters",      "received",    "issued",   "cancelled",
+                                              "in_boxes",    "invalid",     "valid",    "votes",
+                                              "against_all", "preferences", NULL};
 static const char *const contest_lines[] = {"voters",   "received", "issued", "cancelled",
                                             "in_boxes", "invalid",  "valid",  "against_all"};
-static const char *const contest_kinds[] = {"list", "district", NULL};
+static const char *const contest_kinds[CONTEST_KIND__MAX + 1] = {
+    [CONTEST_LIST] = "list",           [CONTEST_DISTRICT] = "district",
+    [CONTEST_PRESIDENT] = "president", [CONTEST_QUESTION] = "question",
+    [CONTEST_COUNCIL] = "council",
+};
+/* The member that numbers a contest of each kind (NULL: none). */
+static const char *const contest_number_members[CONTEST_KIND__MAX] = {
+    [CONTEST_DISTRICT] = "district",
+    [CONTEST_QUESTION] = "question",
+    [CONTEST_COUNCIL] = "council"};
+static const long long contest_number_max[CONTEST_KIND__MAX] = {[CONTEST_DISTRICT] = DISTRICT_MAX,
+                                                                [CONTEST_QUESTION] =
+                                                                    PROTOCOL_MAX_QUESTIONS,
+                                                                [CONTEST_COUNCIL] = ID_MAX};
 
 static int read_count(struct json_object *o, const char *path, const char *key, int64_t *out,
                       struct json_fault *f)
@@ -45,11 +59,12 @@ static int read_preferences(struct json_object *o, const char *path, struct prot
     char field[192], item[224];
     struct json_object *arr;
     size_t n;
-    int rc = json_read_array(o, path, "preferences", c->list, 0, PROTOCOL_MAX_ENTRIES,
-                             json_type_array, &arr, &n, f);
+    bool list = c->kind == CONTEST_LIST;
+    int rc = json_read_array(o, path, "preferences", list, 0, PROTOCOL_MAX_ENTRIES, json_type_array,
+                             &arr, &n, f);
     if (rc <= 0)
         return rc;
-    if (!c->list)
+    if (!list)
         return json_fault(f, "invalid", json_path_key(field, sizeof(field), path, "preferences"),
                           "only the list contest has preference votes");
     json_path_key(field, sizeof(field), path, "preferences");
@@ -77,13 +92,21 @@ static int read_contest(struct json_object *o, const char *path, struct protocol
     if (json_read_object(o, path, contest_members, f) < 0 ||
         json_read_choice(o, path, "kind", true, contest_kinds, &kind, f) < 0)
         return -1;
-    c->list = kind == 0;
-    if (c->list && json_object_object_get_ex(o, "district", NULL))
-        return json_fault(f, "invalid", json_path_key(field, sizeof(field), path, "district"),
-                          "the list contest has no district");
-    if (!c->list && json_read_int(o, path, "district", true, DISTRICT_MIN, DISTRICT_MAX, &d, f) < 0)
+    c->kind = (enum protocol_contest_kind)kind;
+    /* Each kind is numbered by its own member (a district, a question, a council), the others by none. */
+    for (int k = 0; k < CONTEST_KIND__MAX; k++) {
+        const char *member = contest_number_members[k];
+        if (member == NULL || k == kind)
+            continue;
+        if (json_object_object_get_ex(o, member, NULL))
+            return json_fault(f, "invalid", json_path_key(field, sizeof(field), path, member),
+                              "a %s contest has no %s", contest_kinds[kind], member);
+    }
+    if (contest_number_members[kind] != NULL &&
+        json_read_int(o, path, contest_number_members[kind], true, 1, contest_number_max[kind], &d,
+                      f) < 0)
         return -1;
-    c->district = (int)d;
+    c->number = (int)d;
     int64_t *lines[] = {&c->voters,   &c->received, &c->issued, &c->cancelled,
                         &c->in_boxes, &c->invalid,  &c->valid,  &c->against_all};
     for (size_t k = 0; k < NELEM(contest_lines); k++)

@@ -122,7 +122,7 @@ static void add(int lane, long interval_ms, long e, const char *what, long n)
 /* The answers about election e as a whole, and its areas' when areas is true. */
 static void election_changed(long e, bool areas)
 {
-    static const char *const whole[] = {"summary", "regions", "turnout"};
+    static const char *const whole[] = {"summary", "regions", "turnout", "outcome"};
     static const char *const exports[] = {"export/list.csv", "export/districts.csv",
                                           "export/stations.json", "discrepancies",
                                           "discrepancies.csv"};

@@ -11,6 +11,17 @@ static const char *const kind_names[PROTOCOL_KIND__MAX] = {
     [PROTOCOL_IDENTIFICATION] = "identification",
 };
 
+static const char *const contest_kind_names[CONTEST_KIND__MAX] = {
+    [CONTEST_LIST] = "list",           [CONTEST_DISTRICT] = "district",
+    [CONTEST_PRESIDENT] = "president", [CONTEST_QUESTION] = "question",
+    [CONTEST_COUNCIL] = "council",
+};
+
+const char *protocol_contest_kind_name(enum protocol_contest_kind k)
+{
+    return (unsigned)k < CONTEST_KIND__MAX ? contest_kind_names[k] : "unknown";
+}
+
 const char *protocol_kind_name(enum protocol_kind k)
 {
     return (unsigned)k < PROTOCOL_KIND__MAX ? kind_names[k] : "unknown";
@@ -64,10 +75,10 @@ static int check_contest(const struct protocol_contest *c, size_t i, struct prot
         return fail(f, "issued_above_voters", AT("issued"),
                     "ballots issued (%lld) cannot exceed voters on the list (%lld)",
                     (long long)c->issued, (long long)c->voters);
-    if (!c->list && c->npreferences > 0)
+    if (c->kind != CONTEST_LIST && c->npreferences > 0)
         return fail(f, "preferences_not_allowed", AT("preferences"),
                     "only the party-list contest has preference votes");
-    if (c->list && c->npreferences != 0 && c->npreferences != c->nvotes)
+    if (c->kind == CONTEST_LIST && c->npreferences != 0 && c->npreferences != c->nvotes)
         return fail(f, "preferences_shape", AT("preferences"),
                     "preference votes are given for %lld parties, the ballot has %lld",
                     (long long)c->npreferences, (long long)c->nvotes);
@@ -85,6 +96,41 @@ static int check_contest(const struct protocol_contest *c, size_t i, struct prot
     }
 #undef AT
     return 0;
+}
+
+/* A final report is of one kind of election (protocol_check's comment). */
+static int contests_shape(const struct protocol_report *r, struct protocol_failure *f)
+{
+    size_t n[CONTEST_KIND__MAX] = {0};
+    bool asked[PROTOCOL_MAX_QUESTIONS + 1] = {false};
+    for (size_t i = 0; i < r->ncontests; i++) {
+        const struct protocol_contest *c = &r->contests[i];
+        if ((unsigned)c->kind >= CONTEST_KIND__MAX)
+            return fail(f, "contests_shape", "contests", "unknown contest kind");
+        n[c->kind]++;
+        if (c->kind == CONTEST_QUESTION) {
+            if (c->number < 1 || c->number > PROTOCOL_MAX_QUESTIONS || asked[c->number])
+                return fail(f, "contests_shape", "contests",
+                            "a referendum's questions are numbered 1 to %d, each once",
+                            PROTOCOL_MAX_QUESTIONS);
+            asked[c->number] = true;
+            if (c->against_all != 0)
+                return fail(f, "contests_shape", "contests",
+                            "a referendum's ballot has no \"against all\"");
+        }
+    }
+    size_t others = r->ncontests - n[CONTEST_LIST] - n[CONTEST_DISTRICT];
+    bool parliamentary = n[CONTEST_LIST] == 1 && n[CONTEST_DISTRICT] <= 1 && others == 0;
+    bool presidential = n[CONTEST_PRESIDENT] == 1 && r->ncontests == 1;
+    bool referendum = n[CONTEST_QUESTION] >= 1 && n[CONTEST_QUESTION] == r->ncontests;
+    bool local = n[CONTEST_COUNCIL] == 1 && r->ncontests == 1;
+    if (parliamentary || presidential || referendum || local)
+        return 0;
+    return fail(f, "contests_shape", "contests",
+                "a final report has one list contest and at most one district contest, "
+                "or the presidential contest, or a referendum's questions, or one council's "
+                "contest (not %lld lists and %lld districts, %lld others)",
+                (long long)n[CONTEST_LIST], (long long)n[CONTEST_DISTRICT], (long long)others);
 }
 
 int protocol_check(const struct protocol_report *r, struct protocol_failure *f)
@@ -113,18 +159,8 @@ int protocol_check(const struct protocol_report *r, struct protocol_failure *f)
     default:
         return fail(f, "unknown_kind", "kind", "unknown report kind");
     }
-    size_t lists = 0, districts = 0;
-    for (size_t i = 0; i < r->ncontests; i++) {
-        if (r->contests[i].list)
-            lists++;
-        else
-            districts++;
-    }
-    if (lists != 1 || districts > 1)
-        return fail(f, "contests_shape", "contests",
-                    "a final report has one list contest and at most one district contest, "
-                    "not %lld and %lld",
-                    (long long)lists, (long long)districts);
+    if (contests_shape(r, f) < 0)
+        return -1;
     for (size_t i = 0; i < r->ncontests; i++)
         if (check_contest(&r->contests[i], i, f) < 0)
             return -1;

@@ -13,7 +13,8 @@
 
 #define PROTOCOL_MAX_ENTRIES 64 /* parties or candidates on one ballot */
 #define PROTOCOL_MAX_LIST 54 /* candidates on one party list */
-#define PROTOCOL_MAX_CONTESTS 2 /* the party lists and the station's district */
+#define PROTOCOL_MAX_CONTESTS 8 /* a referendum's questions; else one or two */
+#define PROTOCOL_MAX_QUESTIONS 8 /* a referendum's questions, numbered 1.. */
 #define PROTOCOL_MAX_COUNT 100000000 /* any one figure */
 
 enum protocol_kind {
@@ -28,15 +29,32 @@ const char *protocol_kind_name(enum protocol_kind k);
 /* The kind named s, or -1. */
 int protocol_kind_parse(const char *s);
 
+/*
+ * The kinds of contest a ballot can be (DOMAIN.md; issue 12): the national
+ * party lists and a single-member district (parliamentary elections), the
+ * presidency, a referendum's question (yes or no), a local council's lists.
+ */
+enum protocol_contest_kind {
+    CONTEST_LIST,
+    CONTEST_DISTRICT,
+    CONTEST_PRESIDENT,
+    CONTEST_QUESTION,
+    CONTEST_COUNCIL,
+    CONTEST_KIND__MAX
+};
+
+/* "list", "district", "president", "question", "council". */
+const char *protocol_contest_kind_name(enum protocol_contest_kind k);
+
 /* The protocol lines of one contest. */
 struct protocol_contest {
-    bool list; /* the party-list contest; else a district's */
-    int district; /* 1..36 for a district contest */
+    enum protocol_contest_kind kind;
+    int number; /* a district's (1..36), a question's (1..), a council's id; else 0 */
     int64_t voters; /* on the list */
     int64_t received, issued, cancelled, in_boxes, invalid, valid, against_all;
     size_t nvotes; /* entries of the ballot, in ballot order */
     int64_t votes[PROTOCOL_MAX_ENTRIES];
-    /* List contest only: preference votes per party (as votes[]), per list position. */
+    /* The national list contest only: preference votes per party (as votes[]), per list position. */
     size_t npreferences; /* 0, or nvotes */
     size_t preference_len[PROTOCOL_MAX_ENTRIES];
     int64_t preferences[PROTOCOL_MAX_ENTRIES][PROTOCOL_MAX_LIST];
@@ -70,8 +88,11 @@ struct protocol_failure {
  * Checks the control relations of r: for each contest received = issued +
  * cancelled, in boxes = valid + invalid, valid = the votes of every entry +
  * against all, in boxes <= issued <= voters on the list, and each party's
- * preference votes add up to at most its votes; a final report has exactly
- * one list contest and at most one district contest; an opening is a zero
+ * preference votes add up to at most its votes; a final report is of one
+ * kind of election: one list contest and at most one district contest
+ * (parliamentary), one presidential contest, one to PROTOCOL_MAX_QUESTIONS
+ * questions each once (a referendum; no "against all" on its ballot), or
+ * one council's contest (local); an opening is a zero
  * count; a turnout report has voted <= voters; an identification report
  * has face + fingerprint + document <= voters.  Returns 0, or -1 with *f
  * filled for the first relation broken.  Ballot shapes (how many entries a

@@ -1,10 +1,33 @@
 
 -- The areas a station counts in, for a contest of this kind.
+-- (A council's contest counts in its region only; the presidency and a
+-- referendum's questions everywhere, as the party lists.)
 CREATE OR REPLACE FUNCTION results_station_areas(st stations, contest_kind text) RETURNS smallint[]
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN contest_kind = 'district' THEN ARRAY[100 + st.district_number]::smallint[]
+                WHEN contest_kind = 'council' THEN ARRAY[st.region_id]::smallint[]
                 WHEN st.abroad THEN '{10}'::smallint[]
                 ELSE ARRAY[st.region_id, 100 + st.district_number]::smallint[] END
+$$;
+
+-- Whether station st votes in contest k: a district's stations, a council's
+-- region's (never abroad), every station for the others.
+CREATE OR REPLACE FUNCTION contest_has_station(k contests, st stations) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT CASE k.kind WHEN 'district' THEN st.district_number IS NOT DISTINCT FROM k.district_number
+                       WHEN 'council' THEN NOT st.abroad
+                                           AND st.region_id = (SELECT c.region_id FROM councils c WHERE c.id = k.council_id)
+                       ELSE true END
+$$;
+
+-- Whether a contest of a report (c: its JSON, {kind, district | question | council}) is contest k.
+CREATE OR REPLACE FUNCTION contest_matches(k contests, c jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT k.kind = c->>'kind'
+       AND CASE k.kind WHEN 'district' THEN k.district_number = (c->>'district')::integer
+                       WHEN 'question' THEN k.question = (c->>'question')::integer
+                       WHEN 'council' THEN k.council_id = (c->>'council')::integer
+                       ELSE true END
 $$;
 
 CREATE OR REPLACE FUNCTION results_area_json(area smallint) RETURNS json
@@ -57,7 +80,7 @@ CREATE OR REPLACE FUNCTION results_prepare(e integer) RETURNS void LANGUAGE sql 
                 THEN array_fill(0, ARRAY[int_array_sum(results_list_shape(k.id))::integer])
                 ELSE '{}' END
       FROM contests k
-      JOIN stations s ON k.kind = 'list' OR s.district_number = k.district_number
+      JOIN stations s ON contest_has_station(k, s)
       CROSS JOIN LATERAL unnest(results_station_areas(s, k.kind)) AS a(area)
      WHERE k.election_id = e
      GROUP BY k.id, k.kind, a.area
@@ -215,40 +238,45 @@ DECLARE
     k contests;
     c jsonb;
     res record;
+    ids integer[] := '{}';
 BEGIN
     rows := '{}';
     PERFORM results_prepare(e.id)
       WHERE EXISTS (SELECT 1 FROM contests k2
-                     WHERE k2.election_id = e.id
-                       AND (k2.kind = 'list' OR k2.district_number = st.district_number)
+                     WHERE k2.election_id = e.id AND contest_has_station(k2, st)
                        AND (NOT EXISTS (SELECT 1 FROM area_results a WHERE a.contest_id = k2.id)
                             OR NOT EXISTS (SELECT 1 FROM area_official a WHERE a.contest_id = k2.id)));
-    IF st.abroad AND jsonb_array_length(contests) <> 1 THEN
-        why := 'a station abroad takes part in the list contest only';
-    ELSIF NOT st.abroad AND jsonb_array_length(contests) <> 2 THEN
-        why := 'a station at home reports the list contest and its district''s contest';
-    END IF;
     FOR c IN SELECT x FROM jsonb_array_elements(contests) x LOOP
-        EXIT WHEN why IS NOT NULL;
         k := NULL;
-        IF c->>'kind' = 'list' THEN
-            SELECT * INTO k FROM contests WHERE election_id = e.id AND contests.kind = 'list';
-        ELSIF (c->>'district')::integer IS DISTINCT FROM st.district_number THEN
-            why := format('station %s is in district %s, not %s', st.number,
-                          coalesce(st.district_number::text, 'none (abroad)'), c->>'district');
-            EXIT;
-        ELSE
-            SELECT * INTO k FROM contests
-             WHERE election_id = e.id AND contests.kind = 'district' AND district_number = st.district_number;
-        END IF;
+        SELECT * INTO k FROM contests k3 WHERE k3.election_id = e.id AND contest_matches(k3, c);
         IF k.id IS NULL THEN
-            why := format('the election has no %s contest here', c->>'kind');
-            EXIT;
+            why := format('the election has no %s contest %s', c->>'kind',
+                          coalesce(c->>'district', c->>'question', c->>'council', ''));
+        ELSIF NOT contest_has_station(k, st) THEN
+            why := CASE WHEN k.kind = 'district'
+                        THEN format('station %s is in district %s, not %s', st.number,
+                                    coalesce(st.district_number::text, 'none (abroad)'), c->>'district')
+                        ELSE format('station %s does not vote in that %s contest', st.number, k.kind) END;
+        ELSIF k.id = ANY (ids) THEN
+            why := format('the %s contest is given twice', k.kind);
         END IF;
+        EXIT WHEN why IS NOT NULL;
+        ids := ids || k.id;
         SELECT * INTO res FROM results_contest_row(k, st, c, NULL, seq);
         why := res.why;
+        EXIT WHEN why IS NOT NULL;
         rows := rows || res.r;
     END LOOP;
+    -- Every contest the station votes in, none missing.
+    IF why IS NULL AND EXISTS (SELECT 1 FROM contests k4 WHERE k4.election_id = e.id AND contest_has_station(k4, st)
+                                  AND k4.id <> ALL (ids)) THEN
+        why := CASE WHEN st.abroad THEN 'a station abroad takes part in the list contest only'
+                    WHEN (SELECT bool_and(k5.kind IN ('list', 'district')) FROM contests k5 WHERE k5.election_id = e.id)
+                    THEN 'a station at home reports the list contest and its district''s contest'
+                    ELSE format('station %s reports every contest it votes in: %s', st.number,
+                                (SELECT string_agg(k6.kind || coalesce(' ' || coalesce(k6.district_number, k6.question, k6.council_id), ''), ', ' ORDER BY k6.id)
+                                   FROM contests k6 WHERE k6.election_id = e.id AND contest_has_station(k6, st))) END;
+    END IF;
     IF why IS NOT NULL THEN
         rows := NULL;
     END IF;

@@ -8,9 +8,11 @@
 CREATE OR REPLACE FUNCTION results_pct(part numeric, whole numeric) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$ SELECT round(part * 100.0 / nullif(whole, 0), 2) $$;
 
--- An entry of a ballot: a party of the list contest, a district candidate.
+-- An entry of a ballot: a party of the list contest, a district candidate, a referendum's answer.
 CREATE OR REPLACE FUNCTION results_entry_json(x contest_entries) RETURNS json LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN x.candidate_id IS NULL THEN
+    SELECT CASE WHEN x.answer IS NOT NULL THEN
+        json_build_object('ballot_position', x.ballot_position, 'answer', x.answer, 'withdrawn', x.withdrawn)
+    WHEN x.candidate_id IS NULL THEN
         (SELECT json_build_object('ballot_position', x.ballot_position, 'party_id', p.id,
                 'short_name', p.short_name, 'name_ru', p.name_ru, 'name_ky', p.name_ky,
                 'withdrawn', x.withdrawn)
@@ -111,6 +113,17 @@ CREATE OR REPLACE FUNCTION results_summary(e integer) RETURNS json LANGUAGE sql 
         'turnout', results_turnout_series(el.id, 0::smallint),
         'identification', results_identification_area_json(el.id, 0::smallint),
         'flagged', (SELECT count(*) FROM results_flagged(el.id)),
+        -- The presidency, a referendum's questions, the councils: each in its own area (030_outcome.sql).
+        'contests', (SELECT coalesce(json_agg(json_build_object('contest_id', k.id, 'kind', k.kind,
+                             'question', k.question, 'question_ru', k.question_ru, 'question_ky', k.question_ky,
+                             'council', (SELECT json_build_object('id', c.id, 'region_id', c.region_id,
+                                                'name_ru', c.name_ru, 'name_ky', c.name_ky)
+                                           FROM councils c WHERE c.id = k.council_id),
+                             'seats', k.seats, 'threshold_permille', k.threshold_permille,
+                             'figures', results_area_figures_json(CASE WHEN contest_area(k) = 0 THEN results_country(k.id)
+                                                                       ELSE results_area(k.id, contest_area(k)) END, true))
+                           ORDER BY k.id), '[]')
+                       FROM contests k WHERE k.election_id = el.id AND k.kind IN ('president', 'question', 'council')),
         'districts', (SELECT coalesce(json_agg(results_district_brief(k) ORDER BY k.district_number), '[]')
                         FROM contests k WHERE k.election_id = el.id AND k.kind = 'district'))
       FROM elections el WHERE el.id = e
@@ -201,6 +214,9 @@ BEGIN
         'count_id', (SELECT c.id FROM station_counts c WHERE c.election_id = el.id AND c.station_number = s.number),
         'contests', (SELECT coalesce(json_agg((json_build_object(
                 'contest_id', k.id, 'kind', k.kind, 'district', k.district_number,
+                'question', k.question, 'question_ru', k.question_ru, 'question_ky', k.question_ky,
+                'council', (SELECT json_build_object('id', c.id, 'name_ru', c.name_ru, 'name_ky', c.name_ky)
+                              FROM councils c WHERE c.id = k.council_id),
                 'report_id', r.report_id, 'report_seq', r.report_seq,
                 'official', CASE WHEN o.station_number IS NOT NULL THEN
                     (results_station_figures_json(ROW(o.*)::station_results, k)::jsonb
@@ -209,7 +225,7 @@ BEGIN
               FROM contests k
               LEFT JOIN station_results r ON r.contest_id = k.id AND r.station_number = s.number
               LEFT JOIN station_official o ON o.contest_id = k.id AND o.station_number = s.number
-             WHERE k.election_id = el.id AND (k.kind = 'list' OR k.district_number = s.district_number)),
+             WHERE k.election_id = el.id AND contest_has_station(k, s)),
         'versions', (SELECT coalesce(json_agg(protocol_version_json(v) ORDER BY v.version), '[]')
                        FROM protocol_versions v WHERE v.election_id = el.id AND v.station_number = s.number),
         'documents', (SELECT complaint_documents_json('counts', c.id, false)
@@ -311,7 +327,7 @@ CREATE OR REPLACE FUNCTION results_csv(e integer, kind text) RETURNS text LANGUA
                          r.cancelled, r.in_boxes, r.invalid, r.valid, r.against_all]::bigint[]
                          || ARRAY(SELECT r.votes[i] FROM generate_series(1, (SELECT entries FROM n)) i)::bigint[],
                          ',', '') || E'\n', '' ORDER BY s.number)
-                       FROM contests k JOIN stations s ON k.kind = 'list' OR s.district_number = k.district_number
+                       FROM contests k JOIN stations s ON contest_has_station(k, s)
                        LEFT JOIN station_results r ON r.contest_id = k.id AND r.station_number = s.number
                       WHERE k.election_id = e AND k.kind = results_csv.kind), '')
 $$;

@@ -11,8 +11,8 @@ DECLARE
 BEGIN
     SELECT * INTO STRICT k FROM contests WHERE id = NEW.contest_id;
     SELECT * INTO STRICT st FROM stations WHERE number = NEW.station_number;
-    IF k.kind = 'district' AND st.district_number IS DISTINCT FROM k.district_number THEN
-        RAISE EXCEPTION 'station % does not vote in district %', st.number, k.district_number
+    IF NOT contest_has_station(k, st) THEN
+        RAISE EXCEPTION 'station % does not vote in contest % (%)', st.number, k.id, k.kind
             USING ERRCODE = 'check_violation';
     END IF;
     shape := results_list_shape(k.id);
@@ -20,9 +20,9 @@ BEGIN
         RAISE EXCEPTION 'contest % has % entries, the row % votes', k.id, cardinality(shape),
             cardinality(NEW.votes) USING ERRCODE = 'check_violation';
     END IF;
-    IF k.kind = 'district' THEN
+    IF k.kind <> 'list' THEN
         IF cardinality(NEW.preferences) <> 0 THEN
-            RAISE EXCEPTION 'a district contest has no preference votes' USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'only the list contest has preference votes' USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
     END IF;

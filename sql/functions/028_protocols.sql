@@ -143,7 +143,7 @@ CREATE OR REPLACE FUNCTION protocol_contest_row(figures jsonb, k contests, st st
 LANGUAGE sql STABLE AS $$
     SELECT (results_contest_row(k, st, c, NULL, 0)).r
       FROM jsonb_array_elements(figures) c
-     WHERE (c->>'kind') = k.kind AND (k.kind = 'list' OR (c->>'district')::integer = k.district_number)
+     WHERE contest_matches(k, c)
 $$;
 
 -- What changed from one version's figures to the next: every line that differs.
@@ -154,7 +154,7 @@ LANGUAGE sql STABLE AS $$
                                                'entry', a.entry, 'place', a.place,
                                                'from', b.value, 'to', a.value)
                              ORDER BY k.id, a.line = 'preferences', a.line = 'votes', a.entry, a.place), '[]')
-      FROM stations st JOIN contests k ON k.election_id = e AND (k.kind = 'list' OR k.district_number = st.district_number)
+      FROM stations st JOIN contests k ON k.election_id = e AND contest_has_station(k, st)
       CROSS JOIN LATERAL results_row_lines(protocol_contest_row(after, k, st), k) a
       LEFT JOIN LATERAL results_row_lines(protocol_contest_row(before, k, st), k) b
         ON b.line = a.line AND b.entry IS NOT DISTINCT FROM a.entry AND b.place IS NOT DISTINCT FROM a.place

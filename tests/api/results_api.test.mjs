@@ -305,8 +305,8 @@ describe('the results API after a night of our own', () => {
 
   test('summary: the country\'s list contest, stations opened, turnout through the day, every district', async () => {
     const s = await getNight('/summary');
-    assertKeys(s, ['election', 'list', 'opened', 'turnout', 'identification', 'flagged', 'districts'], 'summary');
-    assert.deepEqual([s.identification, s.flagged], [[], 0], 'summary: no identification reports, no flags');
+    assertKeys(s, ['election', 'list', 'opened', 'turnout', 'identification', 'flagged', 'contests', 'districts'], 'summary');
+    assert.deepEqual([s.identification, s.flagged, s.contests], [[], 0, []], 'summary: no identification reports, no flags, no contests but the parliament\'s');
     checkElection(s.election, 'summary');
     checkFigures(s.list, 'list', 0, { contest: b.list.id, withEntries: true, what: 'summary: list' });
     assert.deepEqual(s.opened, { stations: stations.length });
@@ -392,8 +392,10 @@ describe('the results API after a night of our own', () => {
       assert.deepEqual(s.contests.map((c) => c.kind), st.abroad ? ['list'] : ['list', 'district'], `${what}: its contests`);
       s.contests.forEach((c, i) => {
         const cw = `${what}: ${c.kind}`;
-        assertKeys(c, ['contest_id', 'kind', 'district', 'reported', 'report_id', 'report_seq', ...LINES.filter((l) => l !== 'against_all'),
+        assertKeys(c, ['contest_id', 'kind', 'district', 'question', 'question_ru', 'question_ky', 'council', 'reported',
+          'report_id', 'report_seq', ...LINES.filter((l) => l !== 'against_all'),
           'turnout', 'against_all', 'entries', 'official', 'updated_at'], cw);
+        assert.deepEqual([c.question, c.council], [null, null], `${cw}: a parliament's contest`);
         assert.equal(c.official, null, `${cw}: no manual count yet`);
         assert.equal(c.contest_id, i === 0 ? b.list.id : b.districts[st.district].id);
         assert.equal(c.district, i === 0 ? null : st.district);

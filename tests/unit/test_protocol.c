@@ -22,7 +22,7 @@
 static void list_contest(struct protocol_contest *c)
 {
     memset(c, 0, sizeof(*c));
-    c->list = true;
+    c->kind = CONTEST_LIST;
     c->voters = 1000;
     c->received = 1000;
     c->issued = 600;
@@ -50,8 +50,8 @@ static void list_contest(struct protocol_contest *c)
 static void district_contest(struct protocol_contest *c)
 {
     memset(c, 0, sizeof(*c));
-    c->list = false;
-    c->district = 7;
+    c->kind = CONTEST_DISTRICT;
+    c->number = 7;
     c->voters = 1000;
     c->received = 1000;
     c->issued = 600;
@@ -341,6 +341,53 @@ static void final_contests_shape(void **state)
 }
 
 /* The first relation broken is the one reported: contests in order, relations in order. */
+/* The other kinds of election: the presidency, a referendum's questions, a council's lists. */
+static void final_other_kinds(void **state)
+{
+    (void)state;
+    struct protocol_report r;
+    /* The district's contest as the presidential one: alone, kept. */
+    final_report(&r);
+    r.contests[0] = r.contests[1];
+    r.contests[0].kind = CONTEST_PRESIDENT;
+    r.contests[0].number = 0;
+    r.ncontests = 1;
+    assert_kept(&r);
+    /* Beside a list contest it is no election's ballot. */
+    final_report(&r);
+    r.contests[1].kind = CONTEST_PRESIDENT;
+    assert_broken(&r, "contests_shape", "contests");
+    /* Two questions (no "against all": its votes go to "yes"). */
+    final_report(&r);
+    for (int i = 0; i < 2; i++) {
+        struct protocol_contest *c = &r.contests[i];
+        district_contest(c);
+        c->kind = CONTEST_QUESTION;
+        c->number = i + 1;
+        c->votes[0] += c->against_all;
+        c->against_all = 0;
+    }
+    assert_kept(&r);
+    r.contests[1].number = 1;
+    assert_broken(&r, "contests_shape", "contests"); /* the same question twice */
+    r.contests[1].number = PROTOCOL_MAX_QUESTIONS + 1;
+    assert_broken(&r, "contests_shape", "contests");
+    r.contests[1].number = 2;
+    r.contests[1].against_all = 26;
+    r.contests[1].votes[0] -= 26;
+    assert_broken(&r, "contests_shape", "contests"); /* "against all" on a referendum's ballot */
+    /* A council's lists: alone; no preference votes. */
+    final_report(&r);
+    r.contests[0].kind = CONTEST_COUNCIL;
+    r.contests[0].number = 5;
+    r.ncontests = 1;
+    assert_broken(&r, "preferences_not_allowed", "contests[0].preferences");
+    r.contests[0].npreferences = 0;
+    assert_kept(&r);
+    assert_string_equal(protocol_contest_kind_name(CONTEST_QUESTION), "question");
+    assert_string_equal(protocol_contest_kind_name(CONTEST_KIND__MAX), "unknown");
+}
+
 static void first_failure_wins(void **state)
 {
     (void)state;
@@ -535,6 +582,7 @@ int main(void)
         cmocka_unit_test(preferences_at_most_votes),
         cmocka_unit_test(preferences_shape),
         cmocka_unit_test(final_contests_shape),
+        cmocka_unit_test(final_other_kinds),
         cmocka_unit_test(first_failure_wins),
         cmocka_unit_test(largest_figures),
         cmocka_unit_test(opening_is_a_zero_count),
