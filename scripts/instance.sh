@@ -218,6 +218,7 @@ load_demo() {
         q -f sql/demo/biometric_devices.sql >/dev/null
         demo_contests
         [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
+        [ ! -f sql/demo/results_past.sql ] || q -1 -f sql/demo/results_past.sql >/dev/null
         demo_complaints
         ensure_asu_devices
         return
@@ -229,6 +230,7 @@ load_demo() {
         -f sql/demo/staff.sql -f sql/demo/biometric_devices.sql -f sql/demo/finish.sql >/dev/null
     demo_contests -1
     [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
+    [ ! -f sql/demo/results_past.sql ] || q -1 -f sql/demo/results_past.sql >/dev/null
     demo_complaints
     ensure_asu_devices
     q -c "VACUUM ANALYZE"

@@ -138,6 +138,32 @@ BEGIN
      WHERE k.kind = 'list' AND cardinality(r.preferences) > 0;
 END $$;
 
+-- A station's row of contest k as a report's contest (the inverse of
+-- results_contest_row): {kind, district | question | council, the lines,
+-- votes, and for the list contest each party's preference votes}.
+CREATE OR REPLACE FUNCTION results_row_json(r station_results, k contests) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object('kind', k.kind, 'district', k.district_number,
+               'question', k.question, 'council', k.council_id))
+        || jsonb_build_object('voters', r.voters, 'received', r.received, 'issued', r.issued,
+               'cancelled', r.cancelled, 'in_boxes', r.in_boxes, 'invalid', r.invalid, 'valid', r.valid,
+               'against_all', r.against_all, 'votes', to_jsonb(r.votes))
+        || CASE WHEN k.kind = 'list' THEN jsonb_build_object('preferences',
+               (SELECT coalesce(jsonb_agg(to_jsonb(r.preferences[p.first + 1 : p.first + p.len]) ORDER BY p.entry), '[]')
+                  FROM (SELECT e.entry, e.len, coalesce(sum(e.len) OVER (ORDER BY e.entry ROWS BETWEEN UNBOUNDED PRECEDING
+                                                                              AND 1 PRECEDING), 0)::integer AS first
+                          FROM unnest(results_list_shape(k.id)) WITH ORDINALITY e(len, entry)) p))
+                ELSE '{}'::jsonb END
+$$;
+
+-- A station's ASU figures of every contest of an election, as a protocol's contests (the demo copies them).
+CREATE OR REPLACE FUNCTION results_station_contests_json(e integer, n integer) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT jsonb_agg(results_row_json(r, k) ORDER BY k.id)
+      FROM contests k JOIN station_results r ON r.contest_id = k.id AND r.station_number = n
+     WHERE k.election_id = e
+$$;
+
 -- The figures of a version (or any contests' array) as station rows of contest k (NULL if absent).
 CREATE OR REPLACE FUNCTION protocol_contest_row(figures jsonb, k contests, st stations) RETURNS station_results
 LANGUAGE sql STABLE AS $$
@@ -205,8 +231,12 @@ $$;
 -- Answers {"status": ...}: accepted (with the version), ballot_mismatch
 -- (with a message), no_change (the same figures as the latest version),
 -- reason_required, complaint_not_found, station_not_found.
+-- at: the version's time (NULL: now); resum false leaves the areas' official
+-- sums to the caller's results_rebuild() (the demo's whole nights at once).
+DROP FUNCTION IF EXISTS protocol_enter(integer, integer, text, text, text, jsonb, text, bigint);
 CREATE OR REPLACE FUNCTION protocol_enter(e_id integer, n integer, pin text, name text, role text,
-                                          figures jsonb, reason text, complaint bigint) RETURNS json
+                                          figures jsonb, reason text, complaint bigint,
+                                          at timestamptz DEFAULT NULL, resum boolean DEFAULT true) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     e elections;
@@ -216,7 +246,7 @@ DECLARE
     res record;
     sr station_results;
     k contests;
-    t timestamptz := clock_timestamp();
+    t timestamptz := coalesce(at, clock_timestamp());
 BEGIN
     SELECT * INTO e FROM elections WHERE id = e_id;
     SELECT * INTO st FROM stations WHERE number = n;
@@ -268,7 +298,9 @@ BEGIN
         sr.report_seq := v.version;
         INSERT INTO station_official SELECT sr.*;
         SELECT * INTO STRICT k FROM contests WHERE id = sr.contest_id;
-        PERFORM official_resum(k, results_station_areas(st, k.kind));
+        IF resum THEN
+            PERFORM official_resum(k, results_station_areas(st, k.kind));
+        END IF;
     END LOOP;
     PERFORM results_log_append(e_id, NULL, v.id, v.sha256);
     RETURN json_build_object('status', 'accepted', 'version', protocol_version_json(v));

@@ -28,6 +28,8 @@ export function partyColor(id) {
 /* The colour of a ballot entry: its party's, or grey for a self-nominated candidate. */
 export function entryColor(e) {
   if (!e) return NONE_COLOR;
+  if (e.answer === 'yes') return '#1d6b36';
+  if (e.answer === 'no') return '#9b1c1c';
   if (Number.isInteger(e.party_id)) return partyColor(e.party_id);
   if (e.party && Number.isInteger(e.party.id)) return partyColor(e.party.id);
   return '#7f8c8d';
@@ -36,12 +38,14 @@ export function entryColor(e) {
 /* A party entry's name in the page's language; a candidate's own name. */
 export function entryName(e) {
   if (!e) return '';
+  if (e.answer) return t(`results.answer_${e.answer}`); // a referendum's yes or no
   if (typeof e.name === 'string') return e.name;
   return e.short_name || nameOf(e);
 }
 
 export function entryFullName(e) {
   if (!e) return '';
+  if (e.answer) return t(`results.answer_${e.answer}`);
   if (typeof e.name === 'string') return e.name;
   return nameOf(e) || e.short_name || '';
 }
@@ -215,8 +219,9 @@ export function drawBallotChart(canvas, entries, againstAll, { threshold = false
  * party list whether it passes the national threshold. */
 export function ballotTable(entries, againstAll, { caption, list = false, threshold = list, participants = null }) {
   const rows = byVotes(entries);
+  const answers = rows.length > 0 && rows.every((e) => e.answer); // a referendum's question
   const columns = [
-    { label: list ? t('results.col_party') : t('results.col_candidate') },
+    { label: answers ? t('results.col_answer') : list ? t('results.col_party') : t('results.col_candidate') },
     { label: t('results.col_position'), num: true, opt: true },
     { label: t('results.col_votes'), num: true },
     { label: t('results.col_percent'), num: true },
@@ -232,7 +237,7 @@ export function ballotTable(entries, againstAll, { caption, list = false, thresh
         { class: 'entry__text' },
         el('span', { class: 'entry__name', text: list ? entryFullName(e) : entryName(e) }),
         !list && e.party ? el('span', { class: 'entry__party', text: e.party.short_name }) : null,
-        !list && !e.party ? el('span', { class: 'entry__party', text: t('results.self_nominated') }) : null,
+        !list && !e.party && !e.answer ? el('span', { class: 'entry__party', text: t('results.self_nominated') }) : null,
         e.withdrawn ? el('span', { class: 'entry__party', text: t('results.withdrawn') }) : null,
         threshold && num(e.percent) >= THRESHOLD ? el('span', { class: 'badge badge--pass', text: t('results.passes', { pct: THRESHOLD }) }) : null,
       ),

@@ -2,7 +2,7 @@
 // party lists with the 5% threshold, the map of regions coloured by the
 // leading party, turnout through the day, the seats in parliament, the 36
 // districts and the open data to check it all.
-import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
+import { t, nameOf, fmtInt, fmtPct, getLang } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { createMap, COUNTRY_BOUNDS } from '/js/map.js';
 import { chartBox, drawSeatsChart, parliament, entryColor, entryName, paintSwatches, isFigures, THRESHOLD, NONE_COLOR } from '/js/results-ui.js';
@@ -254,6 +254,86 @@ export function nationalView(route) {
     });
   }
 
+  /* The heading of a contest that is not the parliament's: the presidency, a question, a council. */
+  function contestHeading(k) {
+    if (k.kind === 'president') return t('results.contest_president');
+    if (k.kind === 'question') return t('results.contest_question', { n: k.question });
+    return k.council ? nameOf(k.council) : t('results.contest_council');
+  }
+
+  /* What the rules decided, for the ASU's count and the official one (GET .../outcome). */
+  function outcomeText(k, o) {
+    if (!o || !o.outcome) return t('results.outcome_none');
+    const out = o.outcome;
+    const name = (id) => {
+      const e = (k.figures.entries || []).find((x) => x.candidate_id === id || x.party_id === id);
+      return e ? entryName(e) : `#${id}`;
+    };
+    if (out.error) return t('results.outcome_error', { code: out.error.code });
+    switch (out.outcome) {
+      case 'awaiting_results':
+        return t('results.outcome_awaiting');
+      case 'adopted':
+      case 'rejected':
+      case 'void':
+        return t(`results.outcome_${out.outcome}`, { turnout: fmtPct(out.turnout_permille / 10, 1), yes: fmtPct(out.yes_permille / 10, 1) });
+      case 'elected':
+        return t('results.outcome_elected', { name: name(out.winner), pct: fmtPct(out.leader_permille / 10, 1), round: out.round });
+      case 'second_round':
+        return t('results.outcome_second_round', { a: name(out.runoff[0]), b: name(out.runoff[1]) });
+      case 'lot_required':
+        return t('results.outcome_lot', { names: (out.tied || []).map(name).join(', ') });
+      case 'failed':
+        return t('results.outcome_failed');
+      case 'allocated':
+        return t('results.outcome_seats', { seats: (out.parties || []).filter((p) => p.seats > 0).map((p) => `${name(p.id)} ${p.seats}`).join(', ') });
+      default:
+        return t(`results.outcome_${out.outcome}`);
+    }
+  }
+
+  function contestsParts(a, others) {
+    const decided = new Map(((a.outcome && a.outcome.contests) || []).map((c) => [c.contest_id, c]));
+    const rounds = (a.outcome && a.outcome.election) || {};
+    const parts = [];
+    if (rounds.first_round || rounds.second_round)
+      parts.push(
+        kit.part('rounds', [rounds.first_round, rounds.second_round], () =>
+          el('p', { class: 'notice notice--info', id: 'rounds' }, rounds.first_round ? navLink({ election: rounds.first_round }, t('results.first_round')) : navLink({ election: rounds.second_round }, t('results.second_round'))),
+        ),
+      );
+    others.forEach((k) => {
+      const f = k.figures;
+      if (!isFigures(f)) return;
+      const key = `contest-${k.contest_id}`;
+      const o = decided.get(k.contest_id) || {};
+      parts.push(
+        kit.part(`${key}-outcome`, [k.question_ru, o.preliminary && o.preliminary.outcome, o.official && o.official.outcome, getLang()], () => {
+          const s = el('section', { class: 'block outcome-box results-outcome', id: `${key}-outcome`, dataset: { kind: k.kind } });
+          s.append(el('h2', { text: contestHeading(k) }));
+          if (k.kind === 'question') s.append(el('p', { class: 'lead', text: getLang() === 'ky' ? k.question_ky : k.question_ru }));
+          if (k.kind === 'council') s.append(el('p', { class: 'hint', text: t('results.council_rules', { seats: k.seats, pct: fmtPct(k.threshold_permille / 10, 1) }) }));
+          s.append(el('p', { class: 'outcome-line', dataset: { count: 'preliminary' } }, el('strong', { text: `${t('results.col_asu')}: ` }), outcomeText(k, o.preliminary)));
+          s.append(el('p', { class: 'outcome-line', dataset: { count: 'official' } }, el('strong', { text: `${t('results.col_manual')}: ` }), outcomeText(k, o.official)));
+          return s;
+        }),
+        figuresPart(kit, `${key}-kpis`, f),
+        countPart(kit, `${key}-count`, f, { election: E, list: k.kind === 'council', flagged: others[0] === k ? a.summary.flagged ?? 0 : null, identification: others[0] === k ? a.summary.identification : [] }),
+        ballotPart(kit, `${key}-ballot`, { heading: contestHeading(k), figures: f, list: k.kind === 'council', threshold: false, againstAll: k.kind !== 'question' }),
+      );
+    });
+    parts.push(
+      turnoutPart(kit, 'turnout', {
+        heading: t('results.turnout_day'),
+        hours: Array.isArray(a.turnout.hours) ? a.turnout.hours : [8, 10, 12, 14, 16, 18, 20],
+        lines: turnoutLines(a),
+        series: Array.isArray(a.summary.turnout) ? a.summary.turnout : [],
+      }),
+      dataPart(),
+    );
+    return parts;
+  }
+
   return {
     kind: 'national',
     notFound: 'results.election_not_found',
@@ -262,6 +342,7 @@ export function nationalView(route) {
       regions: `${base}/regions`,
       turnout: `${base}/turnout`,
       seats: `${base}/seats`,
+      outcome: `${base}/outcome`,
       elections: '/api/v1/elections',
     }),
     fixed: () => ({ places: '/api/v1/regions' }),
@@ -274,6 +355,12 @@ export function nationalView(route) {
       const e = a.summary.election;
       const nodes = headNodes(kit, { election: e, title: nameOf(e), live: ctx.live });
       const f = a.summary.list;
+      const others = Array.isArray(a.summary.contests) ? a.summary.contests : [];
+      if (!isFigures(f) && others.length) {
+        nodes.push(...contestsParts(a, others));
+        kit.mount(root, nodes);
+        return;
+      }
       if (!isFigures(f)) {
         const item = (a.elections.items || []).find((x) => x.id === E);
         nodes.push(

@@ -78,7 +78,7 @@ export function stationView(route) {
       const manualCell = (k) => {
         const v = official[k];
         const differs = asu[k] !== v;
-        return el('span', { class: differs ? 'votes votes--official differs' : 'votes votes--official', title: differs ? t('results.differs', { asu: fmtInt(asu[k]) }) : null }, fmtInt(v), differs ? el('span', { class: 'differs__mark', 'aria-hidden': 'true', text: ' ≠' }) : null, differs ? el('span', { class: 'sr-only', text: ` (${t('results.differs', { asu: fmtInt(asu[k]) })})` }) : null);
+        return el('span', { class: differs ? 'votes--official differs' : 'votes--official', title: differs ? t('results.differs', { asu: fmtInt(asu[k]) }) : null }, fmtInt(v), differs ? el('span', { class: 'differs__mark', 'aria-hidden': 'true', text: ' ≠' }) : null, differs ? el('span', { class: 'sr-only', text: ` (${t('results.differs', { asu: fmtInt(asu[k]) })})` }) : null);
       };
       const first = asu || official;
       const row = (n, label, k, pct) => {

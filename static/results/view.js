@@ -118,9 +118,11 @@ export function figuresPart(kit, key, f, opts) {
 }
 
 /* A ballot: heading, bars (Chart.js) and the table. */
-export function ballotPart(kit, key, { heading, intro, figures, list, threshold = false, note }) {
+export function ballotPart(kit, key, { heading, intro, figures, list, threshold = false, note, againstAll = true }) {
   const { box, canvas } = kit.keep(`${key}-chart`, () => chartBox('chart--ballot'));
   const entries = entriesOf(figures);
+  // A referendum's ballot has no "against all".
+  if (!againstAll) figures = { ...figures, against_all: null };
   const section = kit.part(key, [entries, figures.against_all, figures.in_boxes, note], () => {
     const s = el('section', { class: 'block results-ballot', id: key, 'aria-labelledby': `${key}-h` });
     s.append(el('h2', { id: `${key}-h`, text: heading }));
@@ -261,6 +263,7 @@ export function countPart(kit, key, f, { election, flagged = null, identificatio
       ul.append(el('div', { class: 'facts__row' }, el('dt', { text: t('results.count_identification') }), el('dd', { text: t('results.count_identification_value', { identified: fmtInt(fin.identified), stations: fmtInt(fin.stations), turnout: fin.turnout == null ? t('common.none') : fmtPct(fin.turnout, 2), asu: f.turnout == null ? t('common.none') : fmtPct(f.turnout, 2) }) })));
     s.append(ul);
     if (o && o.stations.reported > 0) {
+      const answers = (o.entries || []).every((e) => e.answer); // a referendum's question
       const asuBy = new Map((f.entries || []).map((e) => [e.ballot_position, e]));
       const rows = (o.entries || [])
         .slice()
@@ -269,11 +272,11 @@ export function countPart(kit, key, f, { election, flagged = null, identificatio
           const p = asuBy.get(e.ballot_position) || {};
           return [entryName(e), fmtInt(p.votes), p.percent == null ? t('common.none') : fmtPct(p.percent, 2), fmtInt(e.votes), e.percent == null ? t('common.none') : fmtPct(e.percent, 2)];
         });
-      rows.push([t('results.against_all'), fmtInt(f.against_all && f.against_all.votes), '', fmtInt(o.against_all && o.against_all.votes), '']);
+      if (!answers) rows.push([t('results.against_all'), fmtInt(f.against_all && f.against_all.votes), '', fmtInt(o.against_all && o.against_all.votes), '']);
       rows.push([t('results.line_in_boxes'), fmtInt(f.in_boxes), '', fmtInt(o.in_boxes), '']);
       const tbl = table({
         caption: t('results.count_heading'),
-        columns: [{ label: list ? t('results.col_party') : t('results.col_candidate') }, { label: t('results.col_asu'), num: true }, { label: '%', num: true, opt: true }, { label: t('results.col_manual'), num: true }, { label: '%', num: true, opt: true }],
+        columns: [{ label: answers ? t('results.col_answer') : list ? t('results.col_party') : t('results.col_candidate') }, { label: t('results.col_asu'), num: true }, { label: '%', num: true, opt: true }, { label: t('results.col_manual'), num: true }, { label: '%', num: true, opt: true }],
         rows,
       });
       s.append(el('div', { class: 'table-wrap' }, tbl));
