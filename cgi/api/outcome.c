@@ -112,14 +112,17 @@ static struct json_object *president(struct json_object *f, struct json_object *
     return o;
 }
 
-/* A council's seats: its own threshold, the national lists' quota, remainder and cap rules. */
+/*
+ * A council's seats (or the 120-seat lists of 2007-2020): its own threshold,
+ * the national lists' quota, remainder and cap rules (the cap: outcome_input's).
+ */
 static struct json_object *council(struct json_object *f, struct json_object *k,
                                    struct json_object *lot, struct seats_list_contest *in,
                                    struct seats_list_result *r)
 {
     memset(in, 0, sizeof(*in));
     in->seats = (int)get_int(k, "seats");
-    in->cap = in->seats;
+    in->cap = (int)get_int(k, "cap");
     in->participants = get_int(f, "participants");
     in->against_all = get_int(f, "against_all");
     struct json_object *entries = json_object_object_get(f, "entries");

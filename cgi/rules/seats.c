@@ -226,13 +226,13 @@ static int check_candidates(const struct seats_party *p, const char *prefix,
  * region to at most the region's participants.
  */
 static int check_list(const struct seats_list_contest *in, const struct seats_lot *lot,
-                      struct seats_invalid *inv)
+                      int max_seats, struct seats_invalid *inv)
 {
     int64_t ids[SEATS_MAX_PARTIES], sum = 0, region_sum[SEATS_REGIONS] = {0};
     char prefix[32];
     int err;
 
-    if (in->seats < 1 || in->seats > SEATS_LIST_SEATS)
+    if (in->seats < 1 || in->seats > max_seats)
         return refuse(inv, SEATS_E_SEATS, "seats");
     if (in->cap < 1)
         return refuse(inv, SEATS_E_SEATS, "cap");
@@ -372,7 +372,8 @@ static int hand_out(const struct seats_list_contest *in, const struct seats_lot 
 
 /* The list contest's allocation with the given thresholds (permille of the participants). */
 static int allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
-                          int national_permille, int region_permille, struct seats_list_result *out)
+                          int national_permille, int region_permille, int max_seats,
+                          struct seats_list_result *out)
 {
     int given = 0, err;
 
@@ -381,7 +382,7 @@ static int allocate_lists(const struct seats_list_contest *in, const struct seat
     memset(out, 0, sizeof *out);
     if (in == NULL)
         return refuse(&out->invalid, SEATS_E_ARG, "contest");
-    if ((err = check_list(in, lot, &out->invalid)) < 0)
+    if ((err = check_list(in, lot, max_seats, &out->invalid)) < 0)
         return err;
 
     for (size_t i = 0; i < in->nparties; i++) {
@@ -448,7 +449,8 @@ lot_required:
 int seats_allocate_lists(const struct seats_list_contest *in, const struct seats_lot *lot,
                          struct seats_list_result *out)
 {
-    return allocate_lists(in, lot, SEATS_NATIONAL_PERMILLE, SEATS_REGION_PERMILLE, out);
+    return allocate_lists(in, lot, SEATS_NATIONAL_PERMILLE, SEATS_REGION_PERMILLE, SEATS_LIST_SEATS,
+                          out);
 }
 
 int seats_allocate_council(const struct seats_list_contest *in, const struct seats_lot *lot,
@@ -459,7 +461,7 @@ int seats_allocate_council(const struct seats_list_contest *in, const struct sea
         return refuse(&out->invalid, SEATS_E_SEATS, "threshold_permille");
     }
     /* no regional rule in a council: 0 permille of a region is always reached */
-    return allocate_lists(in, lot, threshold_permille, 0, out);
+    return allocate_lists(in, lot, threshold_permille, 0, SEATS_COUNCIL_MAX_SEATS, out);
 }
 
 int seats_fill_list(const struct seats_party *party, int seats, struct seats_fill_result *out)

@@ -27,6 +27,7 @@
  */
 
 #define SEATS_LIST_SEATS 54 /* the party-list contest */
+#define SEATS_COUNCIL_MAX_SEATS 120 /* a council's lists, or the 120-seat parliament of 2007-2020 */
 #define SEATS_LIST_CAP 27 /* no party holds more */
 #define SEATS_REGIONS 9 /* region i of the arrays is region id i + 1 */
 #define SEATS_DISTRICTS 36 /* single-member districts, numbered 1..36 */
@@ -180,8 +181,9 @@ int seats_allocate_lists(const struct seats_list_contest *in, const struct seats
  * quota, largest remainder and cap as seats_allocate_lists, with the
  * council's own threshold (permille of the participants, 0..1000, from the
  * council's rules) and no regional rule (region_votes and
- * region_participants are not read for qualifying).  Seats 1..54 as the
- * struct allows; "against all" fails the contest the same way.
+ * region_participants are not read for qualifying).  Seats 1..SEATS_COUNCIL_MAX_SEATS
+ * (the parliament of 2007-2020 was 120 seats of lists alone: the same rules,
+ * its own threshold and a cap of 65); "against all" fails the contest the same way.
  */
 int seats_allocate_council(const struct seats_list_contest *in, const struct seats_lot *lot,
                            int threshold_permille, struct seats_list_result *out);

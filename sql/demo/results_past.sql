@@ -9,6 +9,8 @@
 --     share as reported, "against all" about 1%;
 --   * a local election (202402, 2024-11-17): the city councils of Bishkek and
 --     Osh, 45 seats each with a 5% threshold, the demo's parties;
+--   * the parliaments of 2010, 2015 and 2020 (annulled): 120 seats on party
+--     lists alone, 5% then 7%, ten of the demo's parties;
 --   * the parliamentary election of 2021 (202104, results_2021.sql) gets its
 --     manual count too.
 --
@@ -92,6 +94,19 @@ SELECT 202402, 202402 * 100 + c.id, 'council', NULL, NULL, NULL, c.id, 45, 50, w
        unnest(c.shares) WITH ORDINALITY w0 (share, i),
        LATERAL (SELECT (w0.i - 1)::smallint AS pos, w0.share) w;
 
+-- The parliaments of 2010, 2015 and 2020 (annulled): 120 seats on party
+-- lists alone, with the law's threshold of the time (5%, then 7%; our
+-- reading: of the participants), ten of the demo's parties.
+INSERT INTO rp_entries
+SELECT p.e, p.e * 100, 'list', NULL, NULL, NULL, NULL, 120, p.threshold, w.pos, NULL,
+       CASE WHEN w.pos = 0 THEN NULL ELSE (SELECT id FROM parties ORDER BY id LIMIT 1 OFFSET w.pos - 1) END,
+       NULL, w.share
+  FROM (VALUES (201002, 50, ARRAY[1.0, 8.9, 7.8, 7.6, 7.2, 5.6, 4.8, 4.2, 3.9, 3.5, 3.0]),
+               (201501, 70, ARRAY[1.2, 27.6, 20.0, 12.8, 8.5, 7.7, 7.2, 4.3, 3.9, 3.2, 2.6]),
+               (202001, 70, ARRAY[1.0, 24.9, 23.9, 8.8, 7.1, 6.9, 3.4, 3.3, 3.2, 3.0, 2.9])) p (e, threshold, shares),
+       unnest(p.shares) WITH ORDINALITY w0 (share, i),
+       LATERAL (SELECT (w0.i - 1)::smallint AS pos, w0.share) w;
+
 INSERT INTO contests (id, election_id, kind, seats, question, question_ru, question_ky, council_id, threshold_permille)
 SELECT DISTINCT contest, election, kind, seats, question, question_ru, question_ky, council, threshold
   FROM rp_entries
@@ -164,6 +179,7 @@ DECLARE
     x record;
     fig jsonb;
     moved integer;
+    st text;
 BEGIN
     FOR x IN SELECT c.election, c.at, n.number,
                     pg_temp.rp_u('manual ' || c.election || ' ' || n.number) AS u
@@ -181,14 +197,17 @@ BEGIN
                              '{0,votes,1}', to_jsonb((fig->0->'votes'->>1)::integer + moved));
             IF fig->0 ? 'preferences' THEN   -- the first party's preference votes stay within its votes
                 fig := jsonb_set(fig, '{0,preferences,0}',
-                                 (SELECT jsonb_agg(least(p::integer, (fig->0->'votes'->>0)::integer) ORDER BY i)
+                                 (SELECT coalesce(jsonb_agg(least(p::integer, (fig->0->'votes'->>0)::integer) ORDER BY i), '[]')
                                     FROM jsonb_array_elements_text(fig->0->'preferences'->0) WITH ORDINALITY q(p, i)));
             END IF;
         ELSE
             moved := 0;
         END IF;
-        PERFORM protocol_enter(x.election, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
-                               'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, x.at, false);
+        st := protocol_enter(x.election, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
+                             'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, x.at, false)->>'status';
+        IF st <> 'accepted' THEN
+            RAISE EXCEPTION 'the manual count of station % in election %: %', x.number, x.election, st;
+        END IF;
         INSERT INTO rp_touched VALUES (x.election) ON CONFLICT DO NOTHING;
         -- A third of them corrected after a recount: the ASU's figures again.
         IF moved > 0 AND x.u < 0.01 THEN

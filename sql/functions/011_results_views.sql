@@ -107,7 +107,9 @@ $$;
 CREATE OR REPLACE FUNCTION results_summary(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'election', results_election_json(el),
-        'list', results_area_figures_json(results_country((results_contest(el.id, 'list')).id), true),
+        -- Today's 54-seat lists (the 120-seat lists of 2007-2020 are among 'contests').
+        'list', CASE WHEN (results_contest(el.id, 'list')).seats = 54
+                     THEN results_area_figures_json(results_country((results_contest(el.id, 'list')).id), true) END,
         'opened', (SELECT json_build_object('stations', t.stations_reported)
                      FROM area_turnout_all t WHERE t.election_id = el.id AND t.area = 0 AND t.hour = 8),
         'turnout', results_turnout_series(el.id, 0::smallint),
@@ -123,7 +125,8 @@ CREATE OR REPLACE FUNCTION results_summary(e integer) RETURNS json LANGUAGE sql 
                              'figures', results_area_figures_json(CASE WHEN contest_area(k) = 0 THEN results_country(k.id)
                                                                        ELSE results_area(k.id, contest_area(k)) END, true))
                            ORDER BY k.id), '[]')
-                       FROM contests k WHERE k.election_id = el.id AND k.kind IN ('president', 'question', 'council')),
+                       FROM contests k WHERE k.election_id = el.id
+                        AND (k.kind IN ('president', 'question', 'council') OR (k.kind = 'list' AND k.seats <> 54))),
         'districts', (SELECT coalesce(json_agg(results_district_brief(k) ORDER BY k.district_number), '[]')
                         FROM contests k WHERE k.election_id = el.id AND k.kind = 'district'))
       FROM elections el WHERE el.id = e
@@ -359,7 +362,7 @@ $$;
 -- runs the same code as the tool on it; GET .../seats/input gives it out so
 -- that anyone can run the tool and compare.
 CREATE OR REPLACE FUNCTION results_seats_input(e integer) RETURNS json LANGUAGE sql STABLE AS $$
-    WITH k AS (SELECT * FROM contests WHERE election_id = e AND kind = 'list'),
+    WITH k AS (SELECT * FROM contests WHERE election_id = e AND kind = 'list' AND seats = 54),
          -- A constant contest id, so that only its regional rows are summed.
          a AS (SELECT r.* FROM results_country((SELECT id FROM contests WHERE election_id = e AND kind = 'list')) r
                 WHERE r.contest_id IS NOT NULL),

@@ -30,6 +30,8 @@ CREATE OR REPLACE FUNCTION outcome_input(e integer) RETURNS json LANGUAGE sql ST
             'second_round', (SELECT min(n.id) FROM elections n WHERE n.first_round = el.id)),
         'contests', (SELECT coalesce(json_agg(json_build_object('contest_id', k.id, 'kind', k.kind,
                 'question', k.question, 'council', k.council_id, 'seats', k.seats,
+                -- The 120-seat parliament's law held a party to 65 seats; a council has no cap.
+                'cap', CASE WHEN k.kind = 'list' THEN 65 ELSE k.seats END,
                 'threshold_permille', k.threshold_permille,
                 'lot', (SELECT to_json(l.drawn_order) FROM results_lots l WHERE l.contest_id = k.id
                          ORDER BY l.id DESC LIMIT 1),
@@ -37,6 +39,7 @@ CREATE OR REPLACE FUNCTION outcome_input(e integer) RETURNS json LANGUAGE sql ST
                                                             ELSE results_area(k.id, contest_area(k)) END),
                 'official', outcome_figures_json(k, results_official(k.id, contest_area(k))))
               ORDER BY k.id), '[]')
-            FROM contests k WHERE k.election_id = el.id AND k.kind IN ('president', 'question', 'council')))
+            FROM contests k WHERE k.election_id = el.id
+             AND (k.kind IN ('president', 'question', 'council') OR (k.kind = 'list' AND k.seats <> 54))))
       FROM elections el WHERE el.id = e
 $$;

@@ -258,6 +258,7 @@ export function nationalView(route) {
   function contestHeading(k) {
     if (k.kind === 'president') return t('results.contest_president');
     if (k.kind === 'question') return t('results.contest_question', { n: k.question });
+    if (k.kind === 'list') return t('results.contest_list_seats', { seats: k.seats });
     return k.council ? nameOf(k.council) : t('results.contest_council');
   }
 
@@ -312,14 +313,14 @@ export function nationalView(route) {
           const s = el('section', { class: 'block outcome-box results-outcome', id: `${key}-outcome`, dataset: { kind: k.kind } });
           s.append(el('h2', { text: contestHeading(k) }));
           if (k.kind === 'question') s.append(el('p', { class: 'lead', text: getLang() === 'ky' ? k.question_ky : k.question_ru }));
-          if (k.kind === 'council') s.append(el('p', { class: 'hint', text: t('results.council_rules', { seats: k.seats, pct: fmtPct(k.threshold_permille / 10, 1) }) }));
+          if (k.kind === 'council' || k.kind === 'list') s.append(el('p', { class: 'hint', text: t('results.council_rules', { seats: k.seats, pct: fmtPct(k.threshold_permille / 10, 1) }) }));
           s.append(el('p', { class: 'outcome-line', dataset: { count: 'preliminary' } }, el('strong', { text: `${t('results.col_asu')}: ` }), outcomeText(k, o.preliminary)));
           s.append(el('p', { class: 'outcome-line', dataset: { count: 'official' } }, el('strong', { text: `${t('results.col_manual')}: ` }), outcomeText(k, o.official)));
           return s;
         }),
         figuresPart(kit, `${key}-kpis`, f),
-        countPart(kit, `${key}-count`, f, { election: E, list: k.kind === 'council', flagged: others[0] === k ? a.summary.flagged ?? 0 : null, identification: others[0] === k ? a.summary.identification : [] }),
-        ballotPart(kit, `${key}-ballot`, { heading: contestHeading(k), figures: f, list: k.kind === 'council', threshold: false, againstAll: k.kind !== 'question' }),
+        countPart(kit, `${key}-count`, f, { election: E, list: k.kind === 'council' || k.kind === 'list', flagged: others[0] === k ? a.summary.flagged ?? 0 : null, identification: others[0] === k ? a.summary.identification : [] }),
+        ballotPart(kit, `${key}-ballot`, { heading: contestHeading(k), figures: f, list: k.kind === 'council' || k.kind === 'list', threshold: false, againstAll: k.kind !== 'question' }),
       );
     });
     parts.push(

@@ -92,6 +92,27 @@ static void council_threshold_and_no_regions(void **state)
     }
     assert_int_equal(seats_allocate_council(&contest, NULL, 1001, &result), -SEATS_E_SEATS);
     assert_string_equal(result.invalid.field, "threshold_permille");
+    /*
+     * The 120-seat parliament of 2007-2020 (lists alone, 7%, a cap of 65):
+     * the same figures, D and E out, V = 90,000: 53.33, 40, 26.67 -> 53, 40, 26
+     * and the one left to C (0.67 > 0.33): 53, 40, 27.  With 65 as the cap, A's
+     * 53 stands; with a cap of 50, A gives 3 to the others, one at a time to the
+     * largest remaining fraction.  More than 120 seats is refused.
+     */
+    contest.seats = 120;
+    contest.cap = 65;
+    static const int want120[] = {53, 40, 27, 0, 0};
+    assert_int_equal(seats_allocate_council(&contest, NULL, 70, &result), 0);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(result.parties[i].seats, want120[i]);
+    contest.cap = 50;
+    assert_int_equal(seats_allocate_council(&contest, NULL, 70, &result), 0);
+    assert_int_equal(result.parties[0].seats, 50);
+    assert_int_equal(result.parties[0].seats + result.parties[1].seats + result.parties[2].seats,
+                     120);
+    contest.seats = 121;
+    assert_int_equal(seats_allocate_council(&contest, NULL, 70, &result), -SEATS_E_SEATS);
+    assert_string_equal(result.invalid.field, "seats");
 }
 
 static void national_threshold_uses_participants(void **state)
