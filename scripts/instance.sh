@@ -526,6 +526,13 @@ migrate)
 psql)
     exec psql -X
     ;;
+demo-protocols)   # after make election-night: the manual count and scans (sql/demo/protocols_night.sql)
+    if [ -s "$VAR/demo-files.tsv" ]; then
+        q -1 -v demo_files="$VAR/demo-files.tsv" -f sql/demo/protocols_night.sql
+    else
+        q -1 -f sql/demo/protocols_night.sql
+    fi
+    ;;
 pg-stop)    # for the tests: the database goes away under the running application
     as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -m fast -w stop >/dev/null
     ;;
@@ -538,7 +545,7 @@ status)
     alive "$(cat "$RUN/nginx.pid" 2>/dev/null || true)" && echo "nginx: running" || echo "nginx: stopped"
     ;;
 *)
-    echo "usage: $0 start|stop|migrate|psql|status" >&2
+    echo "usage: $0 start|stop|migrate|psql|status|demo-protocols" >&2
     exit 2
     ;;
 esac
