@@ -18,6 +18,7 @@
 \endif
 
 SET client_min_messages = warning;
+\ir moved_votes.sql
 SELECT set_config('shailoo.night_election', :'e', false) \gset
 
 CREATE TEMP TABLE night_counted (station integer PRIMARY KEY);
@@ -40,17 +41,10 @@ BEGIN
               ORDER BY r.station_number LOOP
         fig := results_station_contests_json(e, x.number);
         moved := CASE WHEN x.u < 0.05 THEN 1 + (x.u * 10000)::integer % 3 ELSE 0 END;
-        IF moved > 0 AND (fig->0->'votes'->>0)::integer >= moved AND jsonb_array_length(fig->0->'votes') > 1 THEN
-            fig := jsonb_set(jsonb_set(fig, '{0,votes,0}', to_jsonb((fig->0->'votes'->>0)::integer - moved)),
-                             '{0,votes,1}', to_jsonb((fig->0->'votes'->>1)::integer + moved));
-            IF fig->0 ? 'preferences' THEN
-                fig := jsonb_set(fig, '{0,preferences,0}',
-                                 (SELECT coalesce(jsonb_agg(least(p::integer, (fig->0->'votes'->>0)::integer) ORDER BY i), '[]')
-                                    FROM jsonb_array_elements_text(fig->0->'preferences'->0) WITH ORDINALITY q(p, i)));
-            END IF;
-        ELSE
-            moved := 0;
+        IF pg_temp.demo_moved(fig, moved) = fig THEN
+            moved := 0;   -- nothing could move
         END IF;
+        fig := pg_temp.demo_moved(fig, moved);
         st := protocol_enter(e, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
                              'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, NULL, true)->>'status';
         IF st <> 'accepted' THEN

@@ -28,6 +28,7 @@
 --   psql -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/results_past.sql
 
 SET client_min_messages = warning;
+\ir moved_votes.sql
 
 CREATE OR REPLACE FUNCTION pg_temp.rp_u(key text) RETURNS double precision
     LANGUAGE sql IMMUTABLE AS $$ SELECT ('x' || substr(md5(key), 1, 7))::bit(28)::integer / 268435456.0 $$;
@@ -192,17 +193,10 @@ BEGIN
         fig := results_station_contests_json(x.election, x.number);
         -- At about 3% of the stations the commission counted one or two votes otherwise.
         moved := CASE WHEN x.u < 0.03 THEN 1 + (x.u * 1000)::integer % 2 ELSE 0 END;
-        IF moved > 0 AND (fig->0->'votes'->>0)::integer >= moved AND jsonb_array_length(fig->0->'votes') > 1 THEN
-            fig := jsonb_set(jsonb_set(fig, '{0,votes,0}', to_jsonb((fig->0->'votes'->>0)::integer - moved)),
-                             '{0,votes,1}', to_jsonb((fig->0->'votes'->>1)::integer + moved));
-            IF fig->0 ? 'preferences' THEN   -- the first party's preference votes stay within its votes
-                fig := jsonb_set(fig, '{0,preferences,0}',
-                                 (SELECT coalesce(jsonb_agg(least(p::integer, (fig->0->'votes'->>0)::integer) ORDER BY i), '[]')
-                                    FROM jsonb_array_elements_text(fig->0->'preferences'->0) WITH ORDINALITY q(p, i)));
-            END IF;
-        ELSE
-            moved := 0;
+        IF pg_temp.demo_moved(fig, moved) = fig THEN
+            moved := 0;   -- nothing could move
         END IF;
+        fig := pg_temp.demo_moved(fig, moved);
         st := protocol_enter(x.election, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
                              'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, x.at, false)->>'status';
         IF st <> 'accepted' THEN

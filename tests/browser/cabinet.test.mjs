@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { BASE, SHOTS, useBrowser, api, withPage as pageWith, noSideScroll } from './lib.mjs';
+import { BASE, SHOTS, useBrowser, api, withPage as pageWith, noSideScroll, ready as readyPage, signIn as signInAs } from './lib.mjs';
 
 const VAR = path.resolve(process.env.SHAILOO_VAR || 'var');
 const ME = /\/api\/v1\/me$/;
@@ -76,19 +76,9 @@ after(() => resetVoter());
 
 
 
-async function ready(page) {
-  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
-  await page.waitForFunction(() => !document.querySelector('#page-status.status--busy'));
-}
-
-/* Signs in through the ESIA stand-in (login_hint picks the person at once)
- * and lands on next. */
-async function signIn(page, pin, next) {
-  await page.goto(`${BASE}/auth/esia/login?next=${next}&login_hint=${pin}`);
-  assert.equal(new URL(page.url()).pathname, next, `signed in as ${pin}, back on ${next}`);
-  await ready(page);
-  await page.locator('#userbar').waitFor();
-}
+// The cabinet's pages load their data under a busy status line: wait for it too.
+const ready = (page) => readyPage(page, { busy: true });
+const signIn = (page, pin, next) => signInAs(page, pin, next, { busy: true });
 
 async function signOut(page) {
   await page.click('#signout');

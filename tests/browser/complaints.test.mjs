@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, SHOTS, useBrowser, withPage as pageWith } from './lib.mjs';
+import { BASE, SHOTS, useBrowser, withPage as pageWith, ready, signIn } from './lib.mjs';
 import { psql, psqlValue, dropElection, TEST_ELECTION_MIN } from '../api/lib.mjs';
 import { pickVoters } from '../api/cabinet_lib.mjs';
 import { makePdf } from '../api/files_lib.mjs';
@@ -24,16 +24,7 @@ let dir;
 let station;
 let number; // the complaint's receipt number
 
-async function ready(page) {
-  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
-}
 
-async function signIn(page, pin, next) {
-  await page.goto(`${BASE}/auth/esia/login?next=${encodeURIComponent(next)}&login_hint=${pin}`);
-  assert.equal(new URL(page.url()).pathname, next, `signed in as ${pin}, back on ${next}`);
-  await ready(page);
-  await page.locator('#userbar').waitFor();
-}
 
 const text = (page, sel) => page.locator(sel).textContent();
 

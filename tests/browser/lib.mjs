@@ -99,3 +99,18 @@ export async function noSideScroll(page, what) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${what}: the page scrolls sideways by ${overflow}px`);
 }
+
+/* The page's translations applied; busy: and its status line no longer busy. */
+export async function ready(page, { busy = false } = {}) {
+  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
+  if (busy) await page.waitForFunction(() => !document.querySelector('#page-status.status--busy'));
+}
+
+/* Signs in through the ESIA stand-in (login_hint picks the person at once) and lands on next (a path, maybe a query). */
+export async function signIn(page, pin, next, opts = {}) {
+  await page.goto(`${BASE}/auth/esia/login?next=${encodeURIComponent(next)}&login_hint=${pin}`);
+  const back = new URL(page.url());
+  assert.equal(back.pathname + back.search, next, `signed in as ${pin}, back on ${next}`);
+  await ready(page, opts);
+  await page.locator('#userbar').waitFor();
+}

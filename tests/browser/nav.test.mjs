@@ -38,7 +38,7 @@ describe('one header on every page', () => {
   }
 
   test('the header and the signed-in frame are shared, not pages of their own', async () => {
-    for (const partial of ['header', 'signin']) assert.equal((await fetch(`${BASE}/partials/${partial}.html`)).status, 404);
+    for (const partial of ['header', 'signin', 'footer']) assert.equal((await fetch(`${BASE}/partials/${partial}.html`)).status, 404);
   });
 
   test('/complaints/file/ (reached from the registry) marks the complaints link', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, useBrowser, withPage as pageWith } from './lib.mjs';
+import { BASE, useBrowser, withPage as pageWith, ready, signIn } from './lib.mjs';
 import { psql, psqlValue, TEST_ELECTION_MIN } from '../api/lib.mjs';
 import { pickVoters } from '../api/cabinet_lib.mjs';
 import { makePdf } from '../api/files_lib.mjs';
@@ -24,16 +24,7 @@ const ME = /\/api\/v1\/me$/;
 const withPage = (o, fn) => pageWith({ ...o, allow: [...(o.allow || []), { url: ME, status: 401 }, { url: /\/api\/v1\/protocols\//, status: 422 }] }, fn);
 let dir, S, b, voters;
 
-async function ready(page) {
-  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
-}
 
-async function signIn(page, pin, next) {
-  await page.goto(`${BASE}/auth/esia/login?next=${encodeURIComponent(next)}&login_hint=${pin}`);
-  assert.equal(new URL(page.url()).pathname, next, `signed in as ${pin}, back on ${next}`);
-  await ready(page);
-  await page.locator('#userbar').waitFor();
-}
 
 const text = (page, sel) => page.locator(sel).textContent();
 

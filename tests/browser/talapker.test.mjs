@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BASE, SHOTS, useBrowser, withPage as pageWith } from './lib.mjs';
+import { BASE, SHOTS, useBrowser, withPage as pageWith, ready, signIn } from './lib.mjs';
 import { psql, psqlValue, dropElection, TEST_ELECTION_MIN } from '../api/lib.mjs';
 import { signIn as apiSignIn, TUNDUK, fetchAbs, STAFF } from '../api/cabinet_lib.mjs';
 import { makePdf } from '../api/files_lib.mjs';
@@ -46,17 +46,7 @@ async function hook(p, body) {
   assert.equal(r.status, 200, r.text);
 }
 
-async function ready(page) {
-  await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
-}
 
-async function signIn(page, pin, next) {
-  await page.goto(`${BASE}/auth/esia/login?next=${encodeURIComponent(next)}&login_hint=${pin}`);
-  const back = new URL(page.url());
-  assert.equal(back.pathname + back.search, next, `signed in as ${pin}, back on ${next}`);
-  await ready(page);
-  await page.locator('#userbar').waitFor();
-}
 
 const status = (page, id) => page.locator(`#${id}`).textContent();
 
