@@ -499,7 +499,12 @@ BEGIN
         PERFORM shailoo_refuse(422, 'reason_not_allowed',
             'the first version is the count itself: a reason belongs to a correction', 'reason');
     END IF;
-    r := protocol_enter(e_id, n, actor, actor_name, a.role, figures, reason, complaint);
+    -- The name is public with the version; a session without one (ESIA gave none) names the role.
+    r := protocol_enter(e_id, n, actor,
+                        coalesce(nullif(btrim(actor_name), ''),
+                                 CASE a.role WHEN 'station_secretary' THEN 'Секретарь УИК №' || n
+                                             WHEN 'tec_admin' THEN 'Администратор ТИК' ELSE 'Администратор ЦИК' END),
+                        a.role, figures, reason, complaint);
     CASE r->>'status'
     WHEN 'accepted' THEN
         RETURN r->'version';
