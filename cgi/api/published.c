@@ -123,9 +123,10 @@ static void add(int lane, long interval_ms, long e, const char *what, long n)
 static void election_changed(long e, bool areas)
 {
     static const char *const whole[] = {"summary", "regions", "turnout", "outcome"};
-    static const char *const exports[] = {"export/list.csv", "export/districts.csv",
-                                          "export/stations.json", "discrepancies",
-                                          "discrepancies.csv"};
+    static const char *const exports[] = {
+        "export/list.csv",   "export/districts.csv", "export/stations.json", "discrepancies",
+        "discrepancies.csv", "export/counts.json",   "export/counts.csv",    "export/versions.csv",
+        "export/scans.csv",  "export/nist.json"};
     for (size_t i = 0; i < NELEM(whole); i++)
         add(LANE_AREAS, ELECTION_MS, e, whole[i], 0);
     add(LANE_AREAS, SEATS_MS, e, "seats", 0);
