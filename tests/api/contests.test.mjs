@@ -2,9 +2,9 @@
 // /api/v1/elections/{id}/contests/list and .../contests/districts/{n}, on the
 // demo's scheduled parliamentary election (sql/demo/contests.sql); and
 // DOMAIN.md's rules for party lists and district ballots checked on the data.
-import { describe, test } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, getJson, assertError, assertKeys, psql, psqlInt, psqlValue, is4xx } from './lib.mjs';
+import { request, getJson, assertError, assertKeys, psql, psqlInt, psqlValue, is4xx, dropElection, TEST_ELECTION_MIN } from './lib.mjs';
 
 const ELECTION = 202701;
 const LIST = 20270100;
@@ -21,13 +21,17 @@ const NAME = `concat_ws(' ', c.last_name, c.first_name, c.patronymic)`;
 // An election id the database does not have.
 const missingElection = () => psqlInt(`SELECT min(n) FROM generate_series(${ELECTION} + 1, ${ELECTION} + 1000) n
                                         WHERE NOT EXISTS (SELECT 1 FROM elections WHERE id = n)`);
-// An election with no contests (a past one: the demo has contests only for 202701).
+// An election with no contests: every election of the demo has its results now, so a test election of
+// our own, made once (and dropped at the end); and a referendum of the demo, which has no list or district.
+const NO_CONTESTS = TEST_ELECTION_MIN + 930;
 function electionWithoutContests() {
-  const id = Number(psqlValue(`SELECT coalesce(min(e.id), 0) FROM elections e
-    WHERE NOT EXISTS (SELECT 1 FROM contests k WHERE k.election_id = e.id)`));
-  assert.ok(id > 0, 'the demo has an election without contests');
-  return id;
+  psql(`INSERT INTO elections (id, date, name_ru, name_ky, type, status)
+        VALUES (:'e'::integer, current_date + 90, 'Без бюллетеней', 'Бюллетенсиз', 'parliamentary', 'scheduled')
+        ON CONFLICT DO NOTHING`, { e: NO_CONTESTS });
+  return NO_CONTESTS;
 }
+after(() => dropElection(NO_CONTESTS));
+const REFERENDUM = 202103; // the demo's: a question, no party lists, no districts
 
 // Rows of the database are arrays of strings: t/f and numbers converted here.
 const bool = (s) => s === 't';
@@ -161,6 +165,7 @@ describe('GET /api/v1/elections/{id}/contests/list', () => {
   test('an election without a list contest, or an unknown one: 404', async () => {
     assertError(await request(`/api/v1/elections/${electionWithoutContests()}/contests/list`), 404,
       'contest_not_found');
+    assertError(await request(`/api/v1/elections/${REFERENDUM}/contests/list`), 404, 'contest_not_found');
     // contest_not_found today; election_not_found would say more.
     const e = assertError(await request(`/api/v1/elections/${missingElection()}/contests/list`), 404);
     assert.ok(['election_not_found', 'contest_not_found'].includes(e.code), e.code);
@@ -221,6 +226,7 @@ describe('GET /api/v1/elections/{id}/contests/districts/{n}', () => {
   test('an election without district contests, or an unknown one: 404', async () => {
     assertError(await request(`/api/v1/elections/${electionWithoutContests()}/contests/districts/7`), 404,
       'contest_not_found');
+    assertError(await request(`/api/v1/elections/${REFERENDUM}/contests/districts/7`), 404, 'contest_not_found');
     const e = assertError(await request(`/api/v1/elections/${missingElection()}/contests/districts/7`), 404);
     assert.ok(['election_not_found', 'contest_not_found'].includes(e.code), e.code);
   });

@@ -257,7 +257,9 @@ describe('scans of the station\'s count', () => {
 describe('discrepancies and identification', () => {
   let asu, idDevice, seq = 0, idSeq = 0;
   const flags = async (n, count) => (await station(n, (j) => j.flags.length === count)).json.flags;
-  const national = (pred = () => true) => fresh(`/api/v1/results/elections/${E}/discrepancies`, (r) => r.status === 200 && pred(r.json));
+  // The national list is published with the exports (every PUBLISH_EXPORT_MS): waited for longer.
+  const national = (pred = () => true) => fresh(`/api/v1/results/elections/${E}/discrepancies`,
+    (r) => r.status === 200 && pred(r.json), { timeoutMs: 25000 });
 
   test('the ASU\'s count beside the manual count: every differing line flagged, in public, and cleared', async () => {
     asu = await registerDevice(E, S);
@@ -282,7 +284,8 @@ describe('discrepancies and identification', () => {
     assert.equal(n.json.stations, 1);
     assert.ok(n.json.items.every((x) => x.station === S.number && Math.abs(x.difference) === 1));
     assert.equal(n.json.items[0].documents.length, 5, 'the documents at hand');
-    const csv = await fresh(`/api/v1/results/elections/${E}/discrepancies.csv`, (x) => x.text.trim().split('\n').length === 4);
+    const csv = await fresh(`/api/v1/results/elections/${E}/discrepancies.csv`, (x) => x.text.trim().split('\n').length === 4,
+      { timeoutMs: 25000 });
     assert.equal(csv.status, 200);
     assert.match(csv.headers['content-type'], /^text\/csv/);
     assert.equal(csv.text.trim().split('\n').length, 4, csv.text);

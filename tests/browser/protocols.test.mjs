@@ -15,7 +15,7 @@ import { BASE, useBrowser, withPage as pageWith, ready, signIn } from './lib.mjs
 import { psql, psqlValue, TEST_ELECTION_MIN } from '../api/lib.mjs';
 import { pickVoters } from '../api/cabinet_lib.mjs';
 import { makePdf } from '../api/files_lib.mjs';
-import { setupElection, dropElection, ballot, registerDevice, signAs, postReport, finalPayload } from '../api/asu_lib.mjs';
+import { setupElection, dropElection, ballot, registerDevice, signAs, postReport, finalPayload, fresh } from '../api/asu_lib.mjs';
 
 const E = TEST_ELECTION_MIN + 910;
 const TEC101 = '20101195000044';
@@ -144,6 +144,9 @@ test('the public station page shows both counts, the differing lines, the versio
     assert.equal(await page.locator('#versions li[data-version="2"] .version__changes li').count(), 2);
     assert.equal(await page.locator('#documents li[data-kind="manual_count_protocol"] a').count(), 1);
     assert.ok(await page.locator('#flags tbody tr').count() >= 2);
+    // The national list is published with the exports (every PUBLISH_EXPORT_MS): wait until it names the station.
+    await fresh(`/api/v1/results/elections/${E}/discrepancies`, (x) => (x.json?.items || []).some((i) => i.station === S),
+      { timeoutMs: 25000 });
     await page.click('#flags a[href*="discrepancies=1"]');
     await page.locator('#discrepancies').waitFor();
     assert.ok(await page.locator(`#discrepancies tr[data-station="${S}"]`).count() >= 2, 'the national list names the station');
