@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { request, assertError, assertJsonType, psql, psqlValue } from './lib.mjs';
@@ -26,7 +28,24 @@ const E = 990890;
 const EMPTY = 990891;
 const DEMO = 202104;
 const X = (e, what) => `/api/v1/results/elections/${e}/export/${what}`;
-const SCHEMA = fileURLToPath(new URL('../../../shared/standards/NIST_V2_election_results_reporting.json', import.meta.url));
+/*
+ * NIST's schema, read in place from shared/standards/ beside the repository
+ * (never copied into it): SHAILOO_STANDARDS names the folder, else the
+ * repository's ../shared, else (a clone made elsewhere, as CI's clean clone)
+ * the ../shared of the repository it was cloned from.
+ */
+const SCHEMA_FILE = 'NIST_V2_election_results_reporting.json';
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+function schemaPath() {
+  const dirs = [process.env.SHAILOO_STANDARDS, path.join(REPO, '../shared/standards')];
+  try {
+    const origin = execFileSync('git', ['-C', REPO, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).trim();
+    if (origin.startsWith('/')) dirs.push(path.join(origin, '../shared/standards'));
+  } catch { /* not a clone: no origin */ }
+  const found = dirs.filter(Boolean).map((d) => path.join(d, SCHEMA_FILE)).find((f) => existsSync(f));
+  return found ?? path.join(REPO, '../shared/standards', SCHEMA_FILE);
+}
+const SCHEMA = schemaPath();
 const clone = (x) => JSON.parse(JSON.stringify(x));
 
 // ---------------------------------------------------------------- the validator
