@@ -3,7 +3,8 @@
 #   make test    unit, API and browser tests on an instance of their own
 #   make stop    stop what `make run` started
 #   make bench   load figures on the full demo country (needs `make run`)
-#   make election-night   the demo's ASU devices send the night's reports (needs `make run`)
+#   make election-night   the demo's ASU devices send the night's reports, then the commissions'
+#                         manual count with a few corrections and the scans (needs `make run`)
 
 PORT        ?= 8080
 VAR         ?= var
@@ -33,7 +34,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_
 
 all: build
 
-build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats bin/shailoo-asu bin/shailoo-complaints-demo
+build: build/shailoo build/asan/shailoo build/demo-gen bin/shailoo-seats bin/shailoo-asu bin/shailoo-complaints-demo \
+       bin/shailoo-verify
 
 build/shailoo: $(APP_SRC) $(HDRS)
 	@mkdir -p $(@D)
@@ -66,6 +68,14 @@ ASU_SIM_SRC := cgi/tools/asu_sim.c cgi/tools/asu_keys.c cgi/tools/asu_night.c cg
 bin/shailoo-asu: $(ASU_SIM_SRC) cgi/tools/asu_sim.h cgi/tools/asu_night.h cgi/core/jws.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(ASU_SIM_SRC) -lcurl -lcrypto -lm
+
+# An observer's check of an election's public results against its log (usage: cgi/tools/verify.c).
+VERIFY_SRC := cgi/tools/verify.c cgi/tools/verify_fetch.c cgi/tools/verify_log.c cgi/tools/verify_replay.c \
+              cgi/tools/verify_compare.c cgi/tools/verify_seats.c cgi/api/asu_report.c cgi/api/seats_json.c \
+              cgi/rules/protocol.c cgi/rules/seats.c cgi/core/json.c cgi/core/jws.c cgi/core/http.c cgi/core/pool.c
+bin/shailoo-verify: $(VERIFY_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icgi -o $@ $(VERIFY_SRC) -ljson-c -lcurl -lcrypto
 
 # The document kinds' table is the API's, with the owners' checks (core and the table only).
 build/unit/test_documents: tests/unit/test_documents.c cgi/api/document_kinds.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(HDRS)
@@ -114,6 +124,7 @@ build/bench-hello: tests/bench/hello.c
 # make election-night ARGS="--duration 30 --check-visibility"
 election-night: bin/shailoo-asu
 	@bin/shailoo-asu night --dir $(VAR)/asu --url http://127.0.0.1:$(PORT) $(ARGS)
+	@VAR=$(VAR) scripts/instance.sh demo-protocols
 
 # libFuzzer harnesses of the parsers (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

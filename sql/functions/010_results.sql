@@ -57,7 +57,7 @@ $$;
 -- A device as the API shows it (registration, revocation, the public list).
 CREATE OR REPLACE FUNCTION asu_device_json(d asu_devices) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('device_id', d.device_id, 'election_id', d.election_id,
-        'station_number', d.station_number, 'public_key', d.public_key,
+        'station_number', d.station_number, 'kind', d.kind, 'public_key', d.public_key,
         'registered_at', d.registered_at, 'revoked_at', d.revoked_at)
 $$;
 

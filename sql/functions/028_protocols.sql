@@ -2,6 +2,11 @@
 -- station's counts in each election, its secretaries, the versions of its
 -- protocol, the official sums, and what the public reads of them.
 
+-- The official rows are held to what station_results is (013_results_checks.sql): the ballot's
+-- shape, each party's preference votes within its votes, the station in the contest.
+CREATE OR REPLACE TRIGGER station_official_check BEFORE INSERT OR UPDATE ON station_official
+    FOR EACH ROW EXECUTE FUNCTION station_results_check();
+
 -- ---- Counts: a station in an election ---------------------------------------
 
 -- Every station of an election with contests has its count (the owner of its scans).

@@ -7,7 +7,8 @@
 # to the references; then the workers' memory and the election night.
 # The per-address rate limits are lifted for the run (and restored after).
 #   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
-# ONLY=talapker measures Talapker's reads alone (beside the same references).
+# ONLY=talapker measures Talapker's reads alone (beside the same references);
+# ONLY=verify the observer's verifier over a whole night (tests/bench/verify.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
@@ -43,6 +44,10 @@ NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIR
           DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000 EXPORT_CONNS=65000 EXPORT_RATE=0"
 start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >/dev/null; }
 start
+if [ "$ONLY" = verify ]; then
+    VAR=$VAR PORT=$PORT tests/bench/verify.sh
+    exit
+fi
 
 # The bare FastCGI answer: as many processes as the application has workers.
 workers=$(pgrep -P "$(cat "$VAR/run/shailoo.pid")" | wc -l)
