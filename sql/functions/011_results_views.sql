@@ -132,11 +132,25 @@ CREATE OR REPLACE FUNCTION results_summary(e integer) RETURNS json LANGUAGE sql 
       FROM elections el WHERE el.id = e
 $$;
 
+-- The contest an election's areas are shown by: the party lists, else the
+-- presidency, else the referendum's first question, else a council's lists.
+-- (region: a council's contest only for its own region.)
+DROP FUNCTION IF EXISTS results_main_contest(integer);
+CREATE OR REPLACE FUNCTION results_main_contest(e integer, region smallint DEFAULT NULL) RETURNS contests
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM contests k WHERE k.election_id = e
+       AND (k.kind <> 'council' OR region IS NULL
+            OR (SELECT c.region_id FROM councils c WHERE c.id = k.council_id) = region)
+     ORDER BY CASE k.kind WHEN 'list' THEN 0 WHEN 'president' THEN 1 WHEN 'question' THEN 2
+                          WHEN 'council' THEN 3 ELSE 4 END, k.question, k.id
+     LIMIT 1
+$$;
+
 CREATE OR REPLACE FUNCTION results_regions(e integer) RETURNS json LANGUAGE sql STABLE AS $$
     SELECT json_build_object('election', results_election_json(el),
         'items', (SELECT coalesce(json_agg(results_area_figures_json(a, true) ORDER BY a.area), '[]')
                     FROM area_results a
-                   WHERE a.contest_id = (results_contest(el.id, 'list')).id AND a.area BETWEEN 1 AND 10))
+                   WHERE a.contest_id = (results_main_contest(el.id)).id AND a.area BETWEEN 1 AND 10))
       FROM elections el WHERE el.id = e
 $$;
 
@@ -150,7 +164,7 @@ LANGUAGE sql STABLE AS $$
         'in_boxes', r.in_boxes, 'turnout', results_pct(r.issued, r.voters),
         'counted', o.station_number IS NOT NULL, 'official_issued', o.issued,
         'flagged', s.number = ANY (flagged))
-      FROM (SELECT (results_contest(e, 'list')).id AS k) one
+      FROM (SELECT (results_main_contest(e, s.region_id)).id AS k) one
       LEFT JOIN station_results r ON r.contest_id = one.k AND r.station_number = s.number
       LEFT JOIN station_official o ON o.contest_id = one.k AND o.station_number = s.number
 $$;
@@ -171,7 +185,7 @@ CREATE OR REPLACE FUNCTION results_region(e integer, region smallint) RETURNS js
                        FROM stations s, (SELECT coalesce(array_agg(station_number), '{}') AS flagged FROM results_flagged(el.id)) f
                       WHERE (region = 10 AND s.abroad) OR s.region_id = region))
       FROM elections el, area_results a
-     WHERE el.id = e AND a.contest_id = (results_contest(el.id, 'list')).id AND a.area = region
+     WHERE el.id = e AND a.contest_id = (results_main_contest(el.id, region)).id AND a.area = region
        AND region BETWEEN 1 AND 10
 $$;
 
@@ -182,7 +196,7 @@ CREATE OR REPLACE FUNCTION results_district(e integer, n smallint) RETURNS json 
         'contest', (SELECT results_area_figures_json(a, true) FROM area_results a
                      WHERE a.contest_id = (results_contest(el.id, 'district', n)).id AND a.area = 100 + n),
         'list', (SELECT results_area_figures_json(a, true) FROM area_results a
-                  WHERE a.contest_id = (results_contest(el.id, 'list')).id AND a.area = 100 + n),
+                  WHERE a.contest_id = (results_main_contest(el.id)).id AND a.area = 100 + n),
         'turnout', results_turnout_series(el.id, (100 + n)::smallint),
         'identification', results_identification_area_json(el.id, (100 + n)::smallint),
         'stations', (SELECT coalesce(json_agg(results_station_brief(el.id, s, f.flagged) ORDER BY s.number), '[]')

@@ -4,7 +4,7 @@
 import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { isFigures } from '/js/results-ui.js';
-import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, stationsPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey, countPart } from './view.js';
+import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, stationsPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey, countPart, entriesKind } from './view.js';
 import { navLink } from './nav.js';
 
 function hoursOf(election) {
@@ -75,7 +75,13 @@ export function regionView(route) {
         figuresPart(kit, 'kpis', f),
         kit.part('updated', [f.updated_at, f.stations], () => updatedLine(f) || el('span', { hidden: true })),
         countPart(kit, 'count', f, { election: E, identification: a.region.identification }),
-        ballotPart(kit, 'parties', { heading: t('results.parties_in', { area: name }), figures: f, list: true, note: t('results.region_threshold_note') }),
+        ballotPart(kit, 'parties', {
+          heading: t(`results.${entriesKind(f)}_in`, { area: name }),
+          figures: f,
+          list: entriesKind(f) === 'parties',
+          note: entriesKind(f) === 'parties' && e.type === 'parliamentary' ? t('results.region_threshold_note') : null,
+          againstAll: entriesKind(f) !== 'answers',
+        }),
         turnoutPart(kit, 'turnout', { heading: t('results.turnout_day'), hours: hoursOf(e), lines: [{ label: name, series, color: '#1d2733', width: 3 }], series }),
         districtsPart(a),
         stationsPart(kit, 'stations', { heading: t('results.stations'), election: E, stations: a.region.stations }),
@@ -133,9 +139,15 @@ export function districtView(route) {
         outcomePart(a),
         f ? figuresPart(kit, 'kpis', f) : null,
         f ? kit.part('updated', [f.updated_at, f.stations], () => updatedLine(f) || el('span', { hidden: true })) : null,
-        f ? countPart(kit, 'count', f, { election: E, identification: d.identification, list: !contest }) : null,
+        f ? countPart(kit, 'count', f, { election: E, identification: d.identification }) : null,
         contest ? ballotPart(kit, 'candidates', { heading: t('results.candidates'), intro: t('results.candidates_intro'), figures: contest, list: false }) : null,
-        list ? ballotPart(kit, 'parties', { heading: t('results.parties_in_district'), figures: list, list: true, note: t('results.region_threshold_note') }) : null,
+        list ? ballotPart(kit, 'parties', {
+          heading: entriesKind(list) === 'parties' ? t('results.parties_in_district') : t(`results.${entriesKind(list)}_in`, { area: t('results.district_title', { n: N }) }),
+          figures: list,
+          list: entriesKind(list) === 'parties',
+          note: entriesKind(list) === 'parties' && e.type === 'parliamentary' ? t('results.region_threshold_note') : null,
+          againstAll: entriesKind(list) !== 'answers',
+        }) : null,
         turnoutPart(kit, 'turnout', { heading: t('results.turnout_day'), hours: hoursOf(e), lines: [{ label: t('results.district_title', { n: N }), series, color: '#1d2733', width: 3 }], series }),
         stationsPart(kit, 'stations', { heading: t('results.stations'), election: E, stations: d.stations }),
       ]);

@@ -319,10 +319,12 @@ export function nationalView(route) {
           return s;
         }),
         figuresPart(kit, `${key}-kpis`, f),
-        countPart(kit, `${key}-count`, f, { election: E, list: k.kind === 'council' || k.kind === 'list', flagged: others[0] === k ? a.summary.flagged ?? 0 : null, identification: others[0] === k ? a.summary.identification : [] }),
-        ballotPart(kit, `${key}-ballot`, { heading: contestHeading(k), figures: f, list: k.kind === 'council' || k.kind === 'list', threshold: false, againstAll: k.kind !== 'question' }),
+        countPart(kit, `${key}-count`, f, { election: E, flagged: others[0] === k ? a.summary.flagged ?? 0 : null, identification: others[0] === k ? a.summary.identification : [] }),
+        ballotPart(kit, `${key}-ballot`, { heading: contestHeading(k), figures: f, threshold: false, againstAll: k.kind !== 'question' }),
       );
     });
+    // The areas, by the election's first contest (results_main_contest): the map and each region's link.
+    if (Array.isArray(a.regions.items) && a.regions.items.length) parts.push(regionsPart(a));
     parts.push(
       turnoutPart(kit, 'turnout', {
         heading: t('results.turnout_day'),

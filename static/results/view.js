@@ -244,7 +244,7 @@ export function leaderCell(f) {
  * election's flagged stations (national view); opts.identification: the
  * area's identification sums.
  */
-export function countPart(kit, key, f, { election, flagged = null, identification = [], list = true } = {}) {
+export function countPart(kit, key, f, { election, flagged = null, identification = [] } = {}) {
   const o = f.official || null;
   return kit.part(key, [f.stations, o && o.stations, o && o.in_boxes, o && o.votes, f.in_boxes, flagged, identification], () => {
     const s = el('section', { class: 'block results-count', id: key, 'aria-labelledby': `${key}-h` });
@@ -263,7 +263,8 @@ export function countPart(kit, key, f, { election, flagged = null, identificatio
       ul.append(el('div', { class: 'facts__row' }, el('dt', { text: t('results.count_identification') }), el('dd', { text: t('results.count_identification_value', { identified: fmtInt(fin.identified), stations: fmtInt(fin.stations), turnout: fin.turnout == null ? t('common.none') : fmtPct(fin.turnout, 2), asu: f.turnout == null ? t('common.none') : fmtPct(f.turnout, 2) }) })));
     s.append(ul);
     if (o && o.stations.reported > 0) {
-      const answers = (o.entries || []).every((e) => e.answer); // a referendum's question
+      const kind = entriesKind(o);
+      const answers = kind === 'answers'; // a referendum's question
       const asuBy = new Map((f.entries || []).map((e) => [e.ballot_position, e]));
       const rows = (o.entries || [])
         .slice()
@@ -276,11 +277,19 @@ export function countPart(kit, key, f, { election, flagged = null, identificatio
       rows.push([t('results.line_in_boxes'), fmtInt(f.in_boxes), '', fmtInt(o.in_boxes), '']);
       const tbl = table({
         caption: t('results.count_heading'),
-        columns: [{ label: answers ? t('results.col_answer') : list ? t('results.col_party') : t('results.col_candidate') }, { label: t('results.col_asu'), num: true }, { label: '%', num: true, opt: true }, { label: t('results.col_manual'), num: true }, { label: '%', num: true, opt: true }],
+        columns: [{ label: t(answers ? 'results.col_answer' : kind === 'parties' ? 'results.col_party' : 'results.col_candidate') }, { label: t('results.col_asu'), num: true }, { label: '%', num: true, opt: true }, { label: t('results.col_manual'), num: true }, { label: '%', num: true, opt: true }],
         rows,
       });
       s.append(el('div', { class: 'table-wrap' }, tbl));
     }
     return s;
   });
+}
+
+/* What an area's ballot holds, from its entries: 'answers' (a referendum's question), 'candidates', 'parties'. */
+export function entriesKind(f) {
+  const e = (f && Array.isArray(f.entries) && f.entries[0]) || (f && f.leader) || null;
+  if (!e) return 'parties';
+  if (e.answer) return 'answers';
+  return Number.isInteger(e.candidate_id) ? 'candidates' : 'parties';
 }

@@ -139,6 +139,12 @@ describe('a presidential election in two rounds', () => {
     assert.equal(p.outcome, 'second_round', JSON.stringify(p));
     assert.deepEqual(p.runoff, [cands[0], cands[1]]);
     assert.equal(o.json.election.second_round, PRES2, 'the first round names its second');
+    // Its areas are shown by its one contest: the region's candidates and stations.
+    const region = await fresh(`/api/v1/results/elections/${PRES1}/regions/1`, (r) => r.json?.region?.stations?.reported === 3);
+    assert.equal(region.status, 200, region.text.slice(0, 300));
+    assert.equal(region.json.region.contest_id, PRES1 * 100);
+    assert.deepEqual(region.json.region.entries.map((x) => x.candidate_id), cands);
+    assert.equal(region.json.stations.filter((x) => x.reported).length, 3);
   });
 
   test('the second round: the one with more votes is elected', async () => {
@@ -184,6 +190,10 @@ describe('a local council', () => {
     assert.deepEqual(p.parties.map((x) => x.seats), [24, 14, 7, 0]);
     const total = Number(psqlValue(`SELECT stations_total FROM area_results WHERE contest_id = :'k'::integer AND area = 1`, { k: LOCAL * 100 }));
     assert.equal(total, Number(psqlValue(`SELECT count(*) FROM stations WHERE region_id = 1`)), 'the council\'s area is its region');
+    // The council's region shows the council's contest; a region without a council has none.
+    const region = await fresh(`/api/v1/results/elections/${LOCAL}/regions/1`, (r) => r.json?.region?.stations?.reported === 3);
+    assert.equal(region.json.region.contest_id, LOCAL * 100);
+    assert.equal((await fresh(`/api/v1/results/elections/${LOCAL}/regions/3`, (r) => r.status === 404)).status, 404);
     // A station abroad does not vote for the council.
     const dev = await registerDevice(LOCAL, abroad);
     await assertErrorOf(postReport(signAs(dev, finalPayload(dev, 1, [{ kind: 'council', council: COUNCIL, ...lines(abroad.voters, [1, 1, 1, 1]) }]))), 422, 'ballot_mismatch');
