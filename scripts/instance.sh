@@ -15,7 +15,8 @@
 # MICROCACHE=off, RESULTS_CACHE_MS (the workers' cache of results, 250; 0: none),
 # PUBLISH=off (no publisher: the application answers every results and
 # statistics request), PUBLISH_TURNOUT_MS (the least time between two writings
-# of a station's results for its opening and turnouts, 30000), PUBLISH_EXPORT_MS (the least time between two
+# of a station's results for its opening and turnouts, 30000), PUBLISH_OPEN_DATA_MS (the open-data exports'
+# delay and least time between writings, 300000), PUBLISH_EXPORT_MS (the least time between two
 # writings of an export, 10000),
 # SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
@@ -394,7 +395,7 @@ start_app() {
     local bin=build/shailoo pid
     [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
     # The settings read from the environment at start; others restart the app.
-    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-10000} turnout_ms=${PUBLISH_TURNOUT_MS:-30000}"
+    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-10000} open_data_ms=${PUBLISH_OPEN_DATA_MS:-300000} turnout_ms=${PUBLISH_TURNOUT_MS:-30000}"
     pid=$(app_pid)
     if alive "$pid"; then
         # A rebuilt binary, or other settings, replace the running one.
@@ -420,6 +421,7 @@ start_app() {
     SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
     SHAILOO_PUBLISH_DIR=$([ "${PUBLISH:-on}" = off ] || echo "$VAR/published") \
     SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-10000} \
+    SHAILOO_PUBLISH_OPEN_DATA_MS=${PUBLISH_OPEN_DATA_MS:-300000} \
     SHAILOO_PUBLISH_TURNOUT_MS=${PUBLISH_TURNOUT_MS:-30000} \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \

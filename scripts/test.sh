@@ -20,6 +20,7 @@ export DIRECT_EXPORT_RATE=${DIRECT_EXPORT_RATE:-200r/s} DIRECT_EXPORT_BURST=${DI
 export EXPORT_CONNS=${EXPORT_CONNS:-100}
 # The exports of a small country are quick to write: the tests need not wait 10 s for one.
 export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
+export PUBLISH_OPEN_DATA_MS=${PUBLISH_OPEN_DATA_MS:-1000}
 # Likewise a station's turnouts (30 s on election night, to spare the CPU for the reports).
 export PUBLISH_TURNOUT_MS=${PUBLISH_TURNOUT_MS:-1000}
 

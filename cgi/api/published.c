@@ -45,6 +45,7 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define SEATS_MS 5000
 #define STATS_MS 1000
 #define EXPORT_MS_DEFAULT 10000
+#define OPEN_DATA_MS_DEFAULT 300000
 #define POLL_MS 50
 #define POLL_ROWS 5000 /* log entries read at most per poll and election */
 #define ELECTIONS_MAX 256
@@ -98,6 +99,20 @@ static long export_ms(void)
     return ms;
 }
 
+/*
+ * The open-data exports (export/counts.json, nist.json...): written
+ * SHAILOO_PUBLISH_OPEN_DATA_MS (5 min) after a change, then at most that
+ * often again, so a night's first reports never wait behind them (written
+ * at once they took a third of the capacity run's time: 7.6 s -> 12.4 s).
+ */
+static long open_data_ms(void)
+{
+    static long ms = -1;
+    if (ms < 0)
+        ms = api_setting("SHAILOO_PUBLISH_OPEN_DATA_MS", OPEN_DATA_MS_DEFAULT, 0, 3600000);
+    return ms;
+}
+
 /* /api/v1/results/elections/E/what, or .../what/N when n > 0. */
 static void results_uri(char *uri, size_t size, long e, const char *what, long n)
 {
@@ -123,16 +138,21 @@ static void add(int lane, long interval_ms, long e, const char *what, long n)
 static void election_changed(long e, bool areas)
 {
     static const char *const whole[] = {"summary", "regions", "turnout", "outcome"};
-    static const char *const exports[] = {
-        "export/list.csv",   "export/districts.csv", "export/stations.json", "discrepancies",
-        "discrepancies.csv", "export/counts.json",   "export/counts.csv",    "export/versions.csv",
-        "export/scans.csv",  "export/nist.json"};
+    static const char *const exports[] = {"export/list.csv", "export/districts.csv",
+                                          "export/stations.json", "discrepancies",
+                                          "discrepancies.csv"};
+    /* The open data: a few seconds of work a round at full scale, never in a night's burst. */
+    static const char *const open_data[] = {"export/counts.json", "export/counts.csv",
+                                            "export/versions.csv", "export/scans.csv",
+                                            "export/nist.json"};
     for (size_t i = 0; i < NELEM(whole); i++)
         add(LANE_AREAS, ELECTION_MS, e, whole[i], 0);
     add(LANE_AREAS, SEATS_MS, e, "seats", 0);
     add(LANE_AREAS, SEATS_MS, e, "seats/input", 0);
     for (size_t i = 0; i < NELEM(exports); i++)
         add(LANE_EXPORTS, export_ms(), e, exports[i], 0);
+    for (size_t i = 0; i < NELEM(open_data); i++)
+        add_ahead(LANE_EXPORTS, open_data_ms(), open_data_ms(), e, open_data[i], 0);
     if (!areas)
         return;
     for (long r = 1; r <= REGIONS; r++)

@@ -154,9 +154,11 @@ CREATE OR REPLACE FUNCTION results_regions(e integer) RETURNS json LANGUAGE sql 
       FROM elections el WHERE el.id = e
 $$;
 
--- A station in an area's list: reported by its ASU, counted by hand, flagged (flagged: the election's flagged stations).
+-- A station in an area's list (k: the contest the area is shown by): reported by its ASU, counted by
+-- hand, flagged (flagged: the area's flagged stations).
 DROP FUNCTION IF EXISTS results_station_brief(integer, stations);
-CREATE OR REPLACE FUNCTION results_station_brief(e integer, s stations, flagged integer[]) RETURNS json
+DROP FUNCTION IF EXISTS results_station_brief(integer, stations, integer[]);
+CREATE OR REPLACE FUNCTION results_station_brief(k integer, s stations, flagged integer[]) RETURNS json
 LANGUAGE sql STABLE AS $$
     SELECT json_build_object('number', s.number, 'name', s.name, 'settlement', s.settlement,
         'district', s.district_number, 'lat', s.lat, 'lon', s.lon,
@@ -164,9 +166,9 @@ LANGUAGE sql STABLE AS $$
         'in_boxes', r.in_boxes, 'turnout', results_pct(r.issued, r.voters),
         'counted', o.station_number IS NOT NULL, 'official_issued', o.issued,
         'flagged', s.number = ANY (flagged))
-      FROM (SELECT (results_main_contest(e, s.region_id)).id AS k) one
-      LEFT JOIN station_results r ON r.contest_id = one.k AND r.station_number = s.number
-      LEFT JOIN station_official o ON o.contest_id = one.k AND o.station_number = s.number
+      FROM (SELECT 1) one
+      LEFT JOIN station_results r ON r.contest_id = k AND r.station_number = s.number
+      LEFT JOIN station_official o ON o.contest_id = k AND o.station_number = s.number
 $$;
 
 CREATE OR REPLACE FUNCTION results_region(e integer, region smallint) RETURNS json LANGUAGE sql STABLE AS $$
@@ -181,8 +183,11 @@ CREATE OR REPLACE FUNCTION results_region(e integer, region smallint) RETURNS js
                           ORDER BY d.number), '[]')
                         FROM districts d WHERE d.region_id = region),
         'identification', results_identification_area_json(el.id, region),
-        'stations', (SELECT coalesce(json_agg(results_station_brief(el.id, s, f.flagged) ORDER BY s.number), '[]')
-                       FROM stations s, (SELECT coalesce(array_agg(station_number), '{}') AS flagged FROM results_flagged(el.id)) f
+        'stations', (SELECT coalesce(json_agg(results_station_brief(a.contest_id, s, f.flagged) ORDER BY s.number), '[]')
+                       FROM stations s,
+                            (SELECT coalesce(array_agg(station_number), '{}') AS flagged
+                               FROM results_flagged(el.id, ARRAY(SELECT s2.number FROM stations s2
+                                                                  WHERE (region = 10 AND s2.abroad) OR s2.region_id = region))) f
                       WHERE (region = 10 AND s.abroad) OR s.region_id = region))
       FROM elections el, area_results a
      WHERE el.id = e AND a.contest_id = (results_main_contest(el.id, region)).id AND a.area = region
@@ -199,8 +204,11 @@ CREATE OR REPLACE FUNCTION results_district(e integer, n smallint) RETURNS json 
                   WHERE a.contest_id = (results_main_contest(el.id)).id AND a.area = 100 + n),
         'turnout', results_turnout_series(el.id, (100 + n)::smallint),
         'identification', results_identification_area_json(el.id, (100 + n)::smallint),
-        'stations', (SELECT coalesce(json_agg(results_station_brief(el.id, s, f.flagged) ORDER BY s.number), '[]')
-                       FROM stations s, (SELECT coalesce(array_agg(station_number), '{}') AS flagged FROM results_flagged(el.id)) f
+        'stations', (SELECT coalesce(json_agg(results_station_brief((results_main_contest(el.id, s.region_id)).id, s, f.flagged)
+                                              ORDER BY s.number), '[]')
+                       FROM stations s,
+                            (SELECT coalesce(array_agg(station_number), '{}') AS flagged
+                               FROM results_flagged(el.id, ARRAY(SELECT s2.number FROM stations s2 WHERE s2.district_number = n))) f
                       WHERE s.district_number = n))
       FROM elections el WHERE el.id = e AND n BETWEEN 1 AND 36
 $$;
@@ -250,10 +258,14 @@ BEGIN
         'identification', (SELECT coalesce(json_agg(station_identification_json(i) ORDER BY i.stage DESC), '[]')
                              FROM station_identification i
                             WHERE i.election_id = el.id AND i.station_number = s.number),
-        'flags', (SELECT coalesce(json_agg(json_build_object('kind', d.kind, 'contest_id', d.contest_id,
+        -- (Only a station counted by hand or identified can be flagged: the night's stations are not asked.)
+        'flags', CASE WHEN EXISTS (SELECT 1 FROM protocol_versions v WHERE v.election_id = el.id AND v.station_number = s.number)
+                        OR EXISTS (SELECT 1 FROM station_identification i WHERE i.election_id = el.id AND i.station_number = s.number)
+                 THEN (SELECT coalesce(json_agg(json_build_object('kind', d.kind, 'contest_id', d.contest_id,
                          'contest_kind', d.contest_kind, 'line', d.line, 'entry', d.entry, 'place', d.place,
                          'asu', d.asu, 'manual', d.manual, 'difference', d.difference)), '[]')
-                    FROM results_discrepancies(el.id, s.number) d),
+                    FROM results_discrepancies(el.id, s.number) d)
+                 ELSE '[]' END,
         'turnout', (SELECT coalesce(json_agg(json_build_object('hour', t.hour, 'voters', t.voters,
                         'voted', t.voted, 'percent', results_pct(t.voted, t.voters)) ORDER BY t.hour), '[]')
                       FROM station_turnout t WHERE t.election_id = el.id AND t.station_number = s.number),

@@ -373,7 +373,8 @@ LANGUAGE sql STABLE AS $$
       JOIN stations st ON st.number = i.station_number
       LEFT JOIN station_results r ON r.contest_id = k.id AND r.station_number = i.station_number
       LEFT JOIN station_official o ON o.contest_id = k.id AND o.station_number = i.station_number
-     WHERE el.id = e AND (station IS NULL OR i.station_number = station)
+     -- (A range, not "station IS NULL OR ...": the plan kept for either case still uses the index.)
+     WHERE el.id = e AND i.station_number BETWEEN coalesce(station, 0) AND coalesce(station, 2147483647)
        AND coalesce(o.issued, r.issued) IS NOT NULL
        AND abs(i.face + i.fingerprint + i.document - coalesce(o.issued, r.issued))
            > greatest(el.flag_tolerance_ballots, coalesce(o.issued, r.issued) * el.flag_tolerance_permille / 1000)
@@ -398,7 +399,7 @@ LANGUAGE sql STABLE AS $$
           CROSS JOIN LATERAL results_row_lines(r, k) a
           JOIN LATERAL results_row_lines(ROW(o.*)::station_results, k) m
             ON m.line = a.line AND m.entry IS NOT DISTINCT FROM a.entry AND m.place IS NOT DISTINCT FROM a.place
-         WHERE k.election_id = e AND (station IS NULL OR o.station_number = station)
+         WHERE k.election_id = e AND o.station_number BETWEEN coalesce(station, 0) AND coalesce(station, 2147483647)
            AND (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
                 o.votes, o.preferences)
                IS DISTINCT FROM (r.voters, r.received, r.issued, r.cancelled, r.in_boxes, r.invalid,
@@ -441,18 +442,25 @@ $$;
 
 -- The stations flagged in an election (cheaply: rows that differ at all,
 -- identification beyond the tolerance), for the areas' counts of states.
-CREATE OR REPLACE FUNCTION results_flagged(e integer) RETURNS TABLE (station_number integer)
+-- numbers: only among these stations (an area's), NULL: all.  (Joined by
+-- station, not filtered by "numbers IS NULL OR ...": an area's few hundred
+-- stations are found by the indexes, not by reading every station's rows.)
+DROP FUNCTION IF EXISTS results_flagged(integer);
+CREATE OR REPLACE FUNCTION results_flagged(e integer, numbers integer[] DEFAULT NULL) RETURNS TABLE (station_number integer)
 LANGUAGE sql STABLE AS $$
-    SELECT o.station_number FROM station_official o
-      JOIN contests k ON k.id = o.contest_id
+    WITH n AS (SELECT unnest(coalesce(numbers, ARRAY(SELECT s.number FROM stations s))) AS number)
+    SELECT o.station_number FROM n
+      JOIN contests k ON k.election_id = e
+      JOIN station_official o ON o.contest_id = k.id AND o.station_number = n.number
       JOIN station_results r ON r.contest_id = o.contest_id AND r.station_number = o.station_number
-     WHERE k.election_id = e
-       AND (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
+     WHERE (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
             o.votes, o.preferences)
            IS DISTINCT FROM (r.voters, r.received, r.issued, r.cancelled, r.in_boxes, r.invalid,
                              r.valid, r.against_all, r.votes, r.preferences)
     UNION
-    SELECT f.station_number FROM results_identification_flags(e, NULL) f
+    SELECT f.station_number FROM n
+      JOIN station_identification i ON i.election_id = e AND i.stage = 'final' AND i.station_number = n.number
+      CROSS JOIN LATERAL results_identification_flags(e, n.number) f
 $$;
 
 -- An area's identification figures, at the first report and at the close

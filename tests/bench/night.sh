@@ -27,10 +27,15 @@ if [ ! -x bin/shailoo-asu ] || [ ! -s "$VAR/asu/ballots.txt" ]; then
     exit 1
 fi
 
+# (The manual count too: a night is before any protocol; make election-night adds them after.)
 reset_night() {
     psql -X -q -v ON_ERROR_STOP=1 -1 \
         -c "DELETE FROM results_log WHERE election_id = $ELECTION" \
         -c "DELETE FROM results_log_head WHERE election_id = $ELECTION" \
+        -c "DELETE FROM station_official WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
+        -c "DELETE FROM area_official WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
+        -c "DELETE FROM protocol_versions WHERE election_id = $ELECTION" \
+        -c "DELETE FROM station_identification WHERE election_id = $ELECTION" \
         -c "DELETE FROM station_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
         -c "DELETE FROM area_results WHERE contest_id IN (SELECT id FROM contests WHERE election_id = $ELECTION)" \
         -c "DELETE FROM station_turnout WHERE election_id = $ELECTION" \
