@@ -182,6 +182,8 @@ done
 # Election night: every demo device's reports, the finals within 10 s (tests/bench/night.sh).
 echo
 VAR=$VAR PORT=$PORT tests/bench/night.sh || echo "bench: the election night missed (above)"
+# The observer's verifier over a whole night with its manual count (tests/bench/verify.sh; alone: ONLY=verify).
+VAR=$VAR PORT=$PORT tests/bench/verify.sh || echo "bench: the verifier found mismatches or missed its target (above)"
 
 # The night's results under readers: the published files, and the application asked directly.
 R=/api/v1/results/elections/$E
