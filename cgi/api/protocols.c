@@ -21,6 +21,7 @@ enum {
     PROTOCOLS_SECRETARIES,
     PROTOCOLS_SECRETARY_ADD,
     PROTOCOLS_SECRETARY_REMOVE,
+    PROTOCOLS_TOLERANCE,
     PROTOCOLS__MAX
 };
 
@@ -34,6 +35,9 @@ static const struct db_statement statements[PROTOCOLS__MAX] = {
                                  "SELECT station_secretary_add($1::integer, $2, $3)::text"},
     [PROTOCOLS_SECRETARY_REMOVE] = {"protocols_secretary_remove",
                                     "SELECT station_secretary_remove($1::integer, $2, $3)::text"},
+    [PROTOCOLS_TOLERANCE] =
+        {"protocols_tolerance",
+         "SELECT election_flag_tolerance_set($1::integer, $2::integer, $3::integer, $4)::text"},
 };
 
 /* A version of a protocol: POST .../protocols/elections/{id}/stations/{station}. */
@@ -125,6 +129,13 @@ static const struct route routes[] = {
      .path = {FIELD_STATION("station"),
               {"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "the secretary's PIN"}},
      .summary = "Takes the secretary's role away"},
+    {"PUT", "/api/v1/elections/{id}/flag-tolerance",
+     API_CALL(&statements[PROTOCOLS_TOLERANCE],
+              {{"ballots", FIELD_INT, 0, 1000, true, .about = "ballots apart that are never flagged"},
+               {"permille", FIELD_INT, 0, 1000, true,
+                .about = "or this many per thousand of the ballots issued, whichever is more"}}),
+     .access = ACCESS_CEC_ADMIN, .path = {FIELD_ELECTION("id")}, .body = "application/json",
+     .summary = "The CEC sets when a station's identified voters and ballots issued are flagged"},
 };
 
 const struct api_module protocols_module = {"protocols", routes,         NELEM(routes),

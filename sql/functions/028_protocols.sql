@@ -548,3 +548,22 @@ BEGIN
 END $$;
 CREATE OR REPLACE TRIGGER documents_publish_counts AFTER INSERT ON documents
     FOR EACH ROW WHEN (NEW.owner_type = 'counts') EXECUTE FUNCTION publish_count_document();
+
+-- The CEC sets when identification and the ballots issued are flagged (PUT
+-- /api/v1/elections/{id}/flag-tolerance, cgi/api/protocols.c): more than
+-- max(ballots, permille of the ballots issued) apart.
+CREATE OR REPLACE FUNCTION election_flag_tolerance_set(e integer, ballots integer, permille integer, actor text)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    el elections;
+BEGIN
+    UPDATE elections x SET flag_tolerance_ballots = election_flag_tolerance_set.ballots,
+                           flag_tolerance_permille = election_flag_tolerance_set.permille
+     WHERE x.id = e RETURNING * INTO el;
+    IF NOT FOUND THEN
+        PERFORM shailoo_refuse(404, 'election_not_found', 'there is no such election');
+    END IF;
+    RETURN json_build_object('election_id', el.id, 'tolerance',
+        json_build_object('ballots', el.flag_tolerance_ballots, 'permille', el.flag_tolerance_permille),
+        'set_by', CASE WHEN actor IS NOT NULL THEN 'cec_admin' END);
+END $$;

@@ -26,6 +26,8 @@ const SECRETARIES = (n) => `/api/v1/tec/stations/${n}/secretaries`;
 const station = (n, pred = () => true) =>
   fresh(`/api/v1/results/elections/${E}/stations/${n}`, (r) => r.status === 200 && pred(r.json));
 const clone = (x) => JSON.parse(JSON.stringify(x));
+const put = (who, path, body) => request(path, { method: 'PUT', body: JSON.stringify(body),
+  headers: { Cookie: who.cookie, 'X-CSRF-Token': who.csrf, 'Content-Type': 'application/json' } });
 
 before(async () => {
   setupElection(E);
@@ -329,6 +331,17 @@ describe('discrepancies and identification', () => {
     assert.deepEqual(f.map((x) => [x.kind, x.line, x.asu, x.manual, x.difference]), [['identification', 'identified', issued, issued - 20, -20]]);
     const st = await station(S.number, (j) => j.identification.length === 2);
     assert.deepEqual(st.json.identification.map((x) => [x.stage, x.identified]), [['first', 13], ['final', issued - 20]]);
+    // The CEC widens the tolerance to 25 ballots: cleared; back to 3: flagged again.
+    assertError(await put(secretary, `/api/v1/elections/${E}/flag-tolerance`, { ballots: 25, permille: 10 }), 403);
+    let t = await put(admin, `/api/v1/elections/${E}/flag-tolerance`, { ballots: 25, permille: 10 });
+    assert.equal(t.status, 200, t.text);
+    assert.deepEqual(t.json.tolerance, { ballots: 25, permille: 10 });
+    assert.deepEqual(await flags(S.number, 0), []);
+    assertError(await put(admin, `/api/v1/elections/${E}/flag-tolerance`, { ballots: -1, permille: 10 }), 400, 'invalid_field', 'ballots');
+    assertError(await put(admin, `/api/v1/elections/${E + 1}/flag-tolerance`, { ballots: 3, permille: 10 }), 404, 'election_not_found');
+    t = await put(admin, `/api/v1/elections/${E}/flag-tolerance`, { ballots: 3, permille: 10 });
+    assert.equal(t.status, 200, t.text);
+    assert.equal((await flags(S.number, 1)).length, 1);
     // Within the tolerance (2 apart): cleared.
     r = await postReport(signAs(idDevice, report('final', issued - 6, 3, 1)));
     assert.equal(r.status, 201, r.text);
