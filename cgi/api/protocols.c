@@ -130,10 +130,11 @@ static const struct route routes[] = {
               {"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "the secretary's PIN"}},
      .summary = "Takes the secretary's role away"},
     {"PUT", "/api/v1/elections/{id}/flag-tolerance",
-     API_CALL(&statements[PROTOCOLS_TOLERANCE],
-              {{"ballots", FIELD_INT, 0, 1000, true, .about = "ballots apart that are never flagged"},
-               {"permille", FIELD_INT, 0, 1000, true,
-                .about = "or this many per thousand of the ballots issued, whichever is more"}}),
+     API_CALL(
+         &statements[PROTOCOLS_TOLERANCE],
+         {{"ballots", FIELD_INT, 0, 1000, true, .about = "ballots apart that are never flagged"},
+          {"permille", FIELD_INT, 0, 1000, true,
+           .about = "or this many per thousand of the ballots issued, whichever is more"}}),
      .access = ACCESS_CEC_ADMIN, .path = {FIELD_ELECTION("id")}, .body = "application/json",
      .summary = "The CEC sets when a station's identified voters and ballots issued are flagged"},
 };
