@@ -103,35 +103,6 @@ static void export_csv_get(struct http_request *req)
 
 /* ---- Seats --------------------------------------------------------------- */
 
-/* Reported stations of an input's "stations" member (absent: some). */
-static long long reported(struct json_object *stations)
-{
-    struct json_object *v;
-    return stations != NULL && json_object_object_get_ex(stations, "reported", &v)
-        ? json_object_get_int64(v)
-        : 1;
-}
-
-/* Allocates one contest's input; the result or {"error":...} (the input not allocatable yet). */
-static struct json_object *allocate(struct json_object *input, struct json_object *stations)
-{
-    struct seats_json_error err;
-    if (reported(stations) == 0) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "outcome", json_object_new_string("awaiting_results"));
-        return o;
-    }
-    struct json_object *r = seats_json_allocate(input, &err);
-    if (r != NULL)
-        return r;
-    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
-    json_object_object_add(e, "code",
-                           json_object_new_string(err.code != NULL ? err.code : "invalid"));
-    json_object_object_add(e, "message", json_object_new_string(err.message));
-    json_object_object_add(o, "error", e);
-    return o;
-}
-
 static struct cache *seats_cache;
 
 static void seats_answer(struct http_request *req, bool input_only)
@@ -183,7 +154,7 @@ static void seats_answer(struct http_request *req, bool input_only)
     if (!json_object_object_get_ex(in, "stations", &v))
         v = NULL;
     if (json_object_object_get_ex(in, "list", &list) && json_object_is_type(list, json_type_object))
-        json_object_object_add(out, "list", allocate(list, v));
+        json_object_object_add(out, "list", seats_json_answer(list, v));
     else
         json_object_object_add(out, "list", NULL);
     struct json_object *darr = json_object_new_array();
@@ -194,7 +165,7 @@ static void seats_answer(struct http_request *req, bool input_only)
             if (json_object_object_get_ex(d, "stations", &stations))
                 json_object_get(stations);
             json_object_object_del(d, "stations"); /* not a member of the tool's input */
-            struct json_object *r = allocate(d, stations);
+            struct json_object *r = seats_json_answer(d, stations);
             struct json_object *num;
             if (json_object_object_get_ex(d, "district", &num))
                 json_object_object_add(r, "district", json_object_get(num));
@@ -240,7 +211,8 @@ static struct json_object *contest_allocation(struct json_object *in, long long 
     if (district == 0) {
         if (!json_object_object_get_ex(in, "list", &v) || !json_object_is_type(v, json_type_object))
             return NULL;
-        return allocate(v, json_object_object_get_ex(in, "stations", &stations) ? stations : NULL);
+        return seats_json_answer(
+            v, json_object_object_get_ex(in, "stations", &stations) ? stations : NULL);
     }
     if (!json_object_object_get_ex(in, "districts", &districts) ||
         !json_object_is_type(districts, json_type_array))
@@ -252,7 +224,7 @@ static struct json_object *contest_allocation(struct json_object *in, long long 
         if (json_object_object_get_ex(d, "stations", &stations))
             json_object_get(stations);
         json_object_object_del(d, "stations");
-        struct json_object *r = allocate(d, stations);
+        struct json_object *r = seats_json_answer(d, stations);
         json_object_put(stations);
         return r;
     }

@@ -479,3 +479,24 @@ out:
     free(in);
     return result;
 }
+
+struct json_object *seats_json_answer(struct json_object *input, struct json_object *stations)
+{
+    struct seats_json_error err;
+    struct json_object *v;
+    if (stations != NULL && json_object_object_get_ex(stations, "reported", &v) &&
+        json_object_get_int64(v) == 0) {
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "outcome", json_object_new_string("awaiting_results"));
+        return o;
+    }
+    struct json_object *r = seats_json_allocate(input, &err);
+    if (r != NULL)
+        return r;
+    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
+    json_object_object_add(e, "code",
+                           json_object_new_string(err.code != NULL ? err.code : "invalid"));
+    json_object_object_add(e, "message", json_object_new_string(err.message));
+    json_object_object_add(o, "error", e);
+    return o;
+}

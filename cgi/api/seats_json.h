@@ -32,4 +32,13 @@ __attribute__((format(printf, 4, 5))) int seats_json_refuse(struct seats_json_er
  */
 struct json_object *seats_json_allocate(struct json_object *input, struct seats_json_error *err);
 
+/*
+ * The answer of /seats for one contest (the API's and the verifier's):
+ * {"outcome":"awaiting_results"} when no station has reported (stations:
+ * its {"reported":n}, NULL: some), the allocation, or {"error":{code,
+ * message}} when the input cannot be allocated yet.  A new object the
+ * caller puts.
+ */
+struct json_object *seats_json_answer(struct json_object *input, struct json_object *stations);
+
 #endif

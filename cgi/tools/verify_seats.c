@@ -136,29 +136,6 @@ static void put_district(struct verify *v, struct json_object *d, size_t i, int6
     }
 }
 
-/* One contest's allocation as seats_answer makes it (cgi/api/results.c, allocate). */
-static struct json_object *allocate(struct json_object *input, struct json_object *stations)
-{
-    struct seats_json_error err;
-    int64_t reported = 1;
-    if (stations != NULL)
-        verify_json_int(stations, "reported", &reported);
-    if (reported == 0) {
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "outcome", json_object_new_string("awaiting_results"));
-        return o;
-    }
-    struct json_object *r = seats_json_allocate(input, &err);
-    if (r != NULL)
-        return r;
-    struct json_object *o = json_object_new_object(), *e = json_object_new_object();
-    json_object_object_add(e, "code",
-                           json_object_new_string(err.code != NULL ? err.code : "invalid"));
-    json_object_object_add(e, "message", json_object_new_string(err.message));
-    json_object_object_add(o, "error", e);
-    return o;
-}
-
 /* The answer of /seats from the input in (its districts' "stations" taken out, as the API does). */
 static struct json_object *seats_of(struct verify *v, struct json_object *in)
 {
@@ -173,7 +150,7 @@ static struct json_object *seats_of(struct verify *v, struct json_object *in)
         json_object_new_boolean(completed == NULL || !json_object_get_boolean(completed)));
     json_object_object_add(out, "list",
                            list != NULL && json_object_is_type(list, json_type_object)
-                               ? allocate(list, stations)
+                               ? seats_json_answer(list, stations)
                                : NULL);
     struct json_object *darr = json_object_new_array();
     for (size_t i = 0; ds != NULL && i < json_object_array_length(ds); i++) {
@@ -181,7 +158,7 @@ static struct json_object *seats_of(struct verify *v, struct json_object *in)
         if (json_object_object_get_ex(d, "stations", &st))
             json_object_get(st);
         json_object_object_del(d, "stations");
-        struct json_object *r = allocate(d, st);
+        struct json_object *r = seats_json_answer(d, st);
         if (json_object_object_get_ex(d, "district", &num))
             json_object_object_add(r, "district", json_object_get(num));
         if (st != NULL)
