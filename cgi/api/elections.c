@@ -50,7 +50,19 @@ static const struct db_statement statements[ELECTIONS__MAX] = {
          "    'districts', (SELECT coalesce(json_agg(json_build_object('id', k.id, 'district', k.district_number,"
          "                     'candidates', (SELECT count(*) FROM contest_entries x WHERE x.contest_id = k.id))"
          "                     ORDER BY k.district_number), '[]')"
-         "               FROM contests k WHERE k.election_id = e.id AND k.kind = 'district')))::text"
+         "               FROM contests k WHERE k.election_id = e.id AND k.kind = 'district'),"
+         /* The presidency, a referendum's questions, the councils: each with its ballot. */
+         "    'others', (SELECT coalesce(json_agg(json_build_object('id', k.id, 'kind', k.kind,"
+         "                     'question', k.question, 'question_ru', k.question_ru, 'question_ky', k.question_ky,"
+         "                     'council', (SELECT json_build_object('id', c.id, 'region_id', c.region_id,"
+         "                                   'name_ru', c.name_ru, 'name_ky', c.name_ky)"
+         "                                   FROM councils c WHERE c.id = k.council_id),"
+         "                     'seats', k.seats, 'threshold_permille', k.threshold_permille,"
+         "                     'entries', (SELECT coalesce(json_agg(results_entry_json(x) ORDER BY x.ballot_position), '[]')"
+         "                                   FROM contest_entries x WHERE x.contest_id = k.id))"
+         "                     ORDER BY k.id), '[]')"
+         "               FROM contests k WHERE k.election_id = e.id"
+         "                AND k.kind IN ('president', 'question', 'council'))))::text"
          "  FROM elections e" ELECTION_COUNT " WHERE e.id = $1::integer"},
     [ELECTIONS_LIST_CONTEST] =
         {"elections_list_contest",

@@ -58,7 +58,8 @@ describe('GET /api/v1/elections/{id}', () => {
     assert.equal(r.election.date, '2027-01-24');
     assert.equal(r.election.type, 'parliamentary');
 
-    assertKeys(r.contests, ['list', 'districts'], 'contests');
+    assertKeys(r.contests, ['list', 'districts', 'others'], 'contests');
+    assert.deepEqual(r.contests.others, [], 'a parliamentary election: no other contests');
     assertKeys(r.contests.list, ['id', 'seats', 'parties'], 'contests.list');
     assert.deepEqual(r.contests.list, {
       id: LIST, seats: 54,
@@ -83,7 +84,22 @@ describe('GET /api/v1/elections/{id}', () => {
     const id = electionWithoutContests();
     const r = await getJson(`/api/v1/elections/${id}`);
     assert.equal(r.election.id, id);
-    assert.deepEqual(r.contests, { list: null, districts: [] });
+    assert.deepEqual(r.contests, { list: null, districts: [], others: [] });
+  });
+
+  test('a referendum: its question and answers; a presidential election: its candidates', async () => {
+    const q = (await getJson(`/api/v1/elections/${REFERENDUM}`)).contests;
+    assert.deepEqual([q.list, q.districts], [null, []]);
+    assert.equal(q.others.length, 1);
+    assert.equal(q.others[0].kind, 'question');
+    assert.equal(q.others[0].question, 1);
+    assert.equal(q.others[0].question_ru, psqlValue(`SELECT question_ru FROM contests WHERE election_id = :'e'::integer`, { e: REFERENDUM }));
+    assert.deepEqual(q.others[0].entries.map((x) => x.answer), ['yes', 'no']);
+    const p = (await getJson('/api/v1/elections/202101')).contests.others;
+    assert.deepEqual(p.map((x) => x.kind), ['president']);
+    assert.deepEqual(p[0].entries.map((x) => x.candidate_id),
+      psql(`SELECT candidate_id FROM contest_entries x JOIN contests k ON k.id = x.contest_id
+             WHERE k.election_id = 202101 ORDER BY x.ballot_position`).map(([id]) => Number(id)));
   });
 
   test('an unknown election: 404 election_not_found', async () => {
