@@ -94,6 +94,10 @@ long api_fresh_ms(void);
     {                                                                                              \
         name, FIELD_DIGITS, DEVICE_ID_DIGITS, DEVICE_ID_DIGITS, .about = "a device's 20-digit id"  \
     }
+#define FIELD_PIN(name)                                                                            \
+    {                                                                                              \
+        name, FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "a person's PIN"                      \
+    }
 #define FIELD_AFTER(name)                                                                          \
     {                                                                                              \
         name, FIELD_INT, 0, ID_MAX, .def = "0", .about = "the last id seen (paging)"               \

@@ -126,8 +126,7 @@ static const struct route routes[] = {
     {"DELETE", "/api/v1/tec/stations/{station}/secretaries/{pin}",
      API_CALL(&statements[PROTOCOLS_SECRETARY_REMOVE]),
      .access = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
-     .path = {FIELD_STATION("station"),
-              {"pin", FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "the secretary's PIN"}},
+     .path = {FIELD_STATION("station"), FIELD_PIN("pin")},
      .summary = "Takes the secretary's role away"},
     {"PUT", "/api/v1/elections/{id}/flag-tolerance",
      API_CALL(

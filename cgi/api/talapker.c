@@ -560,10 +560,6 @@ static void deposit_post(struct http_request *req)
     {                                                                                              \
         name, FIELD_INT, 1, BIG_ID_MAX, .about = "a nomination's number"                           \
     }
-#define FIELD_PIN(name)                                                                            \
-    {                                                                                              \
-        name, FIELD_DIGITS, PIN_DIGITS, PIN_DIGITS, .about = "a person's PIN"                      \
-    }
 #define FIELD_PARTY(name)                                                                          \
     {                                                                                              \
         name, FIELD_INT, 1, ID_MAX, .about = "a party's id"                                        \

@@ -24,3 +24,30 @@ BEGIN
     END IF;
     RETURN fig;
 END $$;
+
+-- A station's manual count as the demo enters it, through protocol_enter():
+-- version 1 the station's ASU figures with `moved` votes moved (demo_moved),
+-- and when `correct` and something moved, version 2 a day after `at` (NULL:
+-- now) putting the ASU's figures back after a recount (reason).  resum:
+-- protocol_enter's.  A version refused stops the demo's load.
+CREATE OR REPLACE FUNCTION pg_temp.demo_manual_count(e integer, n integer, moved integer, correct boolean,
+                                                     at timestamptz, resum boolean, reason text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    asu jsonb := results_station_contests_json(e, n);
+    fig jsonb := pg_temp.demo_moved(asu, moved);
+    pin text := lpad((90000000000000 + n)::text, 14, '0');
+    st text;
+BEGIN
+    st := protocol_enter(e, n, pin, 'Секретарь УИК №' || n, 'station_secretary', fig, NULL, NULL, at, resum)->>'status';
+    IF st <> 'accepted' THEN
+        RAISE EXCEPTION 'the manual count of station % in election %: %', n, e, st;
+    END IF;
+    IF correct AND fig <> asu THEN
+        st := protocol_enter(e, n, pin, 'Секретарь УИК №' || n, 'station_secretary', asu, reason, NULL,
+                             at + interval '1 day', resum)->>'status';
+        IF st <> 'accepted' THEN
+            RAISE EXCEPTION 'the correction of station % in election %: %', n, e, st;
+        END IF;
+    END IF;
+END $$;

@@ -26,9 +26,6 @@ CREATE TEMP TABLE night_counted (station integer PRIMARY KEY);
 DO $$
 DECLARE
     x record;
-    fig jsonb;
-    moved integer;
-    st text;
     e integer := current_setting('shailoo.night_election')::integer;
 BEGIN
     FOR x IN SELECT r.station_number AS number,
@@ -39,24 +36,9 @@ BEGIN
                 AND NOT EXISTS (SELECT 1 FROM protocol_versions v WHERE v.election_id = e
                                    AND v.station_number = r.station_number)
               ORDER BY r.station_number LOOP
-        fig := results_station_contests_json(e, x.number);
-        moved := CASE WHEN x.u < 0.05 THEN 1 + (x.u * 10000)::integer % 3 ELSE 0 END;
-        IF pg_temp.demo_moved(fig, moved) = fig THEN
-            moved := 0;   -- nothing could move
-        END IF;
-        fig := pg_temp.demo_moved(fig, moved);
-        st := protocol_enter(e, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
-                             'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, NULL, true)->>'status';
-        IF st <> 'accepted' THEN
-            RAISE EXCEPTION 'the manual count of station % in election %: %', x.number, e, st;
-        END IF;
-        IF moved > 0 AND x.u < 0.0167 THEN
-            PERFORM protocol_enter(e, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
-                                   'Секретарь УИК №' || x.number, 'station_secretary',
-                                   results_station_contests_json(e, x.number),
-                                   'Пересчёт по решению территориальной комиссии: голоса отнесены не к той партии',
-                                   NULL, NULL, true);
-        END IF;
+        PERFORM pg_temp.demo_manual_count(e, x.number,
+            CASE WHEN x.u < 0.05 THEN 1 + (x.u * 10000)::integer % 3 ELSE 0 END, x.u < 0.0167, NULL, true,
+            'Пересчёт по решению территориальной комиссии: голоса отнесены не к той партии');
         INSERT INTO night_counted VALUES (x.number);
     END LOOP;
 END $$;

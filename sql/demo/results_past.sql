@@ -178,9 +178,6 @@ CREATE TEMP TABLE rp_touched (election integer PRIMARY KEY);
 DO $$
 DECLARE
     x record;
-    fig jsonb;
-    moved integer;
-    st text;
 BEGIN
     FOR x IN SELECT c.election, c.at, n.number,
                     pg_temp.rp_u('manual ' || c.election || ' ' || n.number) AS u
@@ -190,27 +187,12 @@ BEGIN
               WHERE NOT EXISTS (SELECT 1 FROM protocol_versions v WHERE v.election_id = c.election
                                    AND v.station_number = n.number)
               ORDER BY c.election, n.number LOOP
-        fig := results_station_contests_json(x.election, x.number);
-        -- At about 3% of the stations the commission counted one or two votes otherwise.
-        moved := CASE WHEN x.u < 0.03 THEN 1 + (x.u * 1000)::integer % 2 ELSE 0 END;
-        IF pg_temp.demo_moved(fig, moved) = fig THEN
-            moved := 0;   -- nothing could move
-        END IF;
-        fig := pg_temp.demo_moved(fig, moved);
-        st := protocol_enter(x.election, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
-                             'Секретарь УИК №' || x.number, 'station_secretary', fig, NULL, NULL, x.at, false)->>'status';
-        IF st <> 'accepted' THEN
-            RAISE EXCEPTION 'the manual count of station % in election %: %', x.number, x.election, st;
-        END IF;
+        -- At about 3% of the stations the commission counted one or two votes otherwise; a third of
+        -- them corrected after a recount.
+        PERFORM pg_temp.demo_manual_count(x.election, x.number,
+            CASE WHEN x.u < 0.03 THEN 1 + (x.u * 1000)::integer % 2 ELSE 0 END, x.u < 0.01, x.at, false,
+            'Пересчёт по решению территориальной комиссии: голоса отнесены не к тому кандидату');
         INSERT INTO rp_touched VALUES (x.election) ON CONFLICT DO NOTHING;
-        -- A third of them corrected after a recount: the ASU's figures again.
-        IF moved > 0 AND x.u < 0.01 THEN
-            PERFORM protocol_enter(x.election, x.number, lpad((90000000000000 + x.number)::text, 14, '0'),
-                                   'Секретарь УИК №' || x.number, 'station_secretary',
-                                   results_station_contests_json(x.election, x.number),
-                                   'Пересчёт по решению территориальной комиссии: голоса отнесены не к тому кандидату',
-                                   NULL, x.at + interval '1 day', false);
-        END IF;
     END LOOP;
 END $$;
 

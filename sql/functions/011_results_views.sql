@@ -204,9 +204,10 @@ CREATE OR REPLACE FUNCTION results_district(e integer, n smallint) RETURNS json 
                   WHERE a.contest_id = (results_main_contest(el.id)).id AND a.area = 100 + n),
         'turnout', results_turnout_series(el.id, (100 + n)::smallint),
         'identification', results_identification_area_json(el.id, (100 + n)::smallint),
-        'stations', (SELECT coalesce(json_agg(results_station_brief((results_main_contest(el.id, s.region_id)).id, s, f.flagged)
-                                              ORDER BY s.number), '[]')
+        'stations', (SELECT coalesce(json_agg(results_station_brief(m.id, s, f.flagged) ORDER BY s.number), '[]')
                        FROM stations s,
+                            -- (the contest the district's region is shown by, found once)
+                            (SELECT (results_main_contest(el.id, d.region_id)).id FROM districts d WHERE d.number = n) m,
                             (SELECT coalesce(array_agg(station_number), '{}') AS flagged
                                FROM results_flagged(el.id, ARRAY(SELECT s2.number FROM stations s2 WHERE s2.district_number = n))) f
                       WHERE s.district_number = n))

@@ -355,6 +355,15 @@ $$;
 
 -- ---- Discrepancies -----------------------------------------------------------------
 
+-- Whether a station's official row and its ASU's row of a contest differ in any figure.
+CREATE OR REPLACE FUNCTION results_figures_differ(o station_official, r station_results) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
+            o.votes, o.preferences)
+           IS DISTINCT FROM (r.voters, r.received, r.issued, r.cancelled, r.in_boxes, r.invalid,
+                             r.valid, r.against_all, r.votes, r.preferences)
+$$;
+
 -- The stations whose identified voters (the device's report at the close)
 -- and ballots issued (the official count's, else the ASU's) differ by
 -- more than the election's tolerance, as results_discrepancies' rows.
@@ -400,10 +409,7 @@ LANGUAGE sql STABLE AS $$
           JOIN LATERAL results_row_lines(ROW(o.*)::station_results, k) m
             ON m.line = a.line AND m.entry IS NOT DISTINCT FROM a.entry AND m.place IS NOT DISTINCT FROM a.place
          WHERE k.election_id = e AND o.station_number BETWEEN coalesce(station, 0) AND coalesce(station, 2147483647)
-           AND (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
-                o.votes, o.preferences)
-               IS DISTINCT FROM (r.voters, r.received, r.issued, r.cancelled, r.in_boxes, r.invalid,
-                                 r.valid, r.against_all, r.votes, r.preferences)
+           AND results_figures_differ(o, r)
            AND m.value <> a.value
         UNION ALL
         SELECT * FROM results_identification_flags(e, station)
@@ -453,10 +459,7 @@ LANGUAGE sql STABLE AS $$
       JOIN contests k ON k.election_id = e
       JOIN station_official o ON o.contest_id = k.id AND o.station_number = n.number
       JOIN station_results r ON r.contest_id = o.contest_id AND r.station_number = o.station_number
-     WHERE (o.voters, o.received, o.issued, o.cancelled, o.in_boxes, o.invalid, o.valid, o.against_all,
-            o.votes, o.preferences)
-           IS DISTINCT FROM (r.voters, r.received, r.issued, r.cancelled, r.in_boxes, r.invalid,
-                             r.valid, r.against_all, r.votes, r.preferences)
+     WHERE results_figures_differ(o, r)
     UNION
     SELECT f.station_number FROM n
       JOIN station_identification i ON i.election_id = e AND i.stage = 'final' AND i.station_number = n.number
