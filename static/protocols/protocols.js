@@ -8,6 +8,7 @@
 import { initI18n, onLangChange, t, nameOf, fmtInt } from '/js/i18n.js';
 import { getJSON } from '/js/api.js';
 import { el, clear, setStatus } from '/js/dom.js';
+import { relations as checksOf } from '/js/relations.js';
 import { startFrame, sendJSON, sendFile, failureText, apiFailed, grants, roleRefused, fmtDateTime } from '/js/session.js';
 
 const $ = (id) => document.getElementById(id);
@@ -117,12 +118,7 @@ function relations(fs) {
     const filled = all.every((x) => Number.isInteger(x) && x >= 0);
     out.push([`${name}: ${t('protocols.check_filled')}`, filled]);
     if (!filled) return;
-    const sum = f.votes.reduce((a, b) => a + b, 0) + f.against_all;
-    out.push([`${name}: ${t('protocols.check_received')}`, f.received === f.issued + f.cancelled]);
-    out.push([`${name}: ${t('protocols.check_boxes')}`, f.in_boxes === f.valid + f.invalid]);
-    out.push([`${name}: ${t('protocols.check_valid')}`, f.valid === sum]);
-    out.push([`${name}: ${t('protocols.check_order')}`, f.in_boxes <= f.issued && f.issued <= f.voters]);
-    if (f.preferences) out.push([`${name}: ${t('protocols.check_preferences')}`, f.preferences.every((p, k) => p.reduce((a, b) => a + b, 0) <= f.votes[k])]);
+    out.push(...checksOf(f).map(([k, ok]) => [`${name}: ${t(`protocols.check_${k}`)}`, ok]));
   });
   return out;
 }

@@ -10,20 +10,15 @@ import { t, nameOf, fmtInt, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
 import { entryName, entryColor, paintSwatches, fmtStamp } from '/js/results-ui.js';
 import { stationFacts } from '/tizme/station-view.js';
+import { relations } from '/js/relations.js';
 import { viewKit, headNodes, turnoutPart } from './view.js';
 
 const num = (x) => (Number.isFinite(x) ? x : 0);
 
-/* The control relations of a protocol (DOMAIN.md, "Voting, counting and results"). */
+/* The control relations of a protocol (js/relations.js), labelled. */
 function controls(c) {
-  const votes = (c.entries || []).reduce((a, e) => a + num(e.votes), 0);
-  const against = c.against_all ? num(c.against_all.votes) : 0;
-  return [
-    [t('results.check_received'), c.received === c.issued + c.cancelled],
-    [t('results.check_boxes'), c.in_boxes === c.valid + c.invalid],
-    [t('results.check_valid'), c.valid === votes + against],
-    [t('results.check_order'), c.in_boxes <= c.issued && c.issued <= c.voters],
-  ];
+  const f = { ...c, votes: (c.entries || []).map((e) => num(e.votes)), against_all: c.against_all ? num(c.against_all.votes) : 0 };
+  return relations(f).map(([k, ok]) => [t(`results.check_${k}`), ok]);
 }
 
 export function stationView(route) {
