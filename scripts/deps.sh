@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="gcc make pkg-config ca-certificates curl openssl util-linux procps
 libfcgi-dev libpq-dev libjson-c-dev libjwt-dev libcurl4-openssl-dev libssl-dev libcmocka-dev libmagic-dev
-postgresql-15 postgresql-client-15 nginx-light wrk chromium clang-format clang"
+postgresql-15 postgresql-client-15 postgresql-15-postgis-3 nginx-light wrk chromium clang-format clang"
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
 command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
