@@ -211,12 +211,20 @@ demo_complaints() {
     bin/shailoo-complaints-demo 202104 2021-11-28 300 | q -1 -f - >/dev/null
 }
 
+# The regions' shapes (scripts/region-shapes.mjs, from npm's geodata) and the
+# demo's address register and station areas (sql/demo/addresses.sql: once).
+demo_addresses() {
+    node scripts/region-shapes.mjs | q >/dev/null
+    q -1 -f sql/demo/addresses.sql >/dev/null
+}
+
 load_demo() {
     demo_files
     if [ -n "$(q -c "SELECT 1 FROM regions LIMIT 1")" ]; then
         # Demo data added by later migrations, into a country loaded before them.
         q -f sql/demo/staff.sql >/dev/null
         q -f sql/demo/biometric_devices.sql >/dev/null
+        demo_addresses
         demo_contests
         [ ! -f sql/demo/results_2021.sql ] || q -f sql/demo/results_2021.sql >/dev/null
         [ ! -f sql/demo/results_past.sql ] || q -1 -f sql/demo/results_past.sql >/dev/null
@@ -229,6 +237,7 @@ load_demo() {
     build/demo-gen --scale "$DEMO_SCALE" | psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f - >/dev/null
     psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f sql/demo/elections.sql \
         -f sql/demo/staff.sql -f sql/demo/biometric_devices.sql -f sql/demo/finish.sql >/dev/null
+    demo_addresses
     demo_contests -1
     [ ! -f sql/demo/results_2021.sql ] || q -1 -f sql/demo/results_2021.sql >/dev/null
     [ ! -f sql/demo/results_past.sql ] || q -1 -f sql/demo/results_past.sql >/dev/null

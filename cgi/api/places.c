@@ -42,7 +42,7 @@ static const struct db_statement statements[PLACES__MAX] = {
     [PLACES_STATION] =
         {"places_station",
          "SELECT json_build_object('station',"
-         "  (station_json(s)::jsonb || jsonb_build_object('boundary', s.boundary)))::text"
+         "  (station_json(s)::jsonb || jsonb_build_object('boundary', station_area_geojson(s))))::text"
          "  FROM stations s WHERE s.number = $1::integer"},
     /* Every word of q must appear in the station's number, settlement, address or name. */
     [PLACES_STATIONS] =
