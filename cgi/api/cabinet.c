@@ -96,8 +96,12 @@ static const struct db_statement statements[CABINET__MAX] = {
         {"cabinet_history",
          "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
          "  'at', m.at, 'from_station', m.from_station, 'to_station', m.to_station,"
-         "  'application_id', m.application_id) ORDER BY m.at DESC, m.id DESC), '[]'))::text"
-         "  FROM station_moves m WHERE m.pin = $1"},
+         "  'application_id', m.application_id, 'reason', m.reason,"
+         "  'boundary_change', CASE WHEN c.id IS NOT NULL THEN json_build_object("
+         "    'id', c.id, 'at', c.at, 'reason', c.reason, 'commission_id', c.commission_id) END)"
+         "  ORDER BY m.at DESC, m.id DESC), '[]'))::text"
+         "  FROM station_moves m LEFT JOIN boundary_changes c ON c.id = m.boundary_change_id"
+         " WHERE m.pin = $1"},
 };
 
 static const char *registry_status_name(enum registry_status s)

@@ -92,6 +92,11 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM (SELECT ST_CollectionExtract(ST_MakeValid(g), 3) AS x) t
 $$;
 
+-- Areas overlapping by less than this (square degrees: about 10 m²) are taken
+-- to touch: the GeoJSON a page sends back rounds shared edges.
+CREATE OR REPLACE FUNCTION boundary_overlap_min() RETURNS double precision
+LANGUAGE sql IMMUTABLE AS $$ SELECT 1e-9::double precision $$;
+
 -- A change of station boundaries by a territorial commission's administrator
 -- (their own stations) or the CEC's.  areas: [{"number": N, "area": GeoJSON}].
 -- Each new area is cut to its region's shape; the neighbours of the same
@@ -116,7 +121,7 @@ DECLARE
     olds integer[];
     news integer[];
     uncovered integer;
-    voters_moved integer;
+    moved_voters integer;
 BEGIN
     IF jsonb_typeof(areas) <> 'array' OR jsonb_array_length(areas) = 0 OR jsonb_array_length(areas) > 200 THEN
         PERFORM shailoo_refuse(422, 'invalid_field', 'stations: 1 to 200 stations with their new areas', 'stations');
@@ -170,7 +175,7 @@ BEGIN
     SELECT a.station_number INTO n FROM boundary_change_areas a JOIN boundary_change_areas b
         ON b.change_id = a.change_id AND b.station_number > a.station_number
      WHERE a.change_id = change AND a.new_area && b.new_area
-       AND ST_Area(ST_Intersection(a.new_area, b.new_area)) > 1e-12 LIMIT 1;
+       AND ST_Area(ST_Intersection(a.new_area, b.new_area)) > boundary_overlap_min() LIMIT 1;
     IF FOUND THEN
         PERFORM shailoo_refuse(422, 'areas_overlap', format('the new area of station %s overlaps another new area', n), 'stations');
     END IF;
@@ -179,7 +184,7 @@ BEGIN
               WHERE st.area IS NOT NULL AND NOT st.number = ANY (numbers)
                 AND EXISTS (SELECT 1 FROM boundary_change_areas a
                              WHERE a.change_id = change AND a.new_area && st.area
-                               AND ST_Area(ST_Intersection(a.new_area, st.area)) > 1e-12)
+                               AND ST_Area(ST_Intersection(a.new_area, st.area)) > boundary_overlap_min())
               ORDER BY st.number FOR UPDATE LOOP
         IF role = 'tec_admin' AND s.commission_id <> actor_commission THEN
             PERFORM shailoo_refuse(403, 'outside_scope',
@@ -209,9 +214,9 @@ BEGIN
         PERFORM shailoo_refuse(422, 'addresses_uncovered',
             format('%s addresses would be in no station''s area: the new areas must cover them', uncovered), 'stations');
     END IF;
-    voters_moved := CASE WHEN ids IS NULL THEN 0 ELSE voters_follow_addresses(change, ids, olds, news) END;
-    UPDATE boundary_changes SET addresses_moved = coalesce(cardinality(ids), 0), voters_moved = boundary_change.voters_moved
-     WHERE id = change;
+    moved_voters := CASE WHEN ids IS NULL THEN 0 ELSE voters_follow_addresses(change, ids, olds, news) END;
+    UPDATE boundary_changes c SET addresses_moved = coalesce(cardinality(ids), 0), voters_moved = moved_voters
+     WHERE c.id = change;
     RETURN boundary_change_json(change);
 END $$;
 

@@ -601,6 +601,16 @@ function renderApplications() {
 
 // ---- my moves ----
 
+// Why a move happened: my application, or a commission's change of station boundaries.
+function moveReason(m) {
+  if (m.application_id) return el('a', { href: `#app-${m.application_id}`, text: t('app.number', { id: m.application_id }) });
+  if (m.reason === 'boundary' && m.boundary_change) {
+    const c = m.boundary_change;
+    return el('span', { class: 'move-boundary', text: t('moves.boundary', { reason: c.reason }) });
+  }
+  return t('common.none');
+}
+
 function renderMoves() {
   const box = clear($('moves-body'));
   const status = $('moves-status');
@@ -625,7 +635,7 @@ function renderMoves() {
           el('time', { datetime: m.at, text: fmtDateTime(m.at) }),
           t('station.number', { number: m.from_station }),
           el('strong', { class: 'move-to', text: t('station.number', { number: m.to_station }) }),
-          m.application_id ? el('a', { href: `#app-${m.application_id}`, text: t('app.number', { id: m.application_id }) }) : t('common.none'),
+          moveReason(m),
         ]),
     }),
   );

@@ -191,7 +191,9 @@ describe('the whole story: applied, identified, in the register, approved', () =
     const hist = await voter.get('/api/v1/cabinet/history');
     assert.equal(hist.status, 200);
     assert.equal(hist.json.items.length, 1);
-    assertKeys(hist.json.items[0], ['at', 'from_station', 'to_station', 'application_id'], 'move');
+    assertKeys(hist.json.items[0], ['at', 'from_station', 'to_station', 'application_id', 'reason', 'boundary_change'], 'move');
+    assert.equal(hist.json.items[0].reason, 'application');
+    assert.equal(hist.json.items[0].boundary_change, null);
     assert.equal(hist.json.items[0].from_station, from);
     assert.equal(hist.json.items[0].to_station, to);
     assert.equal(hist.json.items[0].application_id, app.id);

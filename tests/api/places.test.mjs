@@ -92,7 +92,7 @@ describe('GET /api/v1/stations/{number}', () => {
       assert.ok('boundary' in res.json.station, 'the detail has a boundary (possibly null)');
       assert.equal(s.number, n);
       assertStationMatchesDb(s, `station ${n}`);
-      const dbBoundary = psql(`SELECT coalesce(boundary::text, 'null') FROM stations WHERE number = :'n'`, { n })[0][0];
+      const dbBoundary = psql(`SELECT coalesce(station_area_geojson(s)::text, 'null') FROM stations s WHERE number = :'n'`, { n })[0][0];
       assert.deepEqual(boundary, JSON.parse(dbBoundary), 'boundary');
     });
   }
