@@ -16,6 +16,8 @@
 
 enum {
     ADDRESSES_BOUNDARY_CHANGE,
+    ADDRESSES_BOUNDARY_PREVIEW,
+    ADDRESSES_NEIGHBOURS,
     ADDRESSES_BOUNDARY_CHANGE_GET,
     ADDRESSES_FLOWS,
     ADDRESSES_ADDRESS,
@@ -25,6 +27,10 @@ enum {
 static const struct db_statement statements[ADDRESSES__MAX] = {
     [ADDRESSES_BOUNDARY_CHANGE] = {"addresses_boundary_change",
                                    "SELECT boundary_change($1::jsonb, $2, $3)::text"},
+    [ADDRESSES_BOUNDARY_PREVIEW] = {"addresses_boundary_preview",
+                                    "SELECT boundary_change_preview($1::jsonb, $2, $3)::text"},
+    [ADDRESSES_NEIGHBOURS] = {"addresses_neighbours",
+                              "SELECT station_neighbours_json($1::integer)::text"},
     [ADDRESSES_BOUNDARY_CHANGE_GET] = {"addresses_boundary_change_get",
                                        "SELECT boundary_change_json($1::bigint)::text"},
     [ADDRESSES_FLOWS] = {"addresses_flows", "SELECT station_flows_json($1::integer)::text"},
@@ -73,7 +79,8 @@ static int parse_boundaries(struct json_object *o, const char **reason,
     return 0;
 }
 
-static void boundaries_put(struct http_request *req)
+/* The change (PUT) or its preview (POST .../preview): the route's data is the statement. */
+static void boundaries_send(struct http_request *req)
 {
     struct json_object *o = api_json_body(req, NULL), *stations = NULL;
     if (o == NULL)
@@ -85,11 +92,10 @@ static void boundaries_put(struct http_request *req)
         goto out;
     }
     const struct user *u = req->user;
-    const char *params[] = {
-        json_object_to_json_string_ext(stations,
-                                       JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-        reason, u->pin};
-    api_send_value(req, &statements[ADDRESSES_BOUNDARY_CHANGE], NELEM(params), params, 200);
+    const char *params[] = {json_object_to_json_string_ext(
+                                stations, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+                            reason, u->pin};
+    api_send_value(req, req->route->data, NELEM(params), params, 200);
 out:
     json_object_put(o);
 }
@@ -105,12 +111,18 @@ static void value_get(struct http_request *req)
 }
 
 static const struct route routes[] = {
-    {"PUT", "/api/v1/tec/boundaries", boundaries_put, ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
-     .body = "application/json",
+    {"PUT", "/api/v1/tec/boundaries", boundaries_send, ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
+     .data = &statements[ADDRESSES_BOUNDARY_CHANGE], .body = "application/json",
      .summary = "A commission changes station boundaries: the voters of the addresses that change "
                 "station move with them, in one transaction"},
-    {"GET", "/api/v1/boundary-changes/{id}", value_get, .data = &statements[ADDRESSES_BOUNDARY_CHANGE_GET],
-     .path = {FIELD_RECORD("id")},
+    {"POST", "/api/v1/tec/boundaries/preview", boundaries_send, ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
+     .data = &statements[ADDRESSES_BOUNDARY_PREVIEW], .body = "application/json",
+     .summary = "What a boundary change would do (stations, addresses and voters moved), undone"},
+    {"GET", "/api/v1/stations/{number}/neighbours", value_get,
+     .data = &statements[ADDRESSES_NEIGHBOURS], .path = {FIELD_STATION("number")},
+     .summary = "A station and the stations whose areas touch it, with their areas"},
+    {"GET", "/api/v1/boundary-changes/{id}", value_get,
+     .data = &statements[ADDRESSES_BOUNDARY_CHANGE_GET], .path = {FIELD_RECORD("id")},
      .summary = "A boundary change: who, why, and per station how many voters came in and left"},
     {"GET", "/api/v1/stations/{number}/flows", value_get, .data = &statements[ADDRESSES_FLOWS],
      .path = {FIELD_STATION("number")},

@@ -306,3 +306,40 @@ CREATE OR REPLACE FUNCTION station_area_geojson(s stations) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN s.area IS NULL THEN NULL ELSE ST_AsGeoJSON(s.area, 6)::jsonb END
 $$;
+
+-- What a boundary change would do, done and undone: the same answer as
+-- boundary_change with "preview": true, or the same refusal; nothing stays
+-- (the change's id is spent).
+CREATE OR REPLACE FUNCTION boundary_change_preview(areas jsonb, reason text, actor text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+    result json;
+BEGIN
+    BEGIN
+        result := boundary_change(areas, reason, actor);
+        RAISE EXCEPTION USING ERRCODE = 'SH000', MESSAGE = 'preview: undone';
+    EXCEPTION WHEN SQLSTATE 'SH000' THEN
+        NULL;   -- the block's subtransaction is rolled back; result, a variable, stays
+    END;
+    RETURN (result::jsonb || '{"preview": true}')::json;
+END $$;
+
+-- A station and the stations whose areas touch it, with their areas and
+-- voters: what a commission redraws together.
+CREATE OR REPLACE FUNCTION station_neighbours_json(n integer) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    s stations;
+BEGIN
+    SELECT * INTO s FROM stations WHERE number = n;
+    IF NOT FOUND THEN
+        PERFORM shailoo_refuse(404, 'station_not_found', 'there is no polling station with this number', 'number');
+    END IF;
+    RETURN (SELECT json_build_object('station', n, 'items', coalesce(json_agg(json_build_object(
+                'number', o.number, 'name', o.name, 'commission_id', o.commission_id, 'voters', o.voters,
+                'addresses', (SELECT count(*) FROM addresses a WHERE a.station_number = o.number),
+                'lat', o.lat, 'lon', o.lon, 'area', station_area_geojson(o))
+                ORDER BY o.number <> n, o.number), '[]'))
+              FROM stations o
+             WHERE o.number = n OR (s.area IS NOT NULL AND o.area && s.area AND ST_Intersects(o.area, s.area)));
+END $$;

@@ -127,6 +127,23 @@ test('a boundary change moves exactly the voters of the moved addresses, each wi
   assert.ok(expected.length >= 2 && addresses >= 2);
 
   const newA = geo(`SELECT ST_Union(a.area, ${strip}) FROM stations a WHERE a.number = :'a'::integer`, { a: A });
+  // The neighbours a commission redraws together, then a preview: the same answer, nothing done.
+  const nb = await request(`/api/v1/stations/${A}/neighbours`);
+  assert.equal(nb.status, 200);
+  assert.equal(nb.json.items[0].number, A);
+  assert.ok(nb.json.items.some((x) => x.number === B && x.area.type === 'MultiPolygon' && x.addresses > 0));
+  const placed = [placement(), changes()];
+  const pv = await request(`${BOUNDARIES}/preview`, {
+    method: 'POST', body: JSON.stringify({ reason: REASON, stations: [{ number: A, area: newA }] }),
+    headers: { Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/json' },
+  });
+  assert.equal(pv.status, 200, pv.text);
+  assert.equal(pv.json.preview, true);
+  assert.equal(pv.json.voters_moved, expected.length);
+  assert.equal(pv.json.addresses_moved, addresses);
+  assert.deepEqual([placement(), changes()], placed, 'a preview leaves everything as it was');
+  assert.deepEqual(geo(`SELECT area FROM stations WHERE number = :'a'::integer`, { a: A }), oldA);
+
   const r = await put(admin, { reason: REASON, stations: [{ number: A, area: newA }] });
   assert.equal(r.status, 200, r.text);
   const c = r.json;
