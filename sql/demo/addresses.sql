@@ -45,7 +45,8 @@ UPDATE stations s SET area = boundary_polygons(ST_Intersection(c.cell, c.shape))
  WHERE s.region_id = c.region_id AND NOT s.abroad
    AND ST_Covers(c.cell, ST_SetSRID(ST_MakePoint(s.lon, s.lat), 4326));
 
--- 3. The houses, with the register's identifiers.
+-- 3. The houses, with the register's identifiers.  (ST_GeneratePoints may
+-- give one point fewer than asked: a few more are asked, the rest unused.)
 CREATE TEMP TABLE demo_house ON COMMIT DROP AS
 SELECT v.pin, v.station_number, regexp_replace(v.address, ', кв\. [0-9]+$', '') AS house_text
   FROM voters v JOIN stations s ON s.number = v.station_number
@@ -67,7 +68,7 @@ SELECT a.id, s.region_id, s.settlement,
   JOIN (SELECT st.number, d.geom, d.path[1] AS k
           FROM (SELECT station_number, max(k)::integer AS n FROM demo_address GROUP BY station_number) c
           JOIN stations st ON st.number = c.station_number,
-               LATERAL ST_Dump(ST_GeneratePoints(st.area, c.n, st.number)) d) p
+               LATERAL ST_Dump(ST_GeneratePoints(st.area, c.n + 16, st.number)) d) p
     ON p.number = a.station_number AND p.k = a.k;
 
 UPDATE voters v SET address_id = a.id

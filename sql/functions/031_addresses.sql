@@ -85,17 +85,20 @@ BEGIN
     RETURN ST_Multi(g);
 END $$;
 
--- The polygons of a geometry, as a MultiPolygon (NULL if none is left).
-CREATE OR REPLACE FUNCTION boundary_polygons(g geometry) RETURNS geometry
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN x IS NULL OR ST_IsEmpty(x) OR ST_Area(x) = 0 THEN NULL ELSE ST_Multi(x) END
-      FROM (SELECT ST_CollectionExtract(ST_MakeValid(g), 3) AS x) t
-$$;
-
 -- Areas overlapping by less than this (square degrees: about 10 m²) are taken
 -- to touch: the GeoJSON a page sends back rounds shared edges.
 CREATE OR REPLACE FUNCTION boundary_overlap_min() RETURNS double precision
 LANGUAGE sql IMMUTABLE AS $$ SELECT 1e-9::double precision $$;
+
+-- The polygons of a geometry, as a MultiPolygon (NULL if none is left, or
+-- only slivers smaller than boundary_overlap_min), on a 1e-9° grid without
+-- corners closer than 1e-8° (about a millimetre): unions and differences
+-- leave such near-twins, which editors take for self-intersections.
+CREATE OR REPLACE FUNCTION boundary_polygons(g geometry) RETURNS geometry
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN x IS NULL OR ST_IsEmpty(x) OR ST_Area(x) <= boundary_overlap_min() THEN NULL ELSE ST_Multi(x) END
+      FROM (SELECT ST_CollectionExtract(ST_MakeValid(ST_RemoveRepeatedPoints(ST_SnapToGrid(g, 1e-9), 1e-8)), 3) AS x) t
+$$;
 
 -- A change of station boundaries by a territorial commission's administrator
 -- (their own stations) or the CEC's.  areas: [{"number": N, "area": GeoJSON}].
@@ -179,6 +182,17 @@ BEGIN
     IF FOUND THEN
         PERFORM shailoo_refuse(422, 'areas_overlap', format('the new area of station %s overlaps another new area', n), 'stations');
     END IF;
+    -- Slivers along shared edges (a page's rounding) are trimmed off the new
+    -- areas, so a neighbour that was not meant to change does not.
+    UPDATE boundary_change_areas a
+       SET new_area = coalesce(boundary_polygons(ST_Difference(a.new_area, x.slivers)), a.new_area)
+      FROM (SELECT b.station_number, ST_Union(st.area) AS slivers
+              FROM boundary_change_areas b JOIN stations st
+                ON st.area && b.new_area AND NOT st.number = ANY (numbers) AND ST_Intersects(st.area, b.new_area)
+             WHERE b.change_id = change
+               AND ST_Area(ST_Intersection(b.new_area, st.area)) <= boundary_overlap_min()
+             GROUP BY b.station_number) x
+     WHERE a.change_id = change AND a.station_number = x.station_number;
     -- Neighbours lose what the new areas take.
     FOR s IN SELECT st.* FROM stations st
               WHERE st.area IS NOT NULL AND NOT st.number = ANY (numbers)
@@ -317,15 +331,16 @@ DECLARE
 BEGIN
     BEGIN
         result := boundary_change(areas, reason, actor);
-        RAISE EXCEPTION USING ERRCODE = 'SH000', MESSAGE = 'preview: undone';
-    EXCEPTION WHEN SQLSTATE 'SH000' THEN
+        RAISE EXCEPTION USING ERRCODE = 'SH299', MESSAGE = 'preview: undone';
+    EXCEPTION WHEN SQLSTATE 'SH299' THEN  -- (not SH000: a code ending in 000 names its whole class)
         NULL;   -- the block's subtransaction is rolled back; result, a variable, stays
     END;
     RETURN (result::jsonb || '{"preview": true}')::json;
 END $$;
 
--- A station and the stations whose areas touch it, with their areas and
--- voters: what a commission redraws together.
+-- A station and the stations whose areas touch it, with their areas (9
+-- decimals: what a page sends back keeps the shared edges) and voters: what a
+-- commission redraws together.
 CREATE OR REPLACE FUNCTION station_neighbours_json(n integer) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -338,7 +353,8 @@ BEGIN
     RETURN (SELECT json_build_object('station', n, 'items', coalesce(json_agg(json_build_object(
                 'number', o.number, 'name', o.name, 'commission_id', o.commission_id, 'voters', o.voters,
                 'addresses', (SELECT count(*) FROM addresses a WHERE a.station_number = o.number),
-                'lat', o.lat, 'lon', o.lon, 'area', station_area_geojson(o))
+                'lat', o.lat, 'lon', o.lon,
+                'area', CASE WHEN o.area IS NOT NULL THEN ST_AsGeoJSON(o.area, 9)::jsonb END)
                 ORDER BY o.number <> n, o.number), '[]'))
               FROM stations o
              WHERE o.number = n OR (s.area IS NOT NULL AND o.area && s.area AND ST_Intersects(o.area, s.area)));

@@ -6,6 +6,7 @@ import { getJSON, cached } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
 import { startFrame, sendJSON, failureText, grants, fmtDateTime, apiFailed } from '/js/session.js';
 import { appCard } from '/js/application-view.js';
+import { wireBoundaries } from './boundaries.js';
 
 const $ = (id) => document.getElementById(id);
 const DECIDE_DAYS = 7;
@@ -262,6 +263,7 @@ function wire() {
     if (state.openId != null) reloadRegister();
   });
   $('register-back').addEventListener('click', closeRegister);
+  wireBoundaries();
   onLangChange(() => {
     if (!started) return;
     renderScope();

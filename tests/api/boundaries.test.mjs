@@ -142,6 +142,12 @@ test('a boundary change moves exactly the voters of the moved addresses, each wi
   assert.equal(pv.json.voters_moved, expected.length);
   assert.equal(pv.json.addresses_moved, addresses);
   assert.deepEqual([placement(), changes()], placed, 'a preview leaves everything as it was');
+  // A preview is refused as the change would be.
+  const pr = await request(`${BOUNDARIES}/preview`, {
+    method: 'POST', body: JSON.stringify({ reason: REASON, stations: [{ number: A, area: newA }] }),
+    headers: { Cookie: tec201.cookie, 'X-CSRF-Token': tec201.csrf, 'Content-Type': 'application/json' },
+  });
+  assertError(pr, 403, 'outside_scope');
   assert.deepEqual(geo(`SELECT area FROM stations WHERE number = :'a'::integer`, { a: A }), oldA);
 
   const r = await put(admin, { reason: REASON, stations: [{ number: A, area: newA }] });
