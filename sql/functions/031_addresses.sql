@@ -11,29 +11,53 @@ $$;
 
 -- Puts every address inside `within` (every address, if NULL) at the station
 -- whose area covers it; returns the addresses whose station changed (new_station
--- NULL: no station's area covers it any more).
+-- NULL: no station's area covers it any more; with within NULL such an
+-- address keeps its station, and is not returned).  Station by station, so
+-- that PostGIS prepares each area once for all its points (one join of every
+-- address with every area took minutes for the whole country), in descending
+-- order, so that where two areas touch the lower number wins, as in
+-- address_station.
 CREATE OR REPLACE FUNCTION addresses_assign(within geometry)
 RETURNS TABLE (address_id bigint, old_station integer, new_station integer)
-LANGUAGE sql AS $$
-    -- Station by station, so that PostGIS prepares each area once for all its points.
-    WITH covered AS (
-        SELECT DISTINCT ON (a.id) a.id, s.number
-          FROM stations s JOIN addresses a ON a.point && s.area AND ST_Covers(s.area, a.point)
-         WHERE s.area IS NOT NULL
-           AND (within IS NULL OR (s.area && within AND a.point && within AND ST_Covers(within, a.point)))
-         ORDER BY a.id, s.number
-    ), candidates AS (
-        SELECT a.id, a.station_number AS old, c.number AS new
-          FROM addresses a LEFT JOIN covered c ON c.id = a.id
-         WHERE within IS NULL OR (a.point && within AND ST_Covers(within, a.point))
-    ), changed AS (
-        UPDATE addresses a SET station_number = c.new, updated_at = now()
-          FROM candidates c
-         WHERE a.id = c.id AND c.new IS DISTINCT FROM c.old
-        RETURNING a.id, c.old, c.new
-    )
-    SELECT * FROM changed
-$$;
+LANGUAGE plpgsql AS $$
+DECLARE
+    s record;
+BEGIN
+    CREATE TEMP TABLE IF NOT EXISTS addresses_assigned (
+        id bigint PRIMARY KEY, old integer, new integer) ON COMMIT DROP;
+    TRUNCATE addresses_assigned;
+    FOR s IN SELECT st.number, st.area FROM stations st
+              WHERE st.area IS NOT NULL AND (within IS NULL OR st.area && within)
+              ORDER BY st.number DESC LOOP
+        WITH c AS (
+            SELECT a.id, a.station_number AS old FROM addresses a
+             WHERE a.point && s.area AND ST_Covers(s.area, a.point)
+               AND a.station_number IS DISTINCT FROM s.number
+               AND (within IS NULL OR (a.point && within AND ST_Covers(within, a.point)))
+        ), moved AS (
+            UPDATE addresses a SET station_number = s.number, updated_at = now()
+              FROM c WHERE a.id = c.id
+            RETURNING a.id, c.old
+        )
+        -- An address two areas cover (on their common edge) keeps its first old station.
+        INSERT INTO addresses_assigned AS x (id, old, new)
+        SELECT m.id, m.old, s.number FROM moved m
+        ON CONFLICT (id) DO UPDATE SET new = excluded.new;
+    END LOOP;
+    IF within IS NOT NULL THEN
+        -- Addresses of the touched areas that no area covers any more.
+        WITH lost AS (
+            UPDATE addresses a SET station_number = NULL, updated_at = now()
+              FROM stations st
+             WHERE a.point && within AND ST_Covers(within, a.point)
+               AND st.number = a.station_number AND NOT ST_Covers(st.area, a.point)
+               AND NOT EXISTS (SELECT 1 FROM addresses_assigned x WHERE x.id = a.id)
+            RETURNING a.id, st.number
+        )
+        INSERT INTO addresses_assigned (id, old, new) SELECT l.id, l.number, NULL FROM lost l;
+    END IF;
+    RETURN QUERY SELECT x.id, x.old, x.new FROM addresses_assigned x WHERE x.old IS DISTINCT FROM x.new;
+END $$;
 
 -- Voters registered at moved addresses follow them, unless their station was
 -- not their address's (they applied to vote elsewhere): each move recorded
