@@ -71,9 +71,12 @@ SELECT a.id, s.region_id, s.settlement,
                LATERAL ST_Dump(ST_GeneratePoints(st.area, c.n + 16, st.number)) d) p
     ON p.number = a.station_number AND p.k = a.k;
 
+-- The address changes no count: the counting trigger is spared 3.7 million rows.
+ALTER TABLE voters DISABLE TRIGGER voters_count_update;
 UPDATE voters v SET address_id = a.id
   FROM demo_house h JOIN demo_address a USING (station_number, house_text)
  WHERE v.pin = h.pin;
+ALTER TABLE voters ENABLE TRIGGER voters_count_update;
 
 -- 4. The same code a boundary change runs: addresses to stations, voters to their address's.
 SELECT count(*) AS addresses_placed FROM addresses_assign(NULL) \gset

@@ -7,7 +7,7 @@
  *   psql -v ON_ERROR_STOP=1 --single-transaction -f -
  * into a schema with the migrations applied and no data: regions, districts,
  * territorial commissions, polling stations and voters as COPY blocks, with
- * the voters_count trigger disabled during the load (run finish.sql after it
+ * the voters_count triggers disabled during the load (run finish.sql after it
  * to recount the statistics).
  *
  * The output depends only on the scale: our own PRNG with a fixed seed, no
@@ -238,14 +238,14 @@ int main(int argc, char **argv)
         out_s(tmp);
     }
     out_s("SET client_encoding = 'UTF8';\n");
-    out_s("ALTER TABLE voters DISABLE TRIGGER voters_count;\n");
+    out_s("ALTER TABLE voters DISABLE TRIGGER USER;\n");
 
     write_regions();
     write_districts();
     write_commissions();
     write_stations();
     write_voters();
-    out_s("ALTER TABLE voters ENABLE TRIGGER voters_count;\n");
+    out_s("ALTER TABLE voters ENABLE TRIGGER USER;\n");
     out_flush();
     if (fflush(stdout) != 0 || ferror(stdout)) {
         perror("demo-gen: write");

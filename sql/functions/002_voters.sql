@@ -17,31 +17,55 @@ LANGUAGE sql STABLE STRICT AS $$
     SELECT coalesce(region_id, 10) FROM stations WHERE number = st
 $$;
 
--- Keeps voter_stats and stations.voters in step with every write to voters.
+-- Keeps voter_stats and stations.voters in step with every write to voters:
+-- once per statement, from its transition tables (OLD TABLE old_rows, NEW
+-- TABLE new_rows), summed per station and per statistics cell.  (It was a
+-- row trigger: moving a district's 100,000 voters updated a few station rows
+-- 100,000 times, each walking the chain of its own dead versions: quadratic.)
 CREATE OR REPLACE FUNCTION voters_count() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    d date := (SELECT asof FROM voter_stats_asof);
+    d date := coalesce((SELECT asof FROM voter_stats_asof), current_date);
 BEGIN
-    IF d IS NULL THEN
-        d := current_date;
+    CREATE TEMP TABLE IF NOT EXISTS voters_count_delta (
+        station_number integer, sex char(1), age_group smallint, k bigint) ON COMMIT DROP;
+    TRUNCATE voters_count_delta;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO voters_count_delta
+        SELECT o.station_number, o.sex, age_group(o.birth_date, d), -count(*)
+          FROM old_rows o WHERE o.status = 'active' GROUP BY 1, 2, 3;
     END IF;
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'active' THEN
-        UPDATE voter_stats SET voters = voters - 1
-         WHERE region_id = station_area(OLD.station_number) AND sex = OLD.sex
-           AND age_group = age_group(OLD.birth_date, d);
-        UPDATE stations SET voters = voters - 1 WHERE number = OLD.station_number;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO voters_count_delta
+        SELECT n.station_number, n.sex, age_group(n.birth_date, d), count(*)
+          FROM new_rows n WHERE n.status = 'active' GROUP BY 1, 2, 3;
     END IF;
-    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'active' THEN
-        INSERT INTO voter_stats AS s VALUES
-            (station_area(NEW.station_number), NEW.sex, age_group(NEW.birth_date, d), 1)
-        ON CONFLICT (region_id, sex, age_group) DO UPDATE SET voters = s.voters + 1;
-        UPDATE stations SET voters = voters + 1 WHERE number = NEW.station_number;
-    END IF;
+    UPDATE stations s SET voters = s.voters + t.k
+      FROM (SELECT station_number, sum(k) AS k FROM voters_count_delta GROUP BY 1 HAVING sum(k) <> 0) t
+     WHERE s.number = t.station_number;
+    WITH cells AS (
+        SELECT station_area(t.station_number) AS region_id, t.sex, t.age_group, sum(t.k) AS k
+          FROM (SELECT station_number, sex, age_group, sum(k) AS k FROM voters_count_delta GROUP BY 1, 2, 3) t
+         GROUP BY 1, 2, 3 HAVING sum(t.k) <> 0
+    ), changed AS (
+        UPDATE voter_stats v SET voters = v.voters + c.k
+          FROM cells c
+         WHERE v.region_id = c.region_id AND v.sex = c.sex AND v.age_group = c.age_group
+        RETURNING v.region_id, v.sex, v.age_group
+    )
+    INSERT INTO voter_stats (region_id, sex, age_group, voters)
+    SELECT c.region_id, c.sex, c.age_group, c.k FROM cells c
+     WHERE c.k > 0 AND NOT EXISTS (SELECT 1 FROM changed x WHERE x.region_id = c.region_id
+                                                             AND x.sex = c.sex AND x.age_group = c.age_group);
     RETURN NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER voters_count AFTER INSERT OR DELETE OR UPDATE OF station_number, sex, birth_date, status
-    ON voters FOR EACH ROW EXECUTE FUNCTION voters_count();
+DROP TRIGGER IF EXISTS voters_count ON voters;
+CREATE OR REPLACE TRIGGER voters_count_insert AFTER INSERT ON voters
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION voters_count();
+CREATE OR REPLACE TRIGGER voters_count_update AFTER UPDATE ON voters
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION voters_count();
+CREATE OR REPLACE TRIGGER voters_count_delete AFTER DELETE ON voters
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION voters_count();
 
 -- Recounts everything at a new date (daily during an election, monthly
 -- between them) and records that month's snapshot.  Also used after bulk

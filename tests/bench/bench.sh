@@ -8,7 +8,8 @@
 # The per-address rate limits are lifted for the run (and restored after).
 #   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
 # ONLY=talapker measures Talapker's reads alone (beside the same references);
-# ONLY=verify the observer's verifier over a whole night (tests/bench/verify.sh).
+# ONLY=verify the observer's verifier over a whole night (tests/bench/verify.sh);
+# ONLY=boundary a district's voters reassigned by a boundary change (tests/bench/boundary.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
@@ -46,6 +47,11 @@ start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >
 start
 if [ "$ONLY" = verify ]; then
     VAR=$VAR PORT=$PORT tests/bench/verify.sh
+    exit
+fi
+boundary() { SHAILOO_URL=$BASE SHAILOO_VAR=$PWD/$VAR node tests/bench/boundary.mjs; }
+if [ "$ONLY" = boundary ]; then
+    boundary
     exit
 fi
 
@@ -184,6 +190,8 @@ echo
 VAR=$VAR PORT=$PORT tests/bench/night.sh || echo "bench: the election night missed (above)"
 # The observer's verifier over a whole night with its manual count (tests/bench/verify.sh; alone: ONLY=verify).
 VAR=$VAR PORT=$PORT tests/bench/verify.sh || echo "bench: the verifier found mismatches or missed its target (above)"
+# Every voter of a district reassigned by one boundary change (alone: ONLY=boundary).
+boundary || echo "bench: the boundary change failed (above)"
 
 # The night's results under readers: the published files, and the application asked directly.
 R=/api/v1/results/elections/$E
