@@ -127,21 +127,21 @@ LANGUAGE sql STABLE AS $$
       FROM xroad_access a WHERE with_revoked OR a.revoked_at IS NULL
 $$;
 
-CREATE OR REPLACE FUNCTION xroad_access_grant(client text, service text, actor text) RETURNS json
+CREATE OR REPLACE FUNCTION xroad_access_grant(who text, what text, actor text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
     a xroad_access;
 BEGIN
-    IF client !~ '^[A-Za-z0-9''()+,.=?-]+(/[A-Za-z0-9''()+,.=?-]+){3}$' OR length(client) > 255 THEN
+    IF who !~ '^[A-Za-z0-9''()+,.=?-]+(/[A-Za-z0-9''()+,.=?-]+){3}$' OR length(who) > 255 THEN
         PERFORM shailoo_refuse(400, 'invalid_field',
             'client is an X-Road subsystem: instance/class/member/subsystem, in X-Road''s identifier characters', 'client');
     END IF;
-    IF service NOT IN ('voter-status', 'candidate-status', 'complaint-status', 'election-results') THEN
+    IF what NOT IN ('voter-status', 'candidate-status', 'complaint-status', 'election-results') THEN
         PERFORM shailoo_refuse(400, 'invalid_field',
             'service is one of voter-status, candidate-status, complaint-status, election-results', 'service');
     END IF;
     INSERT INTO xroad_access (client, service, granted_by)
-    VALUES (xroad_access_grant.client, xroad_access_grant.service, actor)
+    VALUES (who, what, actor)
     ON CONFLICT (client, service) WHERE revoked_at IS NULL DO NOTHING
     RETURNING * INTO a;
     IF NOT FOUND THEN
