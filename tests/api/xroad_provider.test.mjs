@@ -124,7 +124,7 @@ before(async () => {
     let out = '';
     standIn.stdout.on('data', (d) => {
       out += d;
-      const m = /listening on (\d+)/.exec(out);
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) resolve(Number(m[1]));
     });
     standIn.on('exit', (code) => reject(new Error(`the stand-in exited (${code})`)));

@@ -15,7 +15,7 @@
 //        [--provider-id central-server/GOV/70000001/shailoo]
 //        (--port N | --ask SERVICE/PATH --client ID [--user-id ID] [--issue TEXT])
 //
-// --port: serves consumers (0: any port; prints "listening on N").
+// --port: serves consumers (0: any port; prints "security_server: listening on http://127.0.0.1:N").
 // --ask: one call as a consumer would make it, printed (status, X-Road
 // headers, body); exit status 0 for a 2xx.  Node's standard library only.
 import { execFileSync } from 'node:child_process';
@@ -211,7 +211,7 @@ async function main() {
     ss.agent.destroy();
     process.exit(r.status >= 200 && r.status < 300 ? 0 : 1);
   }
-  ss.server.listen(o.port, '127.0.0.1', () => process.stdout.write(`listening on ${ss.server.address().port}\n`));
+  ss.server.listen(o.port, '127.0.0.1', () => process.stdout.write(`security_server: listening on http://127.0.0.1:${ss.server.address().port}\n`));
   const stop = () => ss.server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
