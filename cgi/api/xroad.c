@@ -10,10 +10,11 @@
  * the X-Road headers (X-Road-Client, X-Road-Service naming our subsystem and
  * this path's service code, X-Road-Id a UUID; X-Road-UserId and
  * X-Road-Issue if given), the key (a PIN, an id), then the access table
- * (xroad_access, kept by the CEC's administrators) and the answer, in one
- * query.  Every call that reaches us, answered or refused, is recorded in
- * xroad_calls with its identifiers and the SHA-256 of the body sent; a call
- * whose record fails is not answered (ServiceFailed).
+ * (xroad_access, kept by the CEC's administrators), the answer and its
+ * record, in one statement (xroad_serve).  Every call that reaches us,
+ * answered or refused, is recorded in xroad_calls with its identifiers and
+ * the SHA-256 of the body sent; a call whose record fails is not answered
+ * (ServiceFailed).
  *
  * Refusals are in X-Road's shape (header X-Road-Error: type, body
  * {"type","message","detail"}; detail: our request id), never our
@@ -34,10 +35,7 @@
 #include "api.h"
 
 enum {
-    XROAD_VOTER,
-    XROAD_CANDIDATE,
-    XROAD_COMPLAINT,
-    XROAD_RESULTS,
+    XROAD_SERVE,
     XROAD_RECORD,
     XROAD_ACCESS_LIST,
     XROAD_ACCESS_GRANT,
@@ -46,19 +44,11 @@ enum {
     XROAD__MAX
 };
 
-/* A service's query: $1 the client, $2 the key; (allowed, the answer if allowed). */
-#define SERVICE_SQL(code, fn, type)                                                                \
-    "SELECT a, CASE WHEN a THEN " fn "($2::" type ")::text END"                                    \
-    "  FROM (SELECT xroad_allowed($1, '" code "') AS a) x"
-
 static const struct db_statement statements[XROAD__MAX] = {
-    [XROAD_VOTER] = {"xroad_voter", SERVICE_SQL("voter-status", "xroad_voter_status", "text")},
-    [XROAD_CANDIDATE] = {"xroad_candidate",
-                         SERVICE_SQL("candidate-status", "xroad_candidate_status", "text")},
-    [XROAD_COMPLAINT] = {"xroad_complaint",
-                         SERVICE_SQL("complaint-status", "xroad_complaint_status", "bigint")},
-    [XROAD_RESULTS] = {"xroad_results",
-                       SERVICE_SQL("election-results", "xroad_election_results", "integer")},
+    /* The access table, the answer and (for an answer) its record: one statement, one transaction. */
+    [XROAD_SERVE] = {"xroad_serve",
+                     "SELECT allowed, answer FROM xroad_serve($1, $2, $3, $4::uuid, $5, $6, $7, $8,"
+                     "                                        $9, $10, $11::integer, $12, $13)"},
     [XROAD_RECORD] = {"xroad_record",
                       "INSERT INTO xroad_calls (xroad_id, client, service, service_code, user_id,"
                       " issue, method, path, subject_sha256, status, error_type, answer_sha256,"
@@ -74,11 +64,11 @@ static const struct db_statement statements[XROAD__MAX] = {
 
 enum key_kind { KEY_PIN, KEY_ID };
 
-/* A service: its code (the last part of X-Road-Service), its key, its query. */
+/* A service: its code (the last part of X-Road-Service), its key and the key's bound. */
 struct xroad_service {
     const char *code;
     enum key_kind key;
-    int statement;
+    long long max; /* an id's largest value */
     const char *not_found; /* the 404's message when the answer is NULL */
 };
 
@@ -176,6 +166,14 @@ static long elapsed_ms(const struct timespec *t0)
     return ms < 0 ? 0 : ms;
 }
 
+/* The request's path as recorded: digit runs masked, at most 300 bytes. */
+static const char *masked_path(struct http_request *req)
+{
+    char *path = pool_alloc(req->pool, 301);
+    http_mask_digit_runs(req->path, path, 301);
+    return http_utf8_trim(path);
+}
+
 /*
  * Records the call with the body about to be sent; -1 if it could not be
  * (logged): the caller then answers ServiceFailed instead.
@@ -183,27 +181,17 @@ static long elapsed_ms(const struct timespec *t0)
 static int record(struct http_request *req, const struct xroad_call *c, int status,
                   const char *error_type, const char *body, size_t len)
 {
-    char hash[65], status_text[8], duration[24], path[301];
+    char hash[65], status_text[8], duration[24];
     sha256_hex(body, len, hash);
     snprintf(status_text, sizeof(status_text), "%d", status);
     snprintf(duration, sizeof(duration), "%ld", elapsed_ms(&c->start));
-    http_mask_digit_runs(req->path, path, sizeof(path));
-    http_utf8_trim(path);
-    const char *params[] = {c->xroad_id,
-                            c->client,
-                            c->service_header,
-                            c->service->code,
-                            c->user_id,
-                            c->issue,
-                            req->method,
-                            path,
-                            c->subject[0] != '\0' ? c->subject : NULL,
-                            status_text,
-                            error_type,
-                            hash,
-                            duration,
-                            c->cert_sha1,
-                            req->request_id};
+    const char *path = masked_path(req);
+    const char *params[] = {
+        c->xroad_id,      c->client,    c->service_header,
+        c->service->code, c->user_id,   c->issue,
+        req->method,      path,         c->subject[0] != '\0' ? c->subject : NULL,
+        status_text,      error_type,   hash,
+        duration,         c->cert_sha1, req->request_id};
     PGresult *res = NULL;
     enum db_status st = db_exec(&statements[XROAD_RECORD], NELEM(params), params, &res);
     PQclear(res);
@@ -329,8 +317,7 @@ static int read_key(struct http_request *req, struct xroad_call *c, const char *
     for (size_t i = 0; digits && i < n; i++)
         digits = key[i] >= '0' && key[i] <= '9';
     long long v = digits ? strtoll(key, NULL, 10) : 0;
-    long long max = c->service->statement == XROAD_RESULTS ? ID_MAX : BIG_ID_MAX;
-    if (!digits || v < 1 || v > max) {
+    if (!digits || v < 1 || v > c->service->max) {
         refuse(req, c, "Client.BadRequest", "the id must be a positive whole number");
         return -1;
     }
@@ -343,9 +330,23 @@ static void serve(struct http_request *req, const struct xroad_service *svc, con
     clock_gettime(CLOCK_MONOTONIC, &c.start);
     if (read_headers(req, &c) < 0 || read_key(req, &c, key) < 0)
         return;
+    char ms[24];
+    snprintf(ms, sizeof(ms), "%ld", elapsed_ms(&c.start));
+    const char *params[] = {svc->code,
+                            c.client,
+                            key,
+                            c.xroad_id,
+                            c.service_header,
+                            c.user_id,
+                            c.issue,
+                            req->method,
+                            masked_path(req),
+                            c.subject[0] != '\0' ? c.subject : NULL,
+                            ms,
+                            c.cert_sha1,
+                            req->request_id};
     PGresult *res = NULL;
-    const char *params[] = {c.client, key};
-    enum db_status st = db_exec(&statements[svc->statement], 2, params, &res);
+    enum db_status st = db_exec(&statements[XROAD_SERVE], NELEM(params), params, &res);
     if (st != DB_OK || PQntuples(res) != 1) {
         log_error(req->request_id, "xroad %s: %s", svc->code,
                   st == DB_UNAVAILABLE ? "database unavailable" : db_error());
@@ -354,8 +355,7 @@ static void serve(struct http_request *req, const struct xroad_service *svc, con
                "the service failed; try again shortly");
         return;
     }
-    bool allowed = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    if (!allowed) {
+    if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
         PQclear(res);
         char msg[400];
         snprintf(msg, sizeof(msg), "%s may not call %s/%s", c.client, subsystem, svc->code);
@@ -367,45 +367,41 @@ static void serve(struct http_request *req, const struct xroad_service *svc, con
         refuse_as(req, &c, 404, "NotFound", svc->not_found, false);
         return;
     }
+    /* Recorded by xroad_serve with the SHA-256 of these bytes, in its transaction. */
     size_t len = (size_t)PQgetlength(res, 0, 1);
     char *body = pool_alloc(req->pool, len + 1);
     memcpy(body, PQgetvalue(res, 0, 1), len + 1);
     PQclear(res);
-    if (record(req, &c, 200, NULL, body, len) < 0) {
-        refuse(req, &c, "Server.ServerProxy.ServiceFailed",
-               "the service failed; it has been logged");
-        return;
-    }
     send_body(req, &c, 200, body, len);
 }
 
-static const struct xroad_service services[] = {
-    [XROAD_VOTER] = {"voter-status", KEY_PIN, XROAD_VOTER, NULL},
-    [XROAD_CANDIDATE] = {"candidate-status", KEY_PIN, XROAD_CANDIDATE, NULL},
-    [XROAD_COMPLAINT] = {"complaint-status", KEY_ID, XROAD_COMPLAINT,
-                         "there is no complaint with this id"},
-    [XROAD_RESULTS] = {"election-results", KEY_ID, XROAD_RESULTS,
-                       "there is no election with this id"},
+enum { SERVICE_VOTER, SERVICE_CANDIDATE, SERVICE_COMPLAINT, SERVICE_RESULTS, SERVICE__MAX };
+static const struct xroad_service services[SERVICE__MAX] = {
+    [SERVICE_VOTER] = {"voter-status", KEY_PIN, 0, NULL},
+    [SERVICE_CANDIDATE] = {"candidate-status", KEY_PIN, 0, NULL},
+    [SERVICE_COMPLAINT] = {"complaint-status", KEY_ID, BIG_ID_MAX,
+                           "there is no complaint with this id"},
+    [SERVICE_RESULTS] = {"election-results", KEY_ID, ID_MAX, "there is no election with this id"},
 };
 
 static void voter_status(struct http_request *req)
 {
-    serve(req, &services[XROAD_VOTER], http_arg_text(req, "pin"));
+    serve(req, &services[SERVICE_VOTER], http_arg_text(req, "pin"));
 }
 
 static void candidate_status(struct http_request *req)
 {
-    serve(req, &services[XROAD_CANDIDATE], http_arg_text(req, "pin"));
+    serve(req, &services[SERVICE_CANDIDATE], http_arg_text(req, "pin"));
 }
 
 static void complaint_status(struct http_request *req)
 {
-    serve(req, &services[XROAD_COMPLAINT], http_arg_text(req, "id"));
+    serve(req, &services[SERVICE_COMPLAINT], http_arg_text(req, "id"));
 }
 
 static void election_results(struct http_request *req)
 {
-    serve(req, &services[XROAD_RESULTS], http_arg_text(req, "id"));
+    serve(req, &services[SERVICE_RESULTS], http_arg_text(req, "id"));
 }
 
 /*

@@ -181,3 +181,44 @@ LANGUAGE sql STABLE AS $$
              WHERE (before = 0 OR x.id < before) AND (xroad_calls_json.client IS NULL OR x.client = xroad_calls_json.client)
              ORDER BY x.id DESC LIMIT 200) c
 $$;
+
+-- ---- One call, in one statement ---------------------------------------------
+
+-- The service code's answer for a key the application checked (NULL: none).
+CREATE OR REPLACE FUNCTION xroad_answer(code text, key text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE code WHEN 'voter-status' THEN xroad_voter_status(key)::text
+                     WHEN 'candidate-status' THEN xroad_candidate_status(key)::text
+                     WHEN 'complaint-status' THEN xroad_complaint_status(key::bigint)::text
+                     WHEN 'election-results' THEN xroad_election_results(key::integer)::text END
+$$;
+
+-- A call of service code by client (the application checked the X-Road
+-- headers and the key): whether the access table lets it, and the answer.
+-- An answer is recorded here, in the same transaction, with the SHA-256 of
+-- its text as sent (the application sends these very bytes); a refusal or a
+-- missing answer is recorded by the application with the body it sends.
+-- ms: the time the call took before this statement.
+CREATE OR REPLACE FUNCTION xroad_serve(code text, client text, key text, xroad_id uuid, service text,
+                                       user_id text, issue text, method text, path text,
+                                       subject text, ms integer, cert text, request_id text)
+RETURNS TABLE (allowed boolean, answer text) LANGUAGE plpgsql AS $$
+DECLARE
+    body text;
+BEGIN
+    IF NOT xroad_allowed(client, code) THEN
+        RETURN QUERY SELECT false, NULL::text;
+        RETURN;
+    END IF;
+    body := xroad_answer(code, key);
+    IF body IS NOT NULL THEN
+        INSERT INTO xroad_calls (xroad_id, client, service, service_code, user_id, issue, method, path,
+                                 subject_sha256, status, answer_sha256, duration_ms, cert_sha1, request_id)
+        VALUES (xroad_serve.xroad_id, xroad_serve.client, xroad_serve.service, code, xroad_serve.user_id,
+                xroad_serve.issue, xroad_serve.method, xroad_serve.path, subject, 200,
+                encode(sha256(convert_to(body, 'UTF8')), 'hex'),
+                ms + (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer,
+                cert, xroad_serve.request_id);
+    END IF;
+    RETURN QUERY SELECT true, body;
+END $$;
