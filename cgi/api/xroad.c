@@ -217,18 +217,19 @@ static void send_body(struct http_request *req, const struct xroad_call *c, int 
 static void refuse_as(struct http_request *req, const struct xroad_call *c, int status,
                       const char *type, const char *message, bool header)
 {
-    size_t size = strlen(type) + strlen(message) * 2 + 160;
+    const char *qtype = json_quote(req->pool, type), *qmessage = json_quote(req->pool, message),
+               *qdetail = json_quote(req->pool, req->request_id);
+    size_t size = strlen(qtype) + strlen(qmessage) + strlen(qdetail) + 160;
     char *body = pool_alloc(req->pool, size);
-    int n = snprintf(body, size, "{\"type\":%s,\"message\":%s,\"detail\":%s}",
-                     json_quote(req->pool, type), json_quote(req->pool, message),
-                     json_quote(req->pool, req->request_id));
+    int n = snprintf(body, size, "{\"type\":%s,\"message\":%s,\"detail\":%s}", qtype, qmessage,
+                     qdetail);
     if (record(req, c, status, type, body, (size_t)n) < 0) {
         type = "Server.ServerProxy.ServiceFailed";
         status = 500;
         n = snprintf(body, size,
                      "{\"type\":\"%s\",\"message\":\"the service failed; it has been "
                      "logged\",\"detail\":%s}",
-                     type, json_quote(req->pool, req->request_id));
+                     type, qdetail);
         header = true;
     }
     if (header)
