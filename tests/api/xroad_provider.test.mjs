@@ -43,23 +43,25 @@ function makeCert(dir, name, caPem, caKey) {
   return { cert: fs.readFileSync(pem), key: fs.readFileSync(key), pem, keyPath: key };
 }
 
-// One call straight to the provider endpoint: { status, headers, text, json, body }.
-function provider(urlPath, headers = {}, { cert = trusted, method = 'GET' } = {}) {
+// Reads a response whole: { status, headers, text, json (or undefined), body }.
+function collect(res, resolve) {
+  const chunks = [];
+  res.on('data', (c) => chunks.push(c));
+  res.on('end', () => {
+    const body = Buffer.concat(chunks);
+    const text = body.toString('utf8');
+    let json;
+    try { json = JSON.parse(text); } catch { json = undefined; }
+    resolve({ status: res.statusCode, headers: res.headers, text, json, body });
+  });
+}
+
+// One call straight to the provider endpoint (agent: kept-alive connections, else one each).
+function provider(urlPath, headers = {}, { cert = trusted, method = 'GET', agent = false } = {}) {
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', port: XPORT, path: urlPath, method, headers,
-      ca: fs.readFileSync(path.join(KEYS, 'ca.pem')), ...(cert ? { cert: cert.cert, key: cert.key } : {}),
-      agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let json;
-        try { json = JSON.parse(body.toString('utf8')); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text: body.toString('utf8'), json, body });
-      });
-    });
-    req.on('error', reject);
-    req.end();
+    https.request({ host: '127.0.0.1', port: XPORT, path: urlPath, method, headers, agent,
+      ca: fs.readFileSync(path.join(KEYS, 'ca.pem')), ...(cert ? { cert: cert.cert, key: cert.key } : {}) },
+    (res) => collect(res, resolve)).on('error', reject).end();
   });
 }
 
@@ -70,16 +72,8 @@ const xh = (code, client = ALLOWED, extra = {}) => ({ 'X-Road-Client': client,
 // A consumer's call through the stand-in: GET /r1/{our subsystem}/{service}/{rest}.
 function consumer(rest, headers = {}) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: standInPort, path: `/r1/${SUBSYSTEM}/${rest}`, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        let json;
-        try { json = JSON.parse(body.toString('utf8')); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, json, body });
-      });
-    }).on('error', reject);
+    http.get({ host: '127.0.0.1', port: standInPort, path: `/r1/${SUBSYSTEM}/${rest}`, headers },
+      (res) => collect(res, resolve)).on('error', reject);
   });
 }
 
@@ -366,14 +360,7 @@ describe('refusals in X-Road\'s error shape, each recorded', () => {
     psql(`INSERT INTO xroad_access (client, service, granted_by) VALUES (:'c', 'election-results', :'g')
           ON CONFLICT DO NOTHING`, { c: RATE_CLIENT, g: STAFF.cec });
     const agent = new https.Agent({ keepAlive: true, maxSockets: 16, cert: trusted.cert, key: trusted.key, ca: fs.readFileSync(path.join(KEYS, 'ca.pem')) });
-    const one = () => new Promise((resolve, reject) => {
-      https.get({ host: '127.0.0.1', port: XPORT, path: '/xroad/v1/elections/999999/results', agent,
-        headers: xh('election-results', RATE_CLIENT) }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString(), json: JSON.parse(Buffer.concat(chunks).toString()) }));
-      }).on('error', reject);
-    });
+    const one = () => provider('/xroad/v1/elections/999999/results', xh('election-results', RATE_CLIENT), { agent });
     const all = await Promise.all(Array.from({ length: 150 }, one));
     agent.destroy();
     const limited = all.filter((r) => r.status === 429);
