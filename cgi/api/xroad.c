@@ -108,52 +108,13 @@ static void sha256_hex(const char *data, size_t len, char out[65])
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-static bool hex_digit(char c)
+/* Exactly 40 hexadecimal digits (a certificate's SHA-1, as nginx gives it). */
+static bool sha1_hex(const char *s)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* Exactly n hexadecimal digits. */
-static bool is_hex(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!hex_digit(s[i]))
-            return false;
-    return s[n] == '\0';
-}
-
-/* 8-4-4-4-12 hexadecimal digits. */
-static bool uuid_valid(const char *s)
-{
-    if (s == NULL || strlen(s) != 36)
+    if (s == NULL || strlen(s) != 40)
         return false;
-    for (int i = 0; i < 36; i++) {
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? s[i] != '-' : !hex_digit(s[i]))
-            return false;
-    }
-    return true;
-}
-
-/* instance/class/member/subsystem: X-Road's identifier characters, four parts. */
-static bool subsystem_valid(const char *s)
-{
-    if (!tunduk_identifier_valid(s))
-        return false;
-    int slashes = 0;
-    for (const char *p = s; *p != '\0'; p++)
-        slashes += *p == '/';
-    return slashes == 3;
-}
-
-/* X-Road-UserId, X-Road-Issue: 1..255 printable ASCII characters. */
-static bool printable_valid(const char *s)
-{
-    size_t n = s != NULL ? strlen(s) : 0;
-    if (n == 0 || n > 255)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < 0x20 || s[i] > 0x7e)
+    for (int i = 0; i < 40; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
             return false;
     return true;
 }
@@ -248,17 +209,17 @@ static int read_headers(struct http_request *req, struct xroad_call *c)
 {
     const char *verify = req->getenv(req->getenv_ctx, "SSL_CLIENT_VERIFY");
     const char *cert = req->getenv(req->getenv_ctx, "SSL_CLIENT_FINGERPRINT");
-    c->cert_sha1 = cert != NULL && strlen(cert) == 40 && is_hex(cert, 40) ? cert : NULL;
+    c->cert_sha1 = sha1_hex(cert) ? cert : NULL;
     const char *id = http_header(req, "X-Road-Id");
-    c->xroad_id = uuid_valid(id) ? id : NULL;
+    c->xroad_id = tunduk_uuid_valid(id) ? id : NULL;
     const char *client = http_header(req, "X-Road-Client");
-    c->client = subsystem_valid(client) ? client : NULL;
+    c->client = tunduk_subsystem_valid(client) ? client : NULL;
     const char *service = http_header(req, "X-Road-Service");
     c->service_header = tunduk_identifier_valid(service) ? service : NULL;
     const char *user = http_header(req, "X-Road-UserId");
-    c->user_id = printable_valid(user) ? user : NULL;
+    c->user_id = tunduk_text_valid(user) ? user : NULL;
     const char *issue = http_header(req, "X-Road-Issue");
-    c->issue = printable_valid(issue) ? issue : NULL;
+    c->issue = tunduk_text_valid(issue) ? issue : NULL;
 
     /* nginx's X-Road server verified the certificate; anything else did not come through it. */
     if (verify == NULL || strcmp(verify, "SUCCESS") != 0) {
