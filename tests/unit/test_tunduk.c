@@ -14,7 +14,8 @@ static void subsystems(void **state)
     assert_true(tunduk_subsystem_valid("central-server/COM/1/a'(b)+,-.=?"));
     assert_false(tunduk_subsystem_valid(NULL));
     assert_false(tunduk_subsystem_valid(""));
-    assert_false(tunduk_subsystem_valid("central-server/GOV/70000050")); /* a member, not a subsystem */
+    assert_false(
+        tunduk_subsystem_valid("central-server/GOV/70000050")); /* a member, not a subsystem */
     assert_false(tunduk_subsystem_valid("central-server/GOV/70000050/a/b")); /* a service */
     assert_false(tunduk_subsystem_valid("central-server/GOV//a"));
     assert_false(tunduk_subsystem_valid("/GOV/70000050/a"));
