@@ -5,6 +5,7 @@
 #   make bench   load figures on the full demo country (needs `make run`)
 #   make election-night   the demo's ASU devices send the night's reports, then the commissions'
 #                         manual count with a few corrections and the scans (needs `make run`)
+#   make xroad-demo PIN=21505199000011   another agency asks our X-Road voter status (needs `make run`)
 
 PORT        ?= 8080
 VAR         ?= var
@@ -30,7 +31,7 @@ APP_SRC   := cgi/main.c $(CORE_SRC) $(RULES_SRC) $(EXT_SRC) $(API_SRC)
 HDRS      := $(wildcard cgi/*.h cgi/*/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people election-night format
+.PHONY: all build run stop test unit bench deps migrate psql clean fuzz demo-people election-night format xroad-demo
 
 all: build
 
@@ -125,6 +126,23 @@ build/bench-hello: tests/bench/hello.c
 election-night: bin/shailoo-asu
 	@bin/shailoo-asu night --dir $(VAR)/asu --url http://127.0.0.1:$(PORT) $(ARGS)
 	@VAR=$(VAR) scripts/instance.sh demo-protocols
+
+# Another agency's security server (tests/fakes/security_server.mjs, its client
+# certificate signed by the instance's demo CA) asks our X-Road provider, as
+# the demo agency's information system would (needs `make run`).  The CEC's
+# demo administrator grants the demo agency our services first (once).
+# ASK=complaint-status/1, ASK=election-results/202104/results, ASK=candidate-status/PIN...
+PIN ?= 21505199000011
+ASK ?= voter-status/$(PIN)
+XROAD_DEMO_CLIENT ?= central-server/GOV/70000050/demo-agency
+xroad-demo:
+	@PGHOST=$(CURDIR)/$(VAR)/run PGUSER=shailoo PGDATABASE=shailoo psql -X -qAt -v ON_ERROR_STOP=1 -c \
+	    "INSERT INTO xroad_access (client, service, granted_by) SELECT '$(XROAD_DEMO_CLIENT)', s, '21111197000066' \
+	       FROM unnest(ARRAY['voter-status', 'candidate-status', 'complaint-status', 'election-results']) s \
+	     ON CONFLICT DO NOTHING" >/dev/null
+	@node tests/fakes/security_server.mjs --provider https://127.0.0.1:$$(( $(PORT) + 402 )) \
+	    --sign-with $(VAR)/keys/xroad/ca.pem $(VAR)/keys/xroad/ca.key --trust $(VAR)/keys/xroad/ca.pem \
+	    --client $(XROAD_DEMO_CLIENT) --user-id demo-official --ask $(ASK)
 
 # libFuzzer harnesses of the parsers (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

@@ -20,7 +20,11 @@
 # writings of an export, 10000),
 # SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
-# TEST_HOOKS=1 (the stand-ins accept the tests' fault injection).
+# TEST_HOOKS=1 (the stand-ins accept the tests' fault injection),
+# XROAD_PORT (our X-Road provider's mTLS server, default PORT+402; nginx/xroad.conf.in),
+# XROAD_CLIENT_CA (the CA of the security servers it trusts; default
+# $VAR/keys/xroad/ca.pem, the demo security server's, made here with its key),
+# XROAD_RATE/_BURST (calls per X-Road-Client), XROAD_SUBSYSTEM (our subsystem's id).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
@@ -33,6 +37,7 @@ USER_NAME=${SHAILOO_USER:-shailoo}
 PGBIN=/usr/lib/postgresql/15/bin
 ESIA_PORT=${ESIA_PORT:-$((PORT + 400))}
 TUNDUK_PORT=${TUNDUK_PORT:-$((PORT + 401))}
+XROAD_PORT=${XROAD_PORT:-$((PORT + 402))}
 KEYS=$VAR/keys
 ASU=$VAR/asu            # the demo's ASU devices: private keys and ballots (make election-night)
 ASU_ELECTION=202701     # the demo's scheduled election
@@ -355,9 +360,33 @@ ensure_keys() {
         openssl ec -in "$KEYS/session.pem" -pubout -out "$KEYS/session.pub.pem" 2>/dev/null
     fi
     [ -f "$KEYS/esia-client-secret" ] || openssl rand -hex 32 >"$KEYS/esia-client-secret"
+    ensure_xroad_keys
     chown -R "$USER_NAME:" "$KEYS"
     chmod 700 "$KEYS"
     chmod 600 "$KEYS"/*
+}
+
+# The X-Road provider's TLS (nginx/xroad.conf.in): a CA standing for the
+# security servers we trust (the demo's; XROAD_CLIENT_CA names a real one),
+# whose key the security-server stand-in signs its client certificate with
+# (tests/fakes/security_server.mjs), and our server certificate, issued by it.
+ensure_xroad_keys() {
+    local d=$KEYS/xroad ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+    mkdir -p "$d"
+    if [ ! -f "$d/ca.pem" ] || [ ! -f "$d/ca.key" ]; then
+        say "instance: making the demo X-Road CA and our provider's certificate in $d"
+        openssl req -x509 "${ec[@]}" -keyout "$d/ca.key" -out "$d/ca.pem" -days 3650 \
+            -subj "/O=Shailoo demo/CN=Demo security servers CA" \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+        rm -f "$d/server.pem"
+    fi
+    if [ ! -f "$d/server.pem" ]; then
+        openssl req "${ec[@]}" -keyout "$d/server.key" -out "$d/server.csr" -subj "/O=Shailoo/CN=localhost" 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$d/server.ext"
+        openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
+            -days 825 -extfile "$d/server.ext" -out "$d/server.pem" 2>/dev/null
+        rm -f "$d/server.csr" "$d/server.ext"
+    fi
 }
 
 # The ESIA and Tunduk stand-ins (tests/fakes): the real protocols, on loopback.
@@ -426,6 +455,7 @@ start_app() {
     SHAILOO_ESIA_REDIRECT_URI=http://127.0.0.1:$PORT/auth/esia/callback \
     SHAILOO_ESIA_KEY=$VAR/esia/esia-public.pem \
     SHAILOO_TUNDUK_URL=http://127.0.0.1:$TUNDUK_PORT \
+    SHAILOO_XROAD_SUBSYSTEM=${XROAD_SUBSYSTEM:-} \
     SHAILOO_FILES_DIR=$VAR/files \
     SHAILOO_RESULTS_CACHE_MS=${RESULTS_CACHE_MS:-250} \
     SHAILOO_PUBLISH_DIR=$([ "${PUBLISH:-on}" = off ] || echo "$VAR/published") \
@@ -467,6 +497,11 @@ nginx_conf() {
         -e "s|@EXPORT_CONNS@|${EXPORT_CONNS:-4}|g" -e "s|@EXPORT_RATE@|${EXPORT_RATE:-16m}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
+    sed -e "s|@ROOT@|$ROOT|g" -e "s|@XROAD_PORT@|$XROAD_PORT|g" \
+        -e "s|@XROAD_CERT@|$KEYS/xroad/server.pem|g" -e "s|@XROAD_KEY@|$KEYS/xroad/server.key|g" \
+        -e "s|@XROAD_CLIENT_CA@|${XROAD_CLIENT_CA:-$KEYS/xroad/ca.pem}|g" \
+        -e "s|@XROAD_RATE@|${XROAD_RATE:-100r/s}|g" -e "s|@XROAD_BURST@|${XROAD_BURST:-200}|g" \
+        nginx/xroad.conf.in >"$VAR/nginx/xroad.conf"
 }
 
 start_nginx() {

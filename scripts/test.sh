@@ -18,6 +18,8 @@ export APPLY_RATE=${APPLY_RATE:-200r/s} APPLY_BURST=${APPLY_BURST:-100}
 export DIRECT_RATE=${DIRECT_RATE:-200r/s} DIRECT_BURST=${DIRECT_BURST:-100}
 export DIRECT_EXPORT_RATE=${DIRECT_EXPORT_RATE:-200r/s} DIRECT_EXPORT_BURST=${DIRECT_EXPORT_BURST:-100}
 export EXPORT_CONNS=${EXPORT_CONNS:-100}
+# The X-Road provider's rate per client subsystem: low, so that its test reaches it quickly.
+export XROAD_RATE=${XROAD_RATE:-20r/s} XROAD_BURST=${XROAD_BURST:-20}
 # The exports of a small country are quick to write: the tests need not wait 10 s for one.
 export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
 export PUBLISH_OPEN_DATA_MS=${PUBLISH_OPEN_DATA_MS:-1000}

@@ -38,6 +38,44 @@ bool tunduk_identifier_valid(const char *id)
     return true;
 }
 
+bool tunduk_subsystem_valid(const char *id)
+{
+    if (!tunduk_identifier_valid(id))
+        return false;
+    int slashes = 0;
+    for (const char *p = id; *p != '\0'; p++)
+        slashes += *p == '/';
+    return slashes == 3;
+}
+
+static bool hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool tunduk_uuid_valid(const char *s)
+{
+    if (s == NULL || strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !hex_digit(s[i]))
+            return false;
+    }
+    return true;
+}
+
+bool tunduk_text_valid(const char *s)
+{
+    size_t n = s != NULL ? strlen(s) : 0;
+    if (n == 0 || n > 255)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 0x20 || s[i] > 0x7e)
+            return false;
+    return true;
+}
+
 int tunduk_init(const struct tunduk_config *c)
 {
     cfg.server = dup_or_null(c->security_server);

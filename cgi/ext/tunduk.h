@@ -56,6 +56,12 @@ int tunduk_init(const struct tunduk_config *cfg);
 bool tunduk_ready(void);
 /* Identifiers may use only A-Z a-z 0-9 ' ( ) + , - . = ? and '/' between parts. */
 bool tunduk_identifier_valid(const char *id);
+/* A subsystem's identifier: instance/class/member/subsystem, four valid parts. */
+bool tunduk_subsystem_valid(const char *id);
+/* An X-Road-Id as X-Road makes them: a UUID, 8-4-4-4-12 hexadecimal digits. */
+bool tunduk_uuid_valid(const char *s);
+/* A free-text X-Road header (X-Road-UserId, X-Road-Issue): 1 to 255 printable ASCII characters. */
+bool tunduk_text_valid(const char *s);
 /* A random (version 4) UUID, 36 characters. */
 void tunduk_uuid(char out[40]);
 /* Makes the call; always fills *resp (free it with tunduk_response_free). */

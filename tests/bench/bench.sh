@@ -9,7 +9,8 @@
 #   DURATION=10s WARMUP=3s CONNECTIONS=64 THREADS=2 tests/bench/bench.sh
 # ONLY=talapker measures Talapker's reads alone (beside the same references);
 # ONLY=verify the observer's verifier over a whole night (tests/bench/verify.sh);
-# ONLY=boundary a district's voters reassigned by a boundary change (tests/bench/boundary.mjs).
+# ONLY=boundary a district's voters reassigned by a boundary change (tests/bench/boundary.mjs);
+# ONLY=xroad the X-Road provider's voter status beside the PIN lookup (tests/bench/xroad.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 VAR=${VAR:-var}
@@ -42,7 +43,8 @@ restore() {
 trap restore EXIT
 
 NOLIMITS="LOOKUP_RATE=1000000r/s LOOKUP_BURST=1000000 DIRECT_RATE=1000000r/s DIRECT_BURST=1000000
-          DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000 EXPORT_CONNS=65000 EXPORT_RATE=0"
+          DIRECT_EXPORT_RATE=1000000r/s DIRECT_EXPORT_BURST=1000000 EXPORT_CONNS=65000 EXPORT_RATE=0
+          XROAD_RATE=1000000r/s XROAD_BURST=1000000"
 start() { env VAR="$VAR" PORT="$PORT" $NOLIMITS "$@" scripts/instance.sh start >/dev/null; }
 start
 if [ "$ONLY" = verify ]; then
@@ -52,6 +54,10 @@ fi
 boundary() { SHAILOO_URL=$BASE SHAILOO_VAR=$PWD/$VAR node tests/bench/boundary.mjs; }
 if [ "$ONLY" = boundary ]; then
     boundary
+    exit
+fi
+if [ "$ONLY" = xroad ]; then
+    VAR=$VAR PORT=$PORT DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS tests/bench/xroad.sh
     exit
 fi
 
@@ -140,6 +146,9 @@ if [ -n "$session" ]; then
 else
     echo "bench: could not sign in through the ESIA stand-in; skipping the signed-in routes"
 fi
+# Another agency's call of our X-Road voter status (mTLS) beside the public lookup (tests/bench/xroad.sh).
+VAR=$VAR PORT=$PORT DURATION=$DURATION CONNECTIONS=$CONNECTIONS THREADS=$THREADS tests/bench/xroad.sh ||
+    echo "bench: the X-Road provider's bench failed (above)"
 fi
 
 # Talapker: the public candidate list of the demo election (the first page, and
