@@ -603,7 +603,8 @@ async function handleTestHook(req, res, url) {
     return send(res, 200, {}, { ok: true });
   }
   // The civil registry's feed: {"change": {...}} appends a change as given
-  // (the registry's shape, not checked: a test may send a bad one), or
+  // (the registry's shape, not checked: a test may send a bad one),
+  // {"changes": [...]} several at once (never split by a read in between), or
   // {"redeliver": ID} delivers that change again at the feed's end.
   if (req.method === 'POST' && url.pathname === '/_test/civil-change') {
     let e;
@@ -619,6 +620,11 @@ async function handleTestHook(req, res, url) {
     }
     if (e && typeof e === 'object' && e.change && typeof e.change === 'object') {
       return send(res, 200, {}, { position: civilAppend(e.change) });
+    }
+    if (e && typeof e === 'object' && Array.isArray(e.changes) && e.changes.length > 0) {
+      let position;
+      for (const c of e.changes) position = civilAppend(c);
+      return send(res, 200, {}, { position });
     }
     return send(res, 400, {}, { error: 'bad_field', field: 'change' });
   }
