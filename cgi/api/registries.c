@@ -32,7 +32,8 @@ enum {
 };
 
 static const struct db_statement statements[REG__MAX] = {
-    [REG_CIVIL_CURSOR] = {"reg_civil_cursor", "SELECT cursor FROM registry_feeds WHERE name = 'civil'"},
+    [REG_CIVIL_CURSOR] = {"reg_civil_cursor",
+                          "SELECT cursor FROM registry_feeds WHERE name = 'civil'"},
     [REG_CIVIL_APPLY] = {"reg_civil_apply", "SELECT civil_feed_apply($1, $2::jsonb, $3)::text"},
     [REG_DISABILITY_APPLY] = {"reg_disability_apply", "SELECT disability_apply($1::jsonb)::text"},
     [REG_FAILED] = {"reg_failed", "SELECT registry_feed_failed($1, $2)"},
@@ -85,7 +86,8 @@ static void feed_failed(const char *feed, const char *why)
     PGresult *res = NULL;
     db_rollback();
     if (db_exec(&statements[REG_FAILED], 2, params, &res) != DB_OK)
-        log_error(NULL, "registries: cannot record the failure of the %s feed: %s", feed, db_error());
+        log_error(NULL, "registries: cannot record the failure of the %s feed: %s", feed,
+                  db_error());
     PQclear(res);
     log_error(NULL, "registries: %s: %s", feed, why);
 }
@@ -209,7 +211,8 @@ char *registries_read_civil(void)
             goto fail;
         }
         size_t n = json_object_array_length(changes);
-        const char *params[] = {cursor, json_object_to_json_string_ext(changes, JSON_C_TO_STRING_PLAIN),
+        const char *params[] = {cursor,
+                                json_object_to_json_string_ext(changes, JSON_C_TO_STRING_PLAIN),
                                 next != NULL ? json_object_get_string(next) : NULL};
         char *done = apply(&statements[REG_CIVIL_APPLY], 3, params, why, sizeof(why));
         bool same = next == NULL || strcmp(json_object_get_string(next), cursor) == 0;
@@ -276,8 +279,8 @@ char *registries_read_disability(void)
             goto fail;
         const char *next = NULL;
         if (take_persons(o, all, &next) < 0 ||
-            (next != NULL && (strlen(next) != PIN_DIGITS || !cursor_valid(next) ||
-                              strcmp(next, after) <= 0))) {
+            (next != NULL &&
+             (strlen(next) != PIN_DIGITS || !cursor_valid(next) || strcmp(next, after) <= 0))) {
             json_object_put(o);
             snprintf(why, sizeof(why), "%s: a page that is not one", disability_service);
             goto fail;
@@ -366,8 +369,8 @@ static void read_now(struct http_request *req)
     bool civil = strstr(req->path, "/civil/") != NULL;
     char *summary = civil ? registries_read_civil() : registries_read_disability();
     PGresult *res = NULL;
-    enum db_status st = db_exec(&statements[civil ? REG_CIVIL_STATE : REG_DISABILITY_STATE], 0,
-                                NULL, &res);
+    enum db_status st =
+        db_exec(&statements[civil ? REG_CIVIL_STATE : REG_DISABILITY_STATE], 0, NULL, &res);
     if (st != DB_OK || db_value(res) == NULL) {
         PQclear(res);
         free(summary);
@@ -394,7 +397,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/registries/civil",
      API_READ(&statements[REG_CIVIL_STATE], CACHE_NONE, false, "not_found", "no such feed"),
      .access = ACCESS_CEC_ADMIN,
-     .summary = "The civil registry's feed: cursor, last read, last error, outcomes, recent changes"},
+     .summary =
+         "The civil registry's feed: cursor, last read, last error, outcomes, recent changes"},
     {"POST", "/api/v1/registries/civil/read", read_now, ACCESS_CEC_ADMIN,
      .summary = "Reads the civil registry's feed now (it is read on a schedule anyway)"},
     {"GET", "/api/v1/registries/disability",
@@ -404,14 +408,15 @@ static const struct route routes[] = {
     {"POST", "/api/v1/registries/disability/read", read_now, ACCESS_CEC_ADMIN,
      .summary = "Reads the disability registry now (it is read on a schedule anyway)"},
     {"PUT", "/api/v1/tec/stations/{station}/accessibility",
-     API_CALL(&statements[REG_ACCESS_SET],
-              {{"accessible", FIELD_BOOL, 0, 1, true,
-                .about = "whether a voter in a wheelchair can vote there unaided"},
-               {"note", FIELD_TEXT, 0, 300, .about = "what makes it so (a ramp, the ground floor)"}}),
+     API_CALL(
+         &statements[REG_ACCESS_SET],
+         {{"accessible", FIELD_BOOL, 0, 1, true,
+           .about = "whether a voter in a wheelchair can vote there unaided"},
+          {"note", FIELD_TEXT, 0, 300, .about = "what makes it so (a ramp, the ground floor)"}}),
      .access = ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN, .path = {FIELD_STATION("station")},
      .body = "application/json",
      .summary = "The station's territorial commission says whether the station is accessible"},
 };
 
-const struct api_module registries_module = {"registries", routes, NELEM(routes),
+const struct api_module registries_module = {"registries", routes,   NELEM(routes),
                                              statements,   REG__MAX, init};
