@@ -367,6 +367,9 @@ int registries_run(const char *conninfo, void (*register_statements)(void))
 static void read_now(struct http_request *req)
 {
     bool civil = strstr(req->path, "/civil/") != NULL;
+    /* It calls out: limited per administrator, like every route that does. */
+    if (api_person_rate(req, "registries_read", 120, 600, "registry reads") < 0)
+        return;
     char *summary = civil ? registries_read_civil() : registries_read_disability();
     PGresult *res = NULL;
     enum db_status st =
