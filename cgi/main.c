@@ -15,6 +15,9 @@
  *   SHAILOO_FILES_DIR      the document store (var/files), served by nginx as /.files/
  *   SHAILOO_PUBLISH_TURNOUT_MS the least time between two writings of a station's
  *                          results for its opening and turnouts (30000; a final at once)
+ *   SHAILOO_REGISTRIES_INTERVAL_MS  how often the civil registry's feed is read (60000; 0: never)
+ *   SHAILOO_REGISTRIES_DISABILITY_MS how often the disability registry is read (3600000; 0: never)
+ *   SHAILOO_TUNDUK_CIVIL, _DISABILITY_PERSONS  those two services' ids
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +42,7 @@ static const struct api_module *const modules[] = {
     &asu_module,        &results_module,         &documents_module,       &document_kinds_module,
     &talapker_module,   &talapker_review_module, &talapker_public_module, &funds_module,
     &complaints_module, &protocols_module,       &outcome_module,         &open_data_module,
-    &xroad_module,      &addresses_module,       &openapi_module,
+    &xroad_module,      &addresses_module,       &registries_module,      &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 
@@ -85,6 +88,17 @@ static void configure_identity_and_tunduk(void)
         log_error(NULL, "Tunduk is not configured (SHAILOO_TUNDUK_URL): registry checks are off");
     if (esia_init(&esia) < 0)
         log_error(NULL, "ESIA is not configured (SHAILOO_ESIA_*): sign-in is off");
+}
+
+/* The master's children beside the workers: the publisher's lanes, then the registries' reader. */
+static int publisher_lanes;
+static const char *reader_conninfo;
+
+static int background_run(int slot)
+{
+    if (slot < publisher_lanes)
+        return published_run(slot);
+    return registries_run(reader_conninfo, worker_init);
 }
 
 /*
@@ -166,6 +180,10 @@ int main(int argc, char **argv)
             publishers = published_lanes();
         }
     }
+    publisher_lanes = publishers;
+    reader_conninfo = conninfo;
+    if (registries_scheduled())
+        publishers++;
     struct server_config cfg = {
         .socket_path = env("SHAILOO_SOCKET", "var/run/shailoo.sock"),
         .socket_mode = (int)strtol(env("SHAILOO_SOCKET_MODE", "0660"), NULL, 8),
@@ -175,7 +193,7 @@ int main(int argc, char **argv)
         .nroutes = NMODULES,
         .worker_init = worker_init,
         .publishers = publishers,
-        .publisher = published_run,
+        .publisher = background_run,
     };
     return server_run(&cfg);
 }

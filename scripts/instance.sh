@@ -17,7 +17,8 @@
 # statistics request), PUBLISH_TURNOUT_MS (the least time between two writings
 # of a station's results for its opening and turnouts, 30000), PUBLISH_OPEN_DATA_MS (the open-data exports'
 # delay and least time between writings, 300000), PUBLISH_EXPORT_MS (the least time between two
-# writings of an export, 10000),
+# writings of an export, 10000), REGISTRIES_INTERVAL_MS / REGISTRIES_DISABILITY_MS (how often
+# the civil registry's feed and the disability registry are read, 60000 / 3600000; 0: never),
 # SHAILOO_USER (the unprivileged user, default shailoo),
 # ESIA_PORT / TUNDUK_PORT (the stand-ins; default PORT+400 / PORT+401),
 # TEST_HOOKS=1 (the stand-ins accept the tests' fault injection),
@@ -433,7 +434,7 @@ start_app() {
     local bin=build/shailoo pid
     [ "${SANITIZE:-0}" = 1 ] && bin=build/asan/shailoo
     # The settings read from the environment at start; others restart the app.
-    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-10000} open_data_ms=${PUBLISH_OPEN_DATA_MS:-300000} turnout_ms=${PUBLISH_TURNOUT_MS:-30000}"
+    local settings="results_cache_ms=${RESULTS_CACHE_MS:-250} publish=${PUBLISH:-on} export_ms=${PUBLISH_EXPORT_MS:-10000} open_data_ms=${PUBLISH_OPEN_DATA_MS:-300000} turnout_ms=${PUBLISH_TURNOUT_MS:-30000} registries_ms=${REGISTRIES_INTERVAL_MS:-60000} disability_ms=${REGISTRIES_DISABILITY_MS:-3600000}"
     pid=$(app_pid)
     if alive "$pid"; then
         # A rebuilt binary, or other settings, replace the running one.
@@ -462,6 +463,8 @@ start_app() {
     SHAILOO_PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-10000} \
     SHAILOO_PUBLISH_OPEN_DATA_MS=${PUBLISH_OPEN_DATA_MS:-300000} \
     SHAILOO_PUBLISH_TURNOUT_MS=${PUBLISH_TURNOUT_MS:-30000} \
+    SHAILOO_REGISTRIES_INTERVAL_MS=${REGISTRIES_INTERVAL_MS:-60000} \
+    SHAILOO_REGISTRIES_DISABILITY_MS=${REGISTRIES_DISABILITY_MS:-3600000} \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
         setsid setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups -- \

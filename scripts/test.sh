@@ -25,6 +25,9 @@ export PUBLISH_EXPORT_MS=${PUBLISH_EXPORT_MS:-1000}
 export PUBLISH_OPEN_DATA_MS=${PUBLISH_OPEN_DATA_MS:-1000}
 # Likewise a station's turnouts (30 s on election night, to spare the CPU for the reports).
 export PUBLISH_TURNOUT_MS=${PUBLISH_TURNOUT_MS:-1000}
+# The registries read on a schedule (the civil registry's feed, the disability
+# registry): every few seconds, so tests see a read they did not ask for.
+export REGISTRIES_INTERVAL_MS=${REGISTRIES_INTERVAL_MS:-2000} REGISTRIES_DISABILITY_MS=${REGISTRIES_DISABILITY_MS:-5000}
 
 status=0
 # A check's output on stderr, its last line (the count) on stdout; never `tee /dev/stderr`,

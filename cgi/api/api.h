@@ -29,7 +29,7 @@ extern const struct api_module addresses_module, tizme_module, places_module, el
     auth_module, registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
     talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module,
-    protocols_module, outcome_module, open_data_module, xroad_module;
+    protocols_module, outcome_module, open_data_module, xroad_module, registries_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
@@ -115,6 +115,18 @@ int published_lanes(void);
 void published_configure(const char *dir, const char *conninfo, const struct route_table *routes,
                          size_t nroutes, void (*register_statements)(void));
 int published_run(int lane);
+
+/*
+ * The registries read on a schedule (api/registries.c): whether the reader
+ * process runs (Tunduk configured, an interval set), and its main (after the
+ * fork: registers the statements, connects, reads until SIGTERM).  A read
+ * now: the summary as JSON text (malloc'd), or NULL (the feed's last_error
+ * says why).
+ */
+bool registries_scheduled(void);
+int registries_run(const char *conninfo, void (*register_statements)(void));
+char *registries_read_civil(void);
+char *registries_read_disability(void);
 
 /* Who may use a route (struct route's access bits); any one bit the user has suffices. */
 enum {

@@ -42,7 +42,8 @@ static const struct db_statement statements[PLACES__MAX] = {
     [PLACES_STATION] =
         {"places_station",
          "SELECT json_build_object('station',"
-         "  (station_json(s)::jsonb || jsonb_build_object('boundary', station_area_geojson(s))))::text"
+         "  (station_json(s)::jsonb || jsonb_build_object('boundary', station_area_geojson(s))"
+         "   || jsonb_build_object('access', station_access_json(s))))::text"
          "  FROM stations s WHERE s.number = $1::integer"},
     /* Every word of q must appear in the station's number, settlement, address or name. */
     [PLACES_STATIONS] =
@@ -110,7 +111,8 @@ static const struct route routes[] = {
     {"GET", "/api/v1/stations/{number}",
      API_READ(&statements[PLACES_STATION], CACHE_LONG, false, "station_not_found",
               "there is no polling station with this number"),
-     .path = {FIELD_STATION("number")}, .summary = "One polling station, with its boundary"},
+     .path = {FIELD_STATION("number")},
+     .summary = "One polling station, with its boundary and accessibility"},
 };
 
 const struct api_module places_module = {"places",   routes,      NELEM(routes),

@@ -27,7 +27,22 @@ export function stationFacts(s) {
     [t('station.commission'), s.commission ? nameOf(s.commission) : null],
     [t('station.voters'), Number.isFinite(s.voters) ? el('span', { class: 'station-voters', text: fmtInt(s.voters) }) : null],
     [t('station.coords'), coords],
+    [t('station.access'), accessFacts(s.access)],
   ]);
+}
+
+/* A station's accessibility (only the one-station answer carries it): what its commission said, and the needs. */
+function accessFacts(a) {
+  if (!a || typeof a !== 'object') return null;
+  const said = a.accessible === true ? 'station.access_yes' : a.accessible === false ? 'station.access_no' : 'station.access_unknown';
+  return el(
+    'span',
+    { class: 'station-access' },
+    el('span', { text: t(said) + (a.note ? ` (${a.note})` : '') }),
+    Number.isInteger(a.voters_needing_access) && a.voters_needing_access > 0
+      ? el('div', { class: 'muted', text: t('station.access_needs', { count: fmtInt(a.voters_needing_access) }) })
+      : null,
+  );
 }
 
 /* The short text of a popup on the map: number, name, address. */

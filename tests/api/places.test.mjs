@@ -88,7 +88,8 @@ describe('GET /api/v1/stations/{number}', () => {
       const res = await request(`/api/v1/stations/${n}`);
       assert.equal(res.status, 200, res.text);
       assertKeys(res.json, ['station'], 'answer');
-      const { boundary, ...s } = res.json.station;
+      const { boundary, access, ...s } = res.json.station;
+      assert.deepEqual(Object.keys(access).sort(), ['accessible', 'as_of', 'note', 'voters_needing_access'], 'access');
       assert.ok('boundary' in res.json.station, 'the detail has a boundary (possibly null)');
       assert.equal(s.number, n);
       assertStationMatchesDb(s, `station ${n}`);

@@ -637,6 +637,70 @@ describe('Tunduk stand-in (X-Road message protocol for REST r1)', () => {
     assert.deepEqual([r.status, r.json, r.headers['x-road-error']], [500, { error: 'registry_unavailable' }, undefined]);
   });
 
+  const CIVIL = '/r1/central-server/GOV/70000015/civil-registry/changes';
+  const NEEDS = '/r1/central-server/GOV/70000011/disability/persons';
+
+  test('civil registry feed: changes in order from a cursor; a change delivered again comes at the end', async () => {
+    const empty = await call(`${CIVIL}?limit=10`);
+    assert.equal(empty.status, 200, empty.text);
+    assertFraming(empty);
+    assert.deepEqual(empty.json.changes, []);
+    assert.match(empty.json.next, /^[0-9]+$/);
+    const a = { id: 'ZAGS-1', kind: 'death', pin: ASANOV.pin, date: '2026-12-01', record: { act_number: '1' } };
+    const b = { id: 'ZAGS-2', kind: 'pin_change', pin: ASANOV.pin, new_pin: '21505199000019', date: '2026-12-02', record: {} };
+    const pa = (await hook('/_test/civil-change', { change: a })).json.position;
+    const pb = (await hook('/_test/civil-change', { changes: [b] })).json.position;
+    assert.ok(BigInt(pb) > BigInt(pa));
+    const first = await call(`${CIVIL}?after=${empty.json.next}&limit=1`);
+    assert.deepEqual(first.json, { changes: [a], next: pa });
+    const second = await call(`${CIVIL}?after=${pa}&limit=10`);
+    assert.deepEqual(second.json, { changes: [b], next: pb });
+    const end = await call(`${CIVIL}?after=${pb}`);
+    assert.deepEqual(end.json, { changes: [], next: pb });
+    const pr = (await hook('/_test/civil-change', { redeliver: 'ZAGS-1' })).json.position;
+    assert.deepEqual((await call(`${CIVIL}?after=${pb}`)).json, { changes: [a], next: pr });
+    assert.equal((await call(`${CIVIL}?after=x1`)).status, 400);
+    assert.equal((await call(`${CIVIL}?limit=0`)).status, 400);
+    assert.equal((await call(CIVIL, { 'X-Road-Client': CLIENT }, 'POST', '{}')).status, 405);
+    assert.equal((await call(`${CIVIL}/x`)).status, 404);
+    assert.equal((await hook('/_test/civil-change', { redeliver: 'nothing' })).status, 404);
+    assert.equal((await hook('/_test/civil-change', {})).status, 400);
+  });
+
+  test('disability registry: persons needing access, by PIN order a page at a time; a test adds and removes', { skip: NO_DB }, async () => {
+    const psql = (sql) =>
+      execFileSync('psql', ['-X', '-qAt', '-h', PGHOST, '-U', 'shailoo', '-d', 'shailoo', '-c', sql], { encoding: 'utf8' }).trim();
+    const all = [];
+    let after = '';
+    for (let page = 0; page < 1000; page++) {
+      const r = await call(`${NEEDS}?limit=50${after ? `&after=${after}` : ''}`);
+      assert.equal(r.status, 200, r.text);
+      assertFraming(r);
+      all.push(...r.json.persons);
+      if (r.json.next === null) break;
+      assert.equal(r.json.next, r.json.persons[r.json.persons.length - 1].pin);
+      after = r.json.next;
+    }
+    const pins = all.map((p) => p.pin);
+    assert.deepEqual(pins, [...pins].sort(), 'in PIN order');
+    assert.equal(new Set(pins).size, pins.length, 'each once');
+    for (const p of all) assert.ok(['I', 'II', 'III'].includes(p.group), p.group);
+    const voters = Number(psql('SELECT count(*) FROM voters'));
+    assert.equal(all.length, Number(psql(`SELECT count(*) FROM voters WHERE get_byte(decode(md5('access:' || pin), 'hex'), 0) % 100 = 0`)));
+    assert.ok(all.length > voters / 200 && all.length < voters / 50, `about 1 in 100: ${all.length} of ${voters}`);
+    const again = await call(`${NEEDS}?limit=10000`);
+    assert.deepEqual(again.json.persons, all, 'the same every read');
+    // A test's person is listed; null takes one off.
+    assert.equal((await hook('/_test/disability', { pin: ASANOV.pin, group: 'child' })).status, 200);
+    assert.equal((await hook('/_test/disability', { pin: all[0].pin, group: null })).status, 200);
+    const changed = (await call(`${NEEDS}?limit=10000`)).json.persons;
+    assert.ok(changed.some((p) => p.pin === ASANOV.pin && p.group === 'child'));
+    assert.ok(!changed.some((p) => p.pin === all[0].pin));
+    assert.equal((await hook('/_test/disability', { pin: 'x', group: 'I' })).status, 400);
+    assert.equal((await hook('/_test/disability', { pin: ASANOV.pin, group: 'IV' })).status, 400);
+    assert.equal((await call(`${NEEDS}?after=1`)).status, 400);
+  });
+
   test('SIGTERM: exits 0', async () => {
     assert.deepEqual(await stop(tunduk.child), { code: 0, signal: null });
   });

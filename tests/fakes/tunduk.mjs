@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A local stand-in for a Tunduk (X-Road) security server speaking the X-Road
-// Message Protocol for REST (r1), serving the population registry and the
-// legal-entity register of the demo country from the demo database.  Used by `make run` and by the tests; our C
+// Message Protocol for REST (r1), serving the population registry, the
+// legal-entity register, the civil registry's feed of changes and the
+// disability registry of the demo country from the demo database.  Used by `make run` and by the tests; our C
 // client talks to it exactly as to a real security server.  See README.md.
 //
 //   node tests/fakes/tunduk.mjs --port 18482 --pghost DIR [--pgdb shailoo]
@@ -24,7 +25,8 @@ const PROVIDERS = new Map([
   ['70000005/legal-entities', new Set(['entity'])],
   ['70000007/criminal-records', new Set(['record'])],
   ['70000009/citizenship', new Set(['status'])],
-  ['70000011/disability', new Set(['status'])],
+  ['70000011/disability', new Set(['status', 'persons'])],
+  ['70000015/civil-registry', new Set(['changes'])],
   ['70000013/treasury', new Set(['payment'])],
 ]);
 const ID_RE = /^[A-Za-z0-9'()+,\-.=?]+$/; // allowed identifier characters
@@ -81,6 +83,22 @@ let entities = new Map();
 let personFacts = new Map();
 // Payments a test added (POST /_test/payment), by reference.
 let payments = new Map();
+// The civil registry's feed: changes in the order delivered, each with its
+// position, the cursor after it: this start's time in microseconds plus its
+// index, so positions only grow, even across restarts (a cursor saved
+// before a restart is older than every change of this run).  A test appends
+// changes and delivers one again (POST /_test/civil-change); without test
+// hooks the feed holds the demo's few deaths (civilDemo).
+const CIVIL_BASE = Date.now() * 1000;
+let civilFeed = []; // { pos, change }
+const civilAppend = (change) => {
+  const pos = CIVIL_BASE + civilFeed.length + 1;
+  civilFeed.push({ pos, change });
+  return String(pos);
+};
+let civilDemoLoaded = false;
+// The disability registry's answers a test set (POST /_test/disability): pin -> group, or null (not listed).
+let disabilityFacts = new Map();
 
 // ---------------------------------------------------------------- X-Road framing
 
@@ -335,6 +353,90 @@ function treasury(method, rest) {
     payer: 'demo payer', status: 'completed', paid_at: '2026-11-20T10:00:00+06:00' } };
 }
 
+// The civil registry's feed of changes (deaths, PIN changes):
+// GET .../civil-registry/changes?after=CURSOR&limit=N -> {changes, next}.
+// The cursor is the position of the last change delivered ("" or absent:
+// from the start); next is the position after the batch.
+const CURSOR_RE = /^[0-9]{1,20}$/;
+
+// Without test hooks (`make run`): three demo voters' deaths (chosen by a
+// hash of the PIN, the same every start; never one of demo-people.json),
+// so the feed is not empty.
+async function civilDemo() {
+  if (civilDemoLoaded || opts.testHooks) return;
+  const keep = JSON.parse(fs.readFileSync(new URL('./demo-people.json', import.meta.url), 'utf8')).map((p) => p.pin);
+  const out = (await psql(`SELECT pin FROM voters
+                            WHERE pin <> ALL (string_to_array(current_setting('tunduk.keep'), ','))
+                            ORDER BY md5('death:' || pin) LIMIT 3`, { 'tunduk.keep': keep.join(',') })).trim();
+  if (civilDemoLoaded) return;
+  civilDemoLoaded = true;
+  out.split('\n').filter((p) => PIN_RE.test(p)).forEach((pin, i) => {
+    civilAppend({ id: `ZAGS-DEMO-${i + 1}`, kind: 'death', pin, date: '2026-11-30',
+      record: { act_number: `${1000 + i}`, office: 'ЗАГС Октябрьского района г. Бишкек', registered: '2026-12-01' } });
+  });
+}
+
+async function civilRegistry(method, rest, query) {
+  if (rest[0] !== 'changes' || rest.length !== 1) return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  const q = new URLSearchParams(query.replace(/^\?/, ''));
+  const after = q.get('after') ?? '';
+  const limit = q.has('limit') ? Number(q.get('limit')) : 100;
+  if (after !== '' && !CURSOR_RE.test(after)) return { status: 400, body: { error: 'invalid_cursor' } };
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return { status: 400, body: { error: 'invalid_limit' } };
+  try {
+    await civilDemo();
+  } catch (e) {
+    process.stderr.write(`tunduk: ${e.message}\n`);
+    return { status: 500, body: { error: 'registry_unavailable' } };
+  }
+  const since = after === '' ? 0 : Number(after);
+  const batch = civilFeed.filter((x) => x.pos > since).slice(0, limit);
+  const next = batch.length > 0 ? String(batch[batch.length - 1].pos) : after === '' ? String(CIVIL_BASE) : after;
+  return { status: 200, body: { changes: batch.map((x) => x.change), next } };
+}
+
+// The disability registry's persons who need an accessible polling station:
+// GET .../disability/persons?after=PIN&limit=N -> {persons: [{pin, group}], next}
+// in PIN order; next is null at the end.  The demo's: about 1 voter in 100,
+// by a hash of the PIN (the same every read), and what a test set.
+const NEEDS_SQL = `
+SELECT coalesce(json_agg(json_build_object('pin', pin, 'group', grp) ORDER BY pin), '[]')
+  FROM (SELECT pin, (ARRAY['I', 'II', 'III'])[1 + get_byte(decode(md5('group:' || pin), 'hex'), 0) % 3] AS grp
+          FROM voters
+         WHERE get_byte(decode(md5('access:' || pin), 'hex'), 0) % 100 = 0
+           AND pin > current_setting('tunduk.after')
+         ORDER BY pin LIMIT current_setting('tunduk.limit')::integer) x`;
+
+async function disabilityPersons(method, rest, query) {
+  if (rest.length !== 1) return { status: 404, body: { error: 'not_found' } };
+  if (method !== 'GET') return { status: 405, body: { error: 'method_not_allowed' }, headers: { Allow: 'GET' } };
+  const q = new URLSearchParams(query.replace(/^\?/, ''));
+  const after = q.get('after') ?? '';
+  const limit = q.has('limit') ? Number(q.get('limit')) : 1000;
+  if (after !== '' && !PIN_RE.test(after)) return { status: 400, body: { error: 'invalid_cursor' } };
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10000) return { status: 400, body: { error: 'invalid_limit' } };
+  let demo;
+  try {
+    demo = JSON.parse((await psql(NEEDS_SQL, { 'tunduk.after': after === '' ? '0' : after, 'tunduk.limit': String(limit) })).trim());
+  } catch (e) {
+    process.stderr.write(`tunduk: ${e.message}\n`);
+    return { status: 500, body: { error: 'registry_unavailable' } };
+  }
+  // The demo's page, with a test's persons put in and taken out (by PIN order, within the page's range).
+  const full = demo.length === limit;
+  const upper = full ? demo[demo.length - 1].pin : null;
+  const byPin = new Map(demo.map((p) => [p.pin, p]));
+  for (const [pin, group] of disabilityFacts) {
+    if (pin <= after && after !== '') continue;
+    if (upper !== null && pin > upper) continue;
+    if (group === null) byPin.delete(pin);
+    else byPin.set(pin, { pin, group });
+  }
+  const persons = [...byPin.values()].sort((a, b) => (a.pin < b.pin ? -1 : 1));
+  return { status: 200, body: { persons, next: full ? upper : null } };
+}
+
 // ---------------------------------------------------------------- HTTP
 
 function readBody(req) {
@@ -427,6 +529,8 @@ async function handleXRoad(req, res) {
   }
 
   const r = subsystem === 'population' ? await population(req.method, rest)
+    : subsystem === 'civil-registry' ? await civilRegistry(req.method, rest, target.query)
+    : subsystem === 'disability' && service === 'persons' ? await disabilityPersons(req.method, rest, target.query)
     : subsystem === 'legal-entities' ? await legalEntities(req.method, rest)
     : subsystem === 'treasury' ? treasury(req.method, rest)
     : await personRegisters(subsystem, req.method, rest);
@@ -496,6 +600,45 @@ async function handleTestHook(req, res, url) {
       if (!e || typeof e !== 'object' || !REGNUM_RE.test(e.reference ?? '')) return send(res, 400, {}, { error: 'bad_field', field: 'reference' });
       payments.set(e.reference, e);
     }
+    return send(res, 200, {}, { ok: true });
+  }
+  // The civil registry's feed: {"change": {...}} appends a change as given
+  // (the registry's shape, not checked: a test may send a bad one),
+  // {"changes": [...]} several at once (never split by a read in between), or
+  // {"redeliver": ID} delivers that change again at the feed's end.
+  if (req.method === 'POST' && url.pathname === '/_test/civil-change') {
+    let e;
+    try {
+      e = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, {}, { error: 'bad_json' });
+    }
+    if (e && typeof e === 'object' && typeof e.redeliver === 'string') {
+      const c = civilFeed.find((x) => x.change.id === e.redeliver);
+      if (!c) return send(res, 404, {}, { error: 'not_found', field: 'redeliver' });
+      return send(res, 200, {}, { position: civilAppend(c.change) });
+    }
+    if (e && typeof e === 'object' && e.change && typeof e.change === 'object') {
+      return send(res, 200, {}, { position: civilAppend(e.change) });
+    }
+    if (e && typeof e === 'object' && Array.isArray(e.changes) && e.changes.length > 0) {
+      let position;
+      for (const c of e.changes) position = civilAppend(c);
+      return send(res, 200, {}, { position });
+    }
+    return send(res, 400, {}, { error: 'bad_field', field: 'change' });
+  }
+  // The disability registry: {"pin": PIN, "group": "I"|"II"|"III"|"child"|null} (null: not listed).
+  if (req.method === 'POST' && url.pathname === '/_test/disability') {
+    let e;
+    try {
+      e = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch {
+      return send(res, 400, {}, { error: 'bad_json' });
+    }
+    if (!e || typeof e !== 'object' || !PIN_RE.test(e.pin ?? '')) return send(res, 400, {}, { error: 'bad_field', field: 'pin' });
+    if (!(e.group === null || ['I', 'II', 'III', 'child'].includes(e.group))) return send(res, 400, {}, { error: 'bad_field', field: 'group' });
+    disabilityFacts.set(e.pin, e.group);
     return send(res, 200, {}, { ok: true });
   }
   if (req.method === 'POST' && url.pathname === '/_test/reset') {
