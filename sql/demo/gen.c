@@ -131,7 +131,7 @@ static void write_stations(void)
 {
     out_s(
         "COPY stations (number, name, address, settlement, abroad, country, region_id, district_number, "
-        "commission_id, lat, lon, boundary, voters) FROM stdin;\n");
+        "commission_id, lat, lon, voters) FROM stdin;\n");
     for (int i = 0; i < nstations; i++) {
         const struct station *st = &stations[i];
         int abroad = st->city >= 0;
@@ -165,7 +165,7 @@ static void write_stations(void)
         out_coord(st->lat);
         out_tab();
         out_coord(st->lon);
-        out_s("\t\\N\t0\n");
+        out_s("\t0\n");
     }
     out_s("\\.\n");
 }
