@@ -29,7 +29,7 @@ extern const struct api_module tizme_module, places_module, elections_module, au
     registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
     talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module,
-    protocols_module, outcome_module, open_data_module;
+    protocols_module, outcome_module, open_data_module, maps_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are
