@@ -481,8 +481,10 @@ LANGUAGE sql STABLE AS $$
                    sum(i.face + i.fingerprint + i.document) AS identified
               FROM station_identification i JOIN stations s ON s.number = i.station_number
              WHERE i.election_id = e
-               AND (area = 0 OR (area = 10 AND s.abroad) OR s.region_id = area
-                    OR s.district_number = area - 100)
+               AND (results_identification_area_json.area = 0
+                    OR (results_identification_area_json.area = 10 AND s.abroad)
+                    OR s.region_id = results_identification_area_json.area
+                    OR s.district_number = results_identification_area_json.area - 100)
              GROUP BY i.stage) x
 $$;
 
