@@ -67,6 +67,10 @@ test('the results map colours each region by its leading party', async (t) => {
     await page.locator(`#regions path.region-shape--${home[0].area.area}`).dispatchEvent('click');
     await page.waitForSelector('#view[data-view="region"]');
     assert.match(page.url(), new RegExp(`region=${home[0].area.area}`));
+    // the region's page: its stations' boundaries under their markers
+    const fc = await api(`/api/v1/maps/regions/${home[0].area.area}/stations.geojson?zoom=8`);
+    const want = fc.features.filter((f) => f.geometry).length;
+    await page.waitForFunction((n) => document.querySelectorAll('#stations path.station-area').length === n, want);
     done();
   });
 });
