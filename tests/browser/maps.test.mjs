@@ -108,6 +108,23 @@ test('a station\'s boundary on Tizme\'s map, and its region\'s stations when zoo
   });
 });
 
+test('a voter\'s check shows their station\'s boundary', async () => {
+  const PIN = '21505199000011'; // on the list, station 1001 (tests/browser/tizme.test.mjs)
+  await withPage({}, async (page) => {
+    const done = watchRequests(page);
+    await page.goto(`${BASE}/tizme/`);
+    await page.waitForFunction(() => !document.documentElement.classList.contains('i18n-pending'));
+    await page.fill('#pin', PIN);
+    await page.click('#check-form button[type=submit]');
+    const boundary = page.locator('#check-map path.station-boundary');
+    await boundary.waitFor();
+    const box = await boundary.boundingBox();
+    assert.ok(box && box.width > 20 && box.height > 20, `the boundary is drawn: ${JSON.stringify(box)}`);
+    await assertAttribution(page, '#check-map');
+    done();
+  });
+});
+
 test('a station\'s results page shows its boundary', async () => {
   await withPage({}, async (page) => {
     const done = watchRequests(page);
