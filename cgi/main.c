@@ -42,7 +42,8 @@ static const struct api_module *const modules[] = {
     &asu_module,        &results_module,         &documents_module,       &document_kinds_module,
     &talapker_module,   &talapker_review_module, &talapker_public_module, &funds_module,
     &complaints_module, &protocols_module,       &outcome_module,         &open_data_module,
-    &xroad_module,      &addresses_module,       &registries_module,      &openapi_module,
+    &xroad_module,      &addresses_module,       &registries_module,      &maps_module,
+    &openapi_module,
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

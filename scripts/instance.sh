@@ -26,6 +26,7 @@
 # XROAD_CLIENT_CA (the CA of the security servers it trusts; default
 # $VAR/keys/xroad/ca.pem, the demo security server's, made here with its key),
 # XROAD_RATE/_BURST (calls per X-Road-Client), XROAD_SUBSYSTEM (our subsystem's id).
+# TILE_URL, TILE_ATTRIBUTION (the maps' tile layer; none by default: see "Maps" in README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd -P)
@@ -499,15 +500,39 @@ nginx_conf() {
         -e "s|@DIRECT_EXPORT_RATE@|${DIRECT_EXPORT_RATE:-10r/m}|g" -e "s|@DIRECT_EXPORT_BURST@|${DIRECT_EXPORT_BURST:-3}|g" \
         -e "s|@EXPORT_CONNS@|${EXPORT_CONNS:-4}|g" -e "s|@EXPORT_RATE@|${EXPORT_RATE:-16m}|g" \
         -e "s|@NOCACHE@|$([ "${MICROCACHE:-on}" = off ] && echo 1 || echo 0)|g" \
+        -e "s|@TILE_ORIGIN@|$(tile_origin)|g" \
         nginx/shailoo.conf.in >"$VAR/nginx/nginx.conf"
     sed -e "s|@ROOT@|$ROOT|g" -e "s|@XROAD_PORT@|$XROAD_PORT|g" \
         -e "s|@XROAD_CERT@|$KEYS/xroad/server.pem|g" -e "s|@XROAD_KEY@|$KEYS/xroad/server.key|g" \
         -e "s|@XROAD_CLIENT_CA@|${XROAD_CLIENT_CA:-$KEYS/xroad/ca.pem}|g" \
         -e "s|@XROAD_RATE@|${XROAD_RATE:-100r/s}|g" -e "s|@XROAD_BURST@|${XROAD_BURST:-200}|g" \
         nginx/xroad.conf.in >"$VAR/nginx/xroad.conf"
+    maps_conf
+}
+
+# The maps' tile layer (static/js/map.js reads /config/maps.json): none
+# unless TILE_URL is set (e.g. https://tile.example.org/{z}/{x}/{y}.png,
+# "{s}" for subdomains), with TILE_ATTRIBUTION (HTML) beside it; the pages'
+# Content-Security-Policy allows images from its host.
+tile_url_ok() {
+    [ -z "${TILE_URL:-}" ] || [[ "$TILE_URL" =~ ^https?://[A-Za-z0-9.{}-]+(:[0-9]+)?/[A-Za-z0-9._~/{}@%=?\&-]*$ ]]
+}
+tile_origin() {
+    [ -n "${TILE_URL:-}" ] || return 0
+    printf ' %s' "$(printf '%s' "$TILE_URL" | sed -E 's|^(https?://[^/]+).*|\1|; s|\{s\}|*|')"
+}
+maps_conf() {
+    TILE_URL=${TILE_URL:-} TILE_ATTRIBUTION=${TILE_ATTRIBUTION:-} node -e '
+        const url = process.env.TILE_URL || null;
+        process.stdout.write(JSON.stringify({ tile_url: url, tile_attribution: url ? process.env.TILE_ATTRIBUTION || "" : null }) + "\n");
+    ' >"$VAR/nginx/maps.json"
 }
 
 start_nginx() {
+    if ! tile_url_ok; then
+        say "instance: TILE_URL is not an http(s) URL of tiles ({z}/{x}/{y}): $TILE_URL"
+        exit 1
+    fi
     nginx_conf
     nginx -t -q -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$LOG/nginx-error.log"
     local pid

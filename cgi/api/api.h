@@ -29,7 +29,8 @@ extern const struct api_module addresses_module, tizme_module, places_module, el
     auth_module, registry_module, cabinet_module, biometrics_module, asu_module, results_module,
     documents_module, document_kinds_module, openapi_module, talapker_module,
     talapker_review_module, talapker_public_module, funds_module, common_module, complaints_module,
-    protocols_module, outcome_module, open_data_module, xroad_module, registries_module;
+    protocols_module, outcome_module, open_data_module, xroad_module, registries_module,
+    maps_module;
 
 /*
  * A plain read: the route's fields (path, then query; absent ones NULL) are

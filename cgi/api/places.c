@@ -22,7 +22,7 @@ static const struct db_statement statements[PLACES__MAX] = {
     [PLACES_REGIONS] =
         {"places_regions",
          "SELECT json_build_object('items', json_agg(json_build_object("
-         "  'id', r.id, 'code', r.code, 'name_ru', r.name_ru, 'name_ky', r.name_ky,"
+         "  'id', r.id, 'code', r.code, 'iso_code', r.iso_code, 'name_ru', r.name_ru, 'name_ky', r.name_ky,"
          "  'lat', r.lat, 'lon', r.lon, 'stations', coalesce(c.n, 0), 'voters', coalesce(c.v, 0))"
          "  ORDER BY r.id))::text"
          "  FROM regions r LEFT JOIN (SELECT region_id, count(*) AS n, sum(voters) AS v"

@@ -9,6 +9,7 @@
  *   "E E"     everything of election E (its night was reset)
  *   "s E N"   station N of election E (a scan of its count)
  *   "stats"   the voter list's statistics
+ *   "maps R"  region R's station boundaries (031_maps.sql)
  *   "*"       everything
  * and this file says which URLs each one changes, how soon and how often
  * they are written.  Three lanes (processes): the stations' results (a
@@ -44,6 +45,8 @@ enum { LANE_STATIONS, LANE_AREAS, LANE_EXPORTS, LANES };
 #define ELECTION_MS 1000
 #define SEATS_MS 5000
 #define STATS_MS 1000
+#define MAPS_MS 2000 /* a region's boundaries, each level: a boundary change */
+#define MAPS_VOTERS_MS 600000 /* their voters' counts, which the list changes all day */
 #define EXPORT_MS_DEFAULT 10000
 #define OPEN_DATA_MS_DEFAULT 300000
 #define POLL_MS 50
@@ -187,6 +190,23 @@ static void station_changed(long e, long n, bool final)
     election_changed(e, false);
 }
 
+/*
+ * Region r's station boundaries at the three levels (031_maps.sql): each
+ * file is the deepest zoom of its level, and nginx serves it for every zoom
+ * of the level.  r == 0: every region.
+ */
+static void maps_changed(long r, long interval_ms)
+{
+    static const int zooms[] = {8, 11, 20};
+    char uri[PUBLISH_MAX_URI];
+    for (long k = r == 0 ? REGION_MIN : r; k <= (r == 0 ? REGION_MAX : r); k++)
+        for (size_t i = 0; i < NELEM(zooms); i++) {
+            snprintf(uri, sizeof(uri), "/api/v1/maps/regions/%ld/stations.geojson?zoom=%d", k,
+                     zooms[i]);
+            publish_add(LANE_EXPORTS, uri, 0, interval_ms);
+        }
+}
+
 static void stats_changed(void)
 {
     static const char *const paths[] = {"/api/v1/tizme/stats", "/api/v1/tizme/stats/dynamics"};
@@ -302,6 +322,7 @@ static void everything(void)
     PQclear(res);
     res = NULL;
     stats_changed();
+    maps_changed(0, MAPS_MS);
     if (db_exec(&statements[PUBLISHED_ELECTIONS], 0, NULL, &res) == DB_OK)
         for (int i = 0; i < PQntuples(res); i++)
             election_everything(atol(PQgetvalue(res, i, 0)));
@@ -312,8 +333,12 @@ static void notified(const char *payload)
 {
     long e = 0, n = 0;
     char kind[8];
-    if (strcmp(payload, "stats") == 0)
+    if (strcmp(payload, "stats") == 0) {
         stats_changed();
+        maps_changed(0, MAPS_VOTERS_MS);
+    } else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "maps") == 0 &&
+               e >= REGION_MIN && e <= REGION_MAX)
+        maps_changed(e, MAPS_MS);
     else if (strcmp(payload, "*") == 0)
         everything();
     else if (sscanf(payload, "%7s %ld", kind, &e) == 2 && strcmp(kind, "e") == 0)

@@ -84,7 +84,7 @@ export function regionView(route) {
         }),
         turnoutPart(kit, 'turnout', { heading: t('results.turnout_day'), hours: hoursOf(e), lines: [{ label: name, series, color: '#1d2733', width: 3 }], series }),
         districtsPart(a),
-        stationsPart(kit, 'stations', { heading: t('results.stations'), election: E, stations: a.region.stations }),
+        stationsPart(kit, 'stations', { heading: t('results.stations'), election: E, stations: a.region.stations, region: N >= 1 && N <= 9 ? N : null }),
       ]);
     },
   };

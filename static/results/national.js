@@ -4,7 +4,7 @@
 // districts and the open data to check it all.
 import { t, nameOf, fmtInt, fmtPct, getLang } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
-import { createMap, COUNTRY_BOUNDS } from '/js/map.js';
+import { createMap, COUNTRY_BOUNDS, regionShapes, regionsLayer } from '/js/map.js';
 import { chartBox, drawSeatsChart, parliament, entryColor, entryName, paintSwatches, isFigures, THRESHOLD, NONE_COLOR } from '/js/results-ui.js';
 import { viewKit, headNodes, figuresPart, ballotPart, turnoutPart, updatedLine, areaName, districtPlace, leaderCell, districtOutcomeKey, countPart } from './view.js';
 import { navLink, go } from './nav.js';
@@ -55,35 +55,36 @@ export function nationalView(route) {
       });
       s.append(el('div', { class: 'table-wrap' }, tbl));
       kit.after(() => {
-        const m = kit.keep('regions-leaflet', () => ({ map: createMap(mapBox), layer: null }));
+        const m = kit.keep('regions-leaflet', () => ({ map: createMap(mapBox, { backdrop: false }), layer: null, drawn: 0 }));
         if (!m.map) return;
-        const L = window.L;
         m.map.invalidateSize();
-        if (m.layer) m.layer.remove();
-        const maxVoters = Math.max(1, ...[...places.values()].map((r) => r.voters || 0));
-        const markers = [];
-        for (const f of items) {
-          const r = places.get(f.area.area);
-          if (!r || !Number.isFinite(r.lat) || !Number.isFinite(r.lon)) continue; // abroad: in the table
-          const tip = el('div', { class: 'popup' }, el('strong', { text: areaName(f.area) }), el('span', { text: f.leader ? `${entryName(f.leader)}: ${fmtPct(f.leader.percent, 2)}` : t('results.legend_no_results') }), el('span', { text: t('results.stations_reported', { n: fmtInt(f.stations.reported), total: fmtInt(f.stations.total) }) }));
-          markers.push(
-            L.circleMarker([r.lat, r.lon], {
-              radius: 9 + 13 * Math.sqrt((r.voters || 0) / maxVoters),
-              color: '#fff',
-              weight: 2,
-              fillColor: f.leader ? entryColor(f.leader) : NONE_COLOR,
-              fillOpacity: 0.9,
-              className: `region-mark region-mark--${f.area.area}`,
-            })
-              .bindTooltip(tip, { direction: 'top' })
-              .on('click', () => go({ election: E, region: f.area.area })),
-          );
-        }
-        m.layer = L.featureGroup(markers).addTo(m.map);
         if (!m.fitted) {
           m.map.fitBounds(COUNTRY_BOUNDS, { animate: false });
           m.fitted = true;
         }
+        // The regions' shapes, each filled with its leading party's colour
+        // (abroad has no shape: it is in the table).
+        const figures = new Map(items.filter((f) => f.area.kind === 'region').map((f) => [f.area.area, f]));
+        const round = (m.drawn += 1);
+        regionShapes()
+          .then((geo) => {
+            if (round !== m.drawn) return; // a newer round draws
+            if (m.layer) m.layer.remove();
+            m.layer = regionsLayer(geo, [...places.values()], {
+              fill: (id) => {
+                const f = figures.get(id);
+                return f && f.leader ? entryColor(f.leader) : NONE_COLOR;
+              },
+              tip: (id) => {
+                const f = figures.get(id);
+                const r = places.get(id);
+                if (!f) return el('div', { class: 'popup' }, el('strong', { text: r ? nameOf(r) : String(id) }), el('span', { text: t('results.legend_no_results') }));
+                return el('div', { class: 'popup' }, el('strong', { text: areaName(f.area) }), el('span', { text: f.leader ? `${entryName(f.leader)}: ${fmtPct(f.leader.percent, 2)}` : t('results.legend_no_results') }), el('span', { text: t('results.stations_reported', { n: fmtInt(f.stations.reported), total: fmtInt(f.stations.total) }) }));
+              },
+              click: (id) => go({ election: E, region: id }),
+            }).addTo(m.map);
+          })
+          .catch((e) => console.warn('region shapes unavailable', e));
       });
       return s;
     });

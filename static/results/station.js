@@ -11,6 +11,7 @@ import { el, table } from '/js/dom.js';
 import { entryName, entryColor, paintSwatches, fmtStamp } from '/js/results-ui.js';
 import { stationFacts } from '/tizme/station-view.js';
 import { relations } from '/js/relations.js';
+import { createMap, boundaryLayer, stationMarker, hasCoords, fitTo } from '/js/map.js';
 import { viewKit, headNodes, turnoutPart } from './view.js';
 
 const num = (x) => (Number.isFinite(x) ? x : 0);
@@ -271,10 +272,31 @@ export function stationView(route) {
     });
   }
 
+  /* The station's boundary and place on a map (nothing abroad, or without either). */
+  function placePart(p) {
+    if (!p || (!p.boundary && !hasCoords(p))) return null;
+    const mapBox = kit.keep('place-map', () => el('div', { class: 'map map--station', id: 'station-map', role: 'region', 'aria-label': t('station.map_label', { number: N }) }));
+    return kit.part('place', [p.boundary, p.lat, p.lon], () => {
+      const s = el('section', { class: 'block results-station-place', id: 'place' }, mapBox);
+      kit.after(() => {
+        const m = kit.keep('place-leaflet', () => ({ map: createMap(mapBox), layers: [] }));
+        if (!m.map) return;
+        m.map.invalidateSize();
+        for (const l of m.layers) l.remove();
+        m.layers = [boundaryLayer(p), hasCoords(p) ? stationMarker(p, { active: true }) : null].filter(Boolean);
+        for (const l of m.layers) l.addTo(m.map);
+        fitTo(m.map, m.layers, 16);
+      });
+      return s;
+    });
+  }
+
   return {
     kind: 'station',
     notFound: 'results.station_not_found',
     paths: () => ({ station: `${base}/stations/${N}` }),
+    // the station's place and boundary (GET /api/v1/stations/N)
+    fixed: () => ({ place: `/api/v1/stations/${N}` }),
     valid: (a) => a.station && a.station.election && a.station.station && Array.isArray(a.station.contests),
     election: (a) => a.station.election,
     relevant: (ev) => ev.station === N,
@@ -296,6 +318,7 @@ export function stationView(route) {
       kit.mount(root, [
         ...headNodes(kit, { election: e, title: t('station.number', { number: N }), sub: st.name, live: ctx.live }),
         kit.part('facts', [st], () => el('section', { class: 'block results-station-facts', 'aria-label': t('results.station_facts') }, stationFacts(st))),
+        placePart(a.place && a.place.station),
         ...a.station.contests.map((c, i) => contestPart(c, i, st)),
         flagsPart(a),
         versionsPart(a),

@@ -4,7 +4,7 @@
 // the same way in several views.
 import { t, nameOf, getLang, fmtInt, fmtDate, fmtPct } from '/js/i18n.js';
 import { el, table } from '/js/dom.js';
-import { createMap, fitTo } from '/js/map.js';
+import { createMap, fitTo, regionBoundaries } from '/js/map.js';
 import { chartBox, drawBallotChart, ballotTable, drawTurnoutChart, turnoutTable, kpis, entryName, entryColor, paintSwatches, NONE_COLOR } from '/js/results-ui.js';
 import { navLink, go } from './nav.js';
 
@@ -158,8 +158,12 @@ export function turnoutPart(kit, key, { heading, hours, lines, series, stations 
   });
 }
 
-/* Stations of an area: a map of their places and a table with links. */
-export function stationsPart(kit, key, { heading, election, stations }) {
+/*
+ * Stations of an area: a map of their places (and, given region, their
+ * boundaries: the region's published GeoJSON at the map's level) and a table
+ * with links.
+ */
+export function stationsPart(kit, key, { heading, election, stations, region = null }) {
   const mapBox = kit.keep(`${key}-map`, () => el('div', { class: 'map map--results', role: 'region', 'aria-label': t('results.stations_map') }));
   const withCoords = stations.filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon));
   const section = kit.part(key, [stations], () => {
@@ -214,6 +218,21 @@ export function stationsPart(kit, key, { heading, election, stations }) {
           fitTo(m.map, [m.layer], 13);
           m.fitted = true;
         }
+        if (region == null) return;
+        const round = (m.round = (m.round || 0) + 1);
+        const byNumber = new Map(stations.map((x) => [x.number, x]));
+        regionBoundaries(region, m.map.getZoom())
+          .then((fc) => {
+            if (round !== m.round) return;
+            if (m.areas) m.areas.remove();
+            m.areas = L.geoJSON(fc, {
+              filter: (f) => Boolean(f.geometry) && byNumber.has(f.id),
+              style: (f) => ({ color: '#5b6b7b', weight: 1, fillColor: byNumber.get(f.id).reported ? '#1f5fa8' : NONE_COLOR, fillOpacity: 0.2, className: 'station-area' }),
+              onEachFeature: (f, l) => l.bindTooltip(t('station.number', { number: f.id }), { sticky: true }).on('click', () => go({ election, station: f.id })),
+            }).addTo(m.map);
+            m.areas.bringToBack();
+          })
+          .catch((e) => console.warn('station boundaries unavailable', e));
       });
     }
     return s;

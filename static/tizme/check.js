@@ -2,9 +2,9 @@
 // The form checks the PIN's shape so a typo is explained at once, but the
 // server is the judge: its 400 is shown as well.
 import { t } from '/js/i18n.js';
-import { latest, isAbort, errorText } from '/js/api.js';
+import { latest, isAbort, errorText, cached } from '/js/api.js';
 import { el, clear, dl, setStatus } from '/js/dom.js';
-import { createMap, hasCoords, stationMarker } from '/js/map.js';
+import { createMap, hasCoords, stationMarker, boundaryLayer, fitTo } from '/js/map.js';
 import { stationFacts, stationPopup, isStation } from './station-view.js';
 
 const PIN_DIGITS = 14;
@@ -99,8 +99,19 @@ export function setupCheck() {
       card.append(mapEl);
       map = createMap(mapEl);
       if (map) {
-        stationMarker(s, { active: true }).bindPopup(stationPopup(s)).addTo(map);
+        const marker = stationMarker(s, { active: true }).bindPopup(stationPopup(s)).addTo(map);
         map.setView([s.lat, s.lon], s.abroad ? 14 : 15);
+        // the station's boundary (GET /api/v1/stations/N), when it has one
+        const shownMap = map;
+        if (!s.abroad)
+          cached(`/api/v1/stations/${s.number}`)
+            .then((d) => {
+              const b = map === shownMap && d && boundaryLayer(d.station);
+              if (!b) return;
+              b.addTo(map);
+              fitTo(map, [b, marker], 16);
+            })
+            .catch((e) => console.warn('station boundary unavailable', e));
       }
     }
   }

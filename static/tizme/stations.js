@@ -3,7 +3,7 @@
 import { t, nameOf, fmtInt } from '/js/i18n.js';
 import { latest, isAbort, errorText, cached } from '/js/api.js';
 import { el, clear, setStatus } from '/js/dom.js';
-import { createMap, hasCoords, stationMarker, fitTo } from '/js/map.js';
+import { createMap, hasCoords, stationMarker, fitTo, boundaryLayer, regionShapes, regionBounds, regionBoundaries, mapLevel } from '/js/map.js';
 import { stationFacts, stationPopup, isStation } from './station-view.js';
 
 export function setupStations() {
@@ -31,6 +31,8 @@ export function setupStations() {
   let map = null;
   let markers = new Map();
   let boundary = null;
+  let areas = null; // the boundaries and centres of the regions in view, zoomed in
+  let areasKey = '';
   let started = false;
 
   // ---- filters ----
@@ -155,8 +157,72 @@ export function setupStations() {
   // ---- map ----
 
   function ensureMap() {
-    if (!map && !mapEl.classList.contains('map--unavailable')) map = createMap(mapEl);
+    if (!map && !mapEl.classList.contains('map--unavailable')) {
+      map = createMap(mapEl);
+      if (map) map.on('zoomend moveend', () => drawAreas());
+    }
     return map;
+  }
+
+  // Zoomed in (AREAS_ZOOM and closer), the map shows every station's
+  // boundary and centre in the regions in view, as the CEC's map does, at
+  // the detail of the zoom (GET /api/v1/maps/regions/{id}/stations.geojson);
+  // a click on one shows that station.
+  const AREAS_ZOOM = 9;
+  async function drawAreas() {
+    if (!map) return;
+    const zoom = map.getZoom();
+    const drop = () => {
+      if (areas) areas.remove();
+      areas = null;
+      areasKey = '';
+      mapEl.dataset.areas = '';
+    };
+    if (zoom < AREAS_ZOOM || !regions.length) return drop();
+    let geo;
+    try {
+      geo = await regionShapes();
+    } catch {
+      return drop();
+    }
+    const bounds = regionBounds(geo);
+    const view = map.getBounds();
+    const ids = regions.filter((r) => r.iso_code && bounds.has(r.iso_code) && bounds.get(r.iso_code).intersects(view)).map((r) => r.id);
+    const key = `${mapLevel(zoom)}:${ids.join(',')}`;
+    if (key === areasKey) return;
+    areasKey = key;
+    const sets = await Promise.all(ids.map((id) => regionBoundaries(id, zoom).catch((e) => (console.warn('boundaries unavailable', e), null))));
+    if (key !== areasKey || !map) return;
+    const L = window.L;
+    const group = L.featureGroup();
+    for (const fc of sets) {
+      if (!fc || !Array.isArray(fc.features)) continue;
+      L.geoJSON(fc, {
+        style: { color: '#1f5fa8', weight: 1, fillColor: '#1f5fa8', fillOpacity: 0.05, className: 'station-area' },
+        onEachFeature: (f, layer) => {
+          const n = f.properties.number;
+          layer.bindTooltip(`${t('station.number', { number: n })}: ${f.properties.name}`, { sticky: true });
+          layer.on('click', () => select(n));
+          layer.on('add', () => {
+            const e = layer.getElement && layer.getElement();
+            if (e) e.dataset.number = String(n);
+          });
+        },
+      }).addTo(group);
+      for (const f of fc.features) {
+        const p = f.properties;
+        if (!Number.isFinite(p.lat) || !Number.isFinite(p.lon) || markers.has(p.number)) continue;
+        L.circleMarker([p.lat, p.lon], { radius: 4, color: '#ffffff', weight: 1, fillColor: '#1f5fa8', fillOpacity: 1, className: 'station-centre' })
+          .bindTooltip(t('station.number', { number: p.number }))
+          .on('click', () => select(p.number))
+          .addTo(group);
+      }
+    }
+    if (areas) areas.remove();
+    areas = group.addTo(map);
+    areas.bringToBack();
+    mapEl.dataset.areas = ids.join(',');
+    mapEl.dataset.level = String(mapLevel(zoom));
   }
 
   function drawMarkers(items) {
@@ -231,15 +297,8 @@ export function setupStations() {
       if (icon) icon.classList.toggle('station-pin--active', n === s.number);
     }
     if (boundary) boundary.remove();
-    boundary = null;
-    if (s.boundary && typeof s.boundary === 'object') {
-      try {
-        boundary = window.L.geoJSON(s.boundary, { style: { color: '#b0101f', weight: 2, fillOpacity: 0.08 }, interactive: false }).addTo(map);
-      } catch (e) {
-        console.warn('station boundary not drawable', e);
-        boundary = null;
-      }
-    }
+    boundary = boundaryLayer(s);
+    if (boundary) boundary.addTo(map);
     let m = markers.get(s.number);
     if (!m && hasCoords(s)) {
       m = stationMarker(s, { active: true }).bindPopup(() => stationPopup(s));

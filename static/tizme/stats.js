@@ -4,6 +4,7 @@ import { t, nameOf, fmtInt, fmtPct, fmtSigned, fmtDate, fmtMonth, fmtCompact, sh
 import { latest, isAbort, errorText, cached } from '/js/api.js';
 import { el, clear, table, setStatus } from '/js/dom.js';
 import { drawChart, COLORS } from '/js/charts.js';
+import { createMap, regionShapes, regionsLayer, COUNTRY_BOUNDS } from '/js/map.js';
 
 const ABROAD = '10';  // the areas' one numbering: 1..9 regions, 10 abroad
 
@@ -227,7 +228,59 @@ function drawStats(data) {
     );
     const chartBox = document.getElementById('chart-region').parentElement;
     chartBox.style.height = `${Math.max(160, 56 + byRegion.length * 34)}px`;
+    drawRegionMap(block, byRegion);
   }
+}
+
+// The regions coloured by their number of voters (five classes, each about a
+// fifth of the regions), with its legend; abroad is in the table.
+const MAP_SCALE = ['#e3eef8', '#b3d0ea', '#7badd8', '#3f82c0', '#0f4f91'];
+let statsMap = null;
+let statsLayer = null;
+let mapRound = 0;
+
+function drawRegionMap(block, byRegion) {
+  let box = document.getElementById('stats-map');
+  if (!box) {
+    box = el('div', { class: 'map map--regions', id: 'stats-map', role: 'region' });
+    document.getElementById('table-region').before(el('p', { class: 'hint', id: 'stats-map-hint' }), box, el('ul', { class: 'legend', id: 'stats-map-legend', 'aria-label': t('results.legend') }));
+  }
+  box.setAttribute('aria-label', t('stats.map_label'));
+  document.getElementById('stats-map-hint').textContent = t('stats.map_hint');
+  const home = byRegion.filter((r) => r.id >= 1 && r.id <= 9);
+  const values = home.map((r) => num(r.total)).sort((a, b) => a - b);
+  const k = Math.min(MAP_SCALE.length, values.length);
+  const breaks = [];
+  for (let i = 1; i < k; i += 1) breaks.push(values[Math.floor((i * values.length) / k)]);
+  const classOf = (v) => breaks.filter((b) => v >= b).length;
+  const legend = clear(document.getElementById('stats-map-legend'));
+  legend.setAttribute('aria-label', t('results.legend'));
+  for (let c = 0; c < k; c += 1) {
+    const inClass = values.filter((v) => classOf(v) === c);
+    if (!inClass.length) continue;
+    const sw = el('span', { class: 'swatch', 'aria-hidden': 'true', dataset: { color: MAP_SCALE[c] } });
+    sw.style.backgroundColor = MAP_SCALE[c];
+    legend.append(el('li', {}, sw, `${fmtInt(inClass[0])} – ${fmtInt(inClass[inClass.length - 1])}`));
+  }
+  if (!statsMap) statsMap = createMap(box, { backdrop: false });
+  if (!statsMap) return;
+  statsMap.invalidateSize();
+  statsMap.fitBounds(COUNTRY_BOUNDS, { animate: false });
+  const figures = new Map(home.map((r) => [r.id, r]));
+  const round = (mapRound += 1);
+  Promise.all([regionShapes(), regionList()])
+    .then(([geo, regions]) => {
+      if (round !== mapRound) return;
+      if (statsLayer) statsLayer.remove();
+      statsLayer = regionsLayer(geo, regions, {
+        fill: (id) => (figures.has(id) ? MAP_SCALE[classOf(num(figures.get(id).total))] : null),
+        tip: (id) => {
+          const r = figures.get(id);
+          return r ? el('div', { class: 'popup' }, el('strong', { text: areaName(r) }), el('span', { text: `${t('common.total')}: ${fmtInt(r.total)}` }), el('span', { text: `${t('common.female')}: ${fmtInt(r.female)} · ${t('common.male')}: ${fmtInt(r.male)}` })) : '';
+        },
+      }).addTo(statsMap);
+    })
+    .catch((e) => console.warn('region shapes unavailable', e));
 }
 
 function drawDynamics(data) {

@@ -15,13 +15,13 @@ describe('GET /api/v1/regions', () => {
     const r = await getJson('/api/v1/regions');
     assertKeys(r, ['items'], 'regions');
     assert.equal(r.items.length, 9);
-    const db = psql(`SELECT r.id, r.code, r.name_ru, r.name_ky, r.lat, r.lon,
+    const db = psql(`SELECT r.id, r.code, r.iso_code, r.name_ru, r.name_ky, r.lat, r.lon,
         (SELECT count(*) FROM stations s WHERE s.region_id = r.id),
         (SELECT count(*) FROM voters v JOIN stations s ON s.number = v.station_number
           WHERE s.region_id = r.id AND v.status = 'active')
       FROM regions r ORDER BY r.id`);
-    assert.deepEqual(r.items, db.map(([id, code, name_ru, name_ky, lat, lon, stations, voters]) => ({
-      id: Number(id), code, name_ru, name_ky, lat: Number(lat), lon: Number(lon),
+    assert.deepEqual(r.items, db.map(([id, code, iso_code, name_ru, name_ky, lat, lon, stations, voters]) => ({
+      id: Number(id), code, iso_code, name_ru, name_ky, lat: Number(lat), lon: Number(lon),
       stations: Number(stations), voters: Number(voters),
     })));
     const abroad = psqlInt(`SELECT count(*) FROM voters v JOIN stations s ON s.number = v.station_number

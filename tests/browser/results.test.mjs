@@ -186,14 +186,14 @@ test('the national picture of a completed election shows the API figures', async
     assert.ok(await charted(page, '#parties canvas'), 'the party chart is drawn');
     const line = await page.evaluate(() => window.Chart.getChart(document.querySelector('#parties canvas')).data.datasets[1].data);
     assert.ok(line.length > 0 && line.every((v) => v === 5), 'the threshold line is at 5%');
-    // regions: a row each (9 and abroad) and a circle on the map for each region
+    // regions: a row each (9 and abroad) and a shape on the map for each region (tests/browser/maps.test.mjs checks their colours)
     assert.equal(await page.locator('#regions tbody tr').count(), regions.items.length);
     for (const r of regions.items) {
       const row = page.locator(`#regions tr[data-region="${r.area.area}"]`);
       assert.match(digits(await row.textContent()), new RegExp(`${r.stations.reported}/${r.stations.total}`));
     }
-    await page.locator('#regions path.region-mark').first().waitFor();
-    assert.equal(await page.locator('#regions path.region-mark').count(), regions.items.filter((r) => r.area.kind === 'region').length);
+    await page.locator('#regions path.region-shape').first().waitFor();
+    assert.equal(await page.locator('#regions path.region-shape').count(), regions.items.filter((r) => r.area.kind === 'region').length);
     // turnout through the day: the country's series
     assert.equal(await page.locator('#turnout tbody tr').count(), s.turnout.length);
     assert.match(await page.locator('#turnout tbody tr').last().textContent(), new RegExp(pct(s.turnout[s.turnout.length - 1].percent)));

@@ -70,8 +70,10 @@ test('a voter on the list sees the station, its address and a map marker', async
     await marker.waitFor();
     assert.equal(await marker.count(), 1);
     assert.equal((await marker.textContent()).trim(), '1001');
-    // no tiles here: the page says so and stays usable
-    await page.locator('#check-map .map-note').waitFor({ state: 'visible' });
+    // no tile server configured: the regions' shapes are the background, with their attribution, and nothing is "offline"
+    await page.locator('#check-map .leaflet-control-attribution a[href="/vendor/geodata/LICENSE"]').waitFor();
+    assert.equal(await page.locator('#check-map .leaflet-tile').count(), 0);
+    assert.equal(await page.locator('#check-map .map-note:visible').count(), 0);
     // the result is announced
     assert.equal(await page.getAttribute('#check-result', 'aria-live'), 'polite');
   });
