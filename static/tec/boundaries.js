@@ -123,7 +123,7 @@ function renderResult(c) {
     }),
   );
   if (!c.preview) {
-    box.append(el('p', {}, el('a', { href: `/tizme/?station=${state.station}`, text: t('tec.boundary_public') })));
+    box.append(el('p', {}, el('a', { href: `/tizme/?station=${state.station}#stations`, text: t('tec.boundary_public') })));
   }
 }
 

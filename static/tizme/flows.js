@@ -6,6 +6,7 @@ import { getJSON } from '/js/api.js';
 import { el, table } from '/js/dom.js';
 
 const MONTHS_SHOWN = 12;
+const CHANGES_SHOWN = 10;
 
 function summary(f) {
   return el(
@@ -49,7 +50,7 @@ function changes(f) {
   return el(
     'ul',
     { class: 'flows-changes' },
-    ...f.boundary_changes.map((c) =>
+    ...f.boundary_changes.slice(0, CHANGES_SHOWN).map((c) =>
       el('li', {
         text: t('flows.change', {
           date: fmtDate(c.at),
@@ -75,8 +76,11 @@ export function stationFlows(number) {
         return;
       }
       box.append(summary(f));
-      if (f.months.length) box.append(months(f));
+      if (f.months.length) box.append(el('div', { class: 'table-wrap' }, months(f)));
       if (f.boundary_changes.length) box.append(el('h5', { text: t('flows.changes_heading') }), changes(f));
+      if (f.boundary_changes.length > CHANGES_SHOWN) {
+        box.append(el('p', { class: 'muted', text: t('flows.more_changes', { count: fmtInt(f.boundary_changes.length - CHANGES_SHOWN) }) }));
+      }
     })
     .catch(() => {
       status.className = 'status status--error';

@@ -5,6 +5,7 @@ import { latest, isAbort, errorText, cached } from '/js/api.js';
 import { el, clear, setStatus } from '/js/dom.js';
 import { createMap, hasCoords, stationMarker, fitTo, boundaryLayer, regionShapes, regionBounds, regionBoundaries, mapLevel } from '/js/map.js';
 import { stationFacts, stationPopup, isStation } from './station-view.js';
+import { stationFlows } from './flows.js';
 
 export function setupStations() {
   const form = document.getElementById('station-form');
@@ -285,7 +286,7 @@ export function setupStations() {
       detail.append(heading, el('p', { class: 'status status--error', text: errorText(selected.error, t) }));
     } else {
       const s = selected.station;
-      detail.append(el('h3', { text: t('station.number', { number: s.number }) }), stationFacts(s));
+      detail.append(el('h3', { text: t('station.number', { number: s.number }) }), stationFacts(s), stationFlows(s.number));
     }
   }
 
@@ -352,6 +353,9 @@ export function setupStations() {
         ensureMap();
         loadFilters();
         run();
+        // A link to one station (/tizme/?station=N#stations, as the TEC page gives) opens its details.
+        const linked = Number(new URLSearchParams(location.search).get('station'));
+        if (Number.isInteger(linked) && linked >= 1001 && linked <= 10999) select(linked);
       } else if (map) {
         map.invalidateSize();
       }

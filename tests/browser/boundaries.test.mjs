@@ -151,5 +151,13 @@ test('a TEC administrator drags a corner, previews, and applies: the voters move
     assert.equal(psqlInt(`SELECT count(*) FROM addresses a JOIN boundary_change_areas c ON c.change_id = :'id'::bigint
                             AND a.station_number = c.station_number WHERE a.station_number IS DISTINCT FROM address_station(a.point)`, { id }), 0);
     await page.screenshot({ path: path.join(SHOTS, 'tec-boundaries-done.png') });
+
+    // The public sees it: the link opens the station in Tizme, with who came in and why.
+    await page.click('#boundary-result a');
+    await page.waitForURL(/\/tizme\/\?station=\d+#stations$/);
+    await page.locator('#station-detail .station-flows .flows-changes li').first().waitFor();
+    const flows = await page.textContent('#station-detail .station-flows');
+    assert.ok(flows.includes(REASON), `the station's movements name the change: ${flows}`);
+    await page.screenshot({ path: path.join(SHOTS, 'tizme-station-flows.png'), fullPage: true });
   });
 });
