@@ -9,7 +9,6 @@
 
 #include "../core/http.h"
 #include "../core/json.h"
-#include "../core/route.h"
 #include "../core/session.h"
 #include "../rules/limits.h"
 #include "api.h"
@@ -100,16 +99,6 @@ out:
     json_object_put(o);
 }
 
-/* A public read: the statement (the route's data) with the path's fields, whoever asks. */
-static void value_get(struct http_request *req)
-{
-    const char *params[ROUTE_MAX_PATH];
-    size_t n = route_npath(req->route);
-    for (size_t i = 0; i < n; i++)
-        params[i] = req->args[i].s;
-    api_send_value(req, req->route->data, (int)n, params, 200);
-}
-
 static const struct route routes[] = {
     {"PUT", "/api/v1/tec/boundaries", boundaries_send, ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
      .data = &statements[ADDRESSES_BOUNDARY_CHANGE], .body = "application/json",
@@ -118,17 +107,25 @@ static const struct route routes[] = {
     {"POST", "/api/v1/tec/boundaries/preview", boundaries_send, ACCESS_TEC_ADMIN | ACCESS_CEC_ADMIN,
      .data = &statements[ADDRESSES_BOUNDARY_PREVIEW], .body = "application/json",
      .summary = "What a boundary change would do (stations, addresses and voters moved), undone"},
-    {"GET", "/api/v1/stations/{number}/neighbours", value_get,
-     .data = &statements[ADDRESSES_NEIGHBOURS], .path = {FIELD_STATION("number")},
+    {"GET", "/api/v1/stations/{number}/neighbours",
+     API_READ(&statements[ADDRESSES_NEIGHBOURS], CACHE_SHORT, false, "station_not_found",
+              "there is no polling station with this number"),
+     .path = {FIELD_STATION("number")},
      .summary = "A station and the stations whose areas touch it, with their areas"},
-    {"GET", "/api/v1/boundary-changes/{id}", value_get,
-     .data = &statements[ADDRESSES_BOUNDARY_CHANGE_GET], .path = {FIELD_RECORD("id")},
+    {"GET", "/api/v1/boundary-changes/{id}",
+     API_READ(&statements[ADDRESSES_BOUNDARY_CHANGE_GET], CACHE_SHORT, false, "not_found",
+              "there is no such boundary change"),
+     .path = {FIELD_RECORD("id")},
      .summary = "A boundary change: who, why, and per station how many voters came in and left"},
-    {"GET", "/api/v1/stations/{number}/flows", value_get, .data = &statements[ADDRESSES_FLOWS],
+    {"GET", "/api/v1/stations/{number}/flows",
+     API_READ(&statements[ADDRESSES_FLOWS], CACHE_SHORT, false, "station_not_found",
+              "there is no polling station with this number"),
      .path = {FIELD_STATION("number")},
      .summary = "Who came to and left a station, and why (an application, a boundary change, a "
                 "death), month by month"},
-    {"GET", "/api/v1/addresses/{id}", value_get, .data = &statements[ADDRESSES_ADDRESS],
+    {"GET", "/api/v1/addresses/{id}",
+     API_READ(&statements[ADDRESSES_ADDRESS], CACHE_SHORT, false, "not_found",
+              "the register has no such address"),
      .path = {FIELD_RECORD("id")}, .summary = "An address of the register, with its station"},
 };
 

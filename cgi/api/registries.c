@@ -18,6 +18,7 @@
 
 #include "../core/json.h"
 #include "../core/log.h"
+#include "../core/server.h"
 #include "api.h"
 
 enum {
@@ -328,16 +329,7 @@ bool registries_scheduled(void)
 
 int registries_run(const char *conninfo, void (*register_statements)(void))
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_term;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGCHLD, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    server_child_signals(on_term);
 
     register_statements();
     db_connect(conninfo);

@@ -18,6 +18,7 @@
 #include "db.h"
 #include "log.h"
 #include "pool.h"
+#include "server.h"
 
 /* A published URL: when it is due (0: not queued), when last written. */
 struct item {
@@ -400,16 +401,7 @@ static void on_notification(const char *payload, void *ctx)
 
 int publish_run(const struct publish_config *cfg, int lane)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_term; /* no SA_RESTART: select() returns at once */
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGCHLD, SIG_DFL);
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
+    server_child_signals(on_term); /* no SA_RESTART: select() returns at once */
 
     config = cfg;
     this_lane = lane;

@@ -117,6 +117,20 @@ static void worker_term(int sig)
     _exit(0);
 }
 
+void server_child_signals(void (*on_term)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void worker_run(const struct server_config *cfg, int fd)
 {
     FCGX_Request fr;

@@ -24,4 +24,12 @@ struct server_config {
 /* Runs until SIGTERM/SIGINT; returns the process exit code. */
 int server_run(const struct server_config *cfg);
 
+/*
+ * The signals of a process the master forks beside its workers (the
+ * publisher, the registries' reader): on_term for SIGTERM and SIGINT, without
+ * SA_RESTART so a select() or sleep returns at once; SIGPIPE ignored, SIGCHLD
+ * as by default, nothing blocked.
+ */
+void server_child_signals(void (*on_term)(int));
+
 #endif
