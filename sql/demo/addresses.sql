@@ -89,5 +89,6 @@ UPDATE voters v SET station_number = a.station_number
   FROM addresses a
  WHERE v.address_id = a.id AND a.station_number IS NOT NULL AND v.station_number <> a.station_number;
 ANALYZE stations;
+ANALYZE voters; -- the planner must know address_id now: a boundary change finds voters by it
 
 \endif

@@ -19,8 +19,11 @@ const moved = psql(`
        -- Each point moved by a third of the stations' typical spacing, each its own way.
        k AS (SELECT sqrt(ST_Area(u) / (SELECT count(*) FROM stations WHERE district_number = :'d'::integer
                                                                       AND area IS NOT NULL)) / 3 AS step FROM d),
-       p AS (SELECT number, ST_SetSRID(ST_MakePoint(lon + k.step * cos(number), lat + k.step * sin(number)), 4326) AS pt
-               FROM stations, k WHERE district_number = :'d'::integer AND area IS NOT NULL),
+       -- (a point that would leave the district stays)
+       p AS (SELECT number, CASE WHEN ST_Covers(d.u, moved) THEN moved ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END AS pt
+               FROM (SELECT number, lon, lat,
+                            ST_SetSRID(ST_MakePoint(lon + k.step * cos(number), lat + k.step * sin(number)), 4326) AS moved
+                       FROM stations, k WHERE district_number = :'d'::integer AND area IS NOT NULL) s, d),
        cells AS (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(p.pt), 0, (SELECT ST_Expand(u, 0.1) FROM d)))).geom AS c FROM p)
   SELECT p.number, ST_AsGeoJSON(ST_CollectionExtract(ST_Intersection(c.c, d.u), 3), 9)
     FROM p JOIN cells c ON ST_Covers(c.c, p.pt), d
