@@ -16,6 +16,7 @@ const state = {
   items: [], // GET .../neighbours items
   layers: new Map(), // number -> Leaflet polygon layer
   edited: new Set(), // numbers whose area was edited
+  editors: new Map(), // number -> makes that neighbour's area editable
   busy: false,
 };
 let map = null;
@@ -47,6 +48,7 @@ function drawStations() {
   group = L.featureGroup().addTo(map);
   state.layers.clear();
   state.edited.clear();
+  state.editors.clear();
   for (const item of state.items) {
     if (!item.area) continue;
     const own = ours(item);
@@ -64,12 +66,19 @@ function drawStations() {
       poly.bindTooltip(t('tec.boundary_label', { number: item.number, voters: fmtInt(item.voters) }), { sticky: true });
       state.layers.set(item.number, poly);
       group.addLayer(poly); // on the map first: geoman edits only what is drawn
-      if (main && own && poly.pm) {
+      const edit = () => {
+        if (poly.pm.enabled()) return;
         poly.pm.enable({ allowSelfIntersection: false, draggable: false, snappable: true });
         poly.on('pm:edit', () => {
           state.edited.add(item.number);
           renderEdits();
         });
+      };
+      // The opened station is edited at once; a neighbour of the commission when asked for (a button
+      // below the map), so that one change can give what one station loses to another.
+      if (own && poly.pm) {
+        if (main) edit();
+        else state.editors.set(item.number, edit);
       }
     });
     if (item.lat != null && item.lon != null) {
@@ -80,10 +89,33 @@ function drawStations() {
         .addTo(group);
     }
   }
+  renderAlso();
   // The station opened fills the map; its neighbours show around it.
   const main = state.layers.get(state.station);
   if (main) map.fitBounds(main.getBounds(), { padding: [40, 40] });
   else if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [12, 12] });
+}
+
+// Buttons for the commission's neighbours: each makes that area editable too.
+function renderAlso() {
+  const box = clear($('boundary-also'));
+  const numbers = [...state.editors.keys()].sort((a, b) => a - b);
+  if (!numbers.length) return;
+  box.append(
+    el('span', { text: t('tec.boundary_also') }),
+    ...numbers.map((n) =>
+      el('button', {
+        type: 'button',
+        class: 'button button--secondary button--small',
+        dataset: { station: String(n) },
+        text: String(n),
+        onclick: (e) => {
+          state.editors.get(n)();
+          e.currentTarget.disabled = true;
+        },
+      }),
+    ),
+  );
 }
 
 function areaOf(number) {
@@ -174,6 +206,7 @@ async function open(number, { keepResult = false } = {}) {
   $('boundary-edit').hidden = false;
   drawStations();
   if (map) map.invalidateSize();
+  setStatus($('boundary-status'), '');
   renderEdits();
 }
 
