@@ -102,7 +102,9 @@ describe('GET /api/v1/stations/{number}', () => {
     const a = await getJson('/api/v1/stations/1001');
     const b = await request('/api/v1/stations/01001');
     assert.ok(b.status === 200 || b.status === 400, `status ${b.status}`);
-    if (b.status === 200) assert.deepEqual(b.json, a);
+    // (the accessibility's "as of" is the disability registry's last read, which may fall between the two)
+    const asOf = (x) => ({ ...x, station: { ...x.station, access: { ...x.station.access, as_of: null } } });
+    if (b.status === 200) assert.deepEqual(asOf(b.json), asOf(a));
     else assertError(b, 400);
   });
 
