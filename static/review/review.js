@@ -72,10 +72,17 @@ function showLimits(l) {
   $('limit-district').value = String(Math.round(l.district_fund_max));
 }
 
+// Each load or save of the limits takes a number: an answer that comes after a newer one began is
+// dropped (a slow GET for the election chosen at start came back after the CEC's save, showing the
+// law's amounts over the ones just set).
+let limitsSeq = 0;
+
 async function loadLimits() {
   if (!hasRole('cec_admin')) return;
+  const seq = ++limitsSeq;
   try {
-    showLimits(await getJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`));
+    const l = await getJSON(`/api/v1/elections/${$('queue-election').value}/fund-limits`);
+    if (seq === limitsSeq) showLimits(l);
   } catch (e) {
     say($('limits-status'), e);
   }
@@ -84,6 +91,7 @@ async function loadLimits() {
 async function saveLimits(ev) {
   ev.preventDefault();
   const status = $('limits-status');
+  const seq = ++limitsSeq;
   setStatus(status, t('common.loading'), 'busy');
   try {
     // The answer is the amounts as set (a GET could be the browser's cached copy, public for 30 s).
@@ -91,7 +99,7 @@ async function saveLimits(ev) {
       citizen_max: Number($('limit-citizen').value), legal_entity_max: Number($('limit-entity').value),
       list_fund_max: Number($('limit-list').value), district_fund_max: Number($('limit-district').value),
     }, { method: 'PUT' });
-    showLimits(l);
+    if (seq === limitsSeq) showLimits(l);
     setStatus(status, t('review.limits_saved'));
   } catch (e) {
     say(status, e);
