@@ -150,6 +150,7 @@ DECLARE
     shape geometry;
     numbers integer[] := '{}';
     affected geometry;
+    taken geometry;
     ids bigint[];
     olds integer[];
     news integer[];
@@ -223,7 +224,9 @@ BEGIN
                AND ST_Area(ST_Intersection(b.new_area, st.area)) <= boundary_overlap_min()
              GROUP BY b.station_number) x
      WHERE a.change_id = change AND a.station_number = x.station_number;
-    -- Neighbours lose what the new areas take.
+    -- Neighbours lose what the new areas take (their union made once: the
+    -- rows the loop adds are the neighbours' remains, not what was taken).
+    SELECT ST_Union(a.new_area) INTO taken FROM boundary_change_areas a WHERE a.change_id = change;
     FOR s IN SELECT st.* FROM stations st
               WHERE st.area IS NOT NULL AND NOT st.number = ANY (numbers)
                 AND EXISTS (SELECT 1 FROM boundary_change_areas a
@@ -234,8 +237,7 @@ BEGIN
             PERFORM shailoo_refuse(403, 'outside_scope',
                 format('the new areas take part of station %s, another territorial commission''s', s.number), 'stations');
         END IF;
-        g := boundary_polygons(ST_Difference(s.area, (SELECT ST_Union(a.new_area) FROM boundary_change_areas a
-                                                       WHERE a.change_id = change)));
+        g := boundary_polygons(ST_Difference(s.area, taken));
         IF g IS NULL THEN
             PERFORM shailoo_refuse(422, 'station_left_without_area',
                 format('the new areas take all of station %s: name its new area too', s.number), 'stations');
