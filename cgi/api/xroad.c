@@ -27,9 +27,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #include "../core/json.h"
+#include "../core/jws.h"
 #include "../core/log.h"
 #include "../rules/pin.h"
 #include "api.h"
@@ -97,17 +96,6 @@ struct xroad_call {
     char subject[65]; /* the SHA-256 of the PIN asked about, or "" */
 };
 
-static void sha256_hex(const char *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    out[0] = '\0';
-    if (EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
-        return;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /* Exactly 40 hexadecimal digits (a certificate's SHA-1, as nginx gives it). */
 static bool sha1_hex(const char *s)
 {
@@ -143,7 +131,7 @@ static int record(struct http_request *req, const struct xroad_call *c, int stat
                   const char *error_type, const char *body, size_t len)
 {
     char hash[65], status_text[8], duration[24];
-    sha256_hex(body, len, hash);
+    jws_sha256_hex(body, len, hash);
     snprintf(status_text, sizeof(status_text), "%d", status);
     snprintf(duration, sizeof(duration), "%ld", elapsed_ms(&c->start));
     const char *path = masked_path(req);
@@ -271,7 +259,7 @@ static int read_key(struct http_request *req, struct xroad_call *c, const char *
             refuse(req, c, "Client.BadRequest", "the PIN must be 14 digits");
             return -1;
         }
-        sha256_hex(key, strlen(key), c->subject);
+        jws_sha256_hex(key, strlen(key), c->subject);
         return 0;
     }
     size_t n = strlen(key);

@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include <magic.h>
-#include <openssl/evp.h>
+
+#include "jws.h"
 
 /* libmagic looks at no more than this of a file: the signatures are at the start. */
 #define SNIFF_BYTES (256 * 1024)
@@ -220,12 +221,9 @@ int files_identify(struct file_upload *u)
             memcmp(u->data, types[i].signature, types[i].signature_len) == 0)
             u->type = types[i].type;
 
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (EVP_Digest(u->data, u->size, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32)
+    jws_sha256_hex(u->data, u->size, u->sha256);
+    if (u->sha256[0] == '\0')
         return -1;
-    for (unsigned i = 0; i < 32; i++)
-        snprintf(u->sha256 + 2 * i, 3, "%02x", md[i]);
     u->pages = u->type == FILE_PDF ? files_pdf_pages(u->data, u->size) : 0;
     return 0;
 }

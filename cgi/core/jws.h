@@ -24,6 +24,10 @@ struct jws {
     size_t signing_input_len; /* bytes of "header.payload" at the start of the text */
 };
 
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL (the log's, the
+ * stored files' and the X-Road answers' hashes); "" if OpenSSL fails. */
+void jws_sha256_hex(const void *data, size_t len, char out[65]);
+
 /* base64url without padding: decoded length, or -1 on a character outside the alphabet,
  * padding, or an impossible length.  out must hold 3 * (len / 4) + 3 bytes. */
 long jws_base64url_decode(const char *in, size_t len, unsigned char *out);

@@ -7,7 +7,6 @@
  * API reads it (cgi/api/asu_report.c) with the control relations of
  * cgi/rules/protocol.c.
  */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +20,6 @@ static const char zero_hash[HEX_HASH] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 static const char *const kind_names[VK__MAX] = {"opening", "turnout", "final", "identification",
                                                 "protocol"};
-
-static void sha256_hex(const char *text, size_t len, char out[HEX_HASH])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    if (EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32) {
-        out[0] = '\0';
-        return;
-    }
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
 
 static bool is_hash(const char *s)
 {
@@ -136,7 +123,7 @@ static void check_link(struct verify *v, const struct verify_entry *e,
     char text[64 + 3 * HEX_HASH], hash[HEX_HASH];
     int n = snprintf(text, sizeof(text), "%lld|%s|%s|%s", (long long)e->seq, e->time, e->sha256,
                      e->prev_hash);
-    sha256_hex(text, (size_t)n, hash);
+    jws_sha256_hex(text, (size_t)n, hash);
     if (strcmp(hash, e->hash) != 0)
         verify_mismatch(v,
                         "log entry %lld: hash does not match its contents (seq|time|sha256|"
@@ -493,7 +480,7 @@ void verify_check_entries(struct verify *v)
         if (e->text == NULL)
             continue;
         char sha[HEX_HASH];
-        sha256_hex(e->text, strlen(e->text), sha);
+        jws_sha256_hex(e->text, strlen(e->text), sha);
         if (strcmp(sha, e->sha256) != 0)
             verify_mismatch(v, "log entry %lld: sha256 does not match its %s", (long long)e->seq,
                             e->kind == VK_PROTOCOL ? "protocol's text" : "JWS");

@@ -570,6 +570,17 @@ static void keys_refused(void **state)
     EVP_PKEY_free(k);
 }
 
+/* FIPS 180-2's examples: the empty text and "abc". */
+static void sha256_hex_known_texts(void **state)
+{
+    (void)state;
+    char out[65];
+    jws_sha256_hex("", 0, out);
+    assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    jws_sha256_hex("abc", 3, out);
+    assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +595,7 @@ int main(void)
         cmocka_unit_test(tampering_fails),
         cmocka_unit_test(verifies_rfc7515_example),
         cmocka_unit_test(keys_refused),
+        cmocka_unit_test(sha256_hex_known_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
