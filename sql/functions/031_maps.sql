@@ -13,20 +13,19 @@
 -- published file of a level for every zoom of it (shailoo.conf.in), so the
 -- answer names its level, never the zoom asked.
 
-CREATE OR REPLACE FUNCTION maps_level(zoom integer) RETURNS text
+-- The level of a zoom: its name, tolerance and decimals (the table above, once).
+CREATE OR REPLACE FUNCTION maps_zoom(zoom integer, OUT level text, OUT tolerance double precision,
+                                     OUT digits integer)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN zoom <= 8 THEN 'region' WHEN zoom <= 11 THEN 'district' ELSE 'street' END
+    SELECT v.level, v.tolerance, v.digits
+      FROM (VALUES (8, 'region', 0.005::double precision, 3), (11, 'district', 0.0007, 4),
+                   (NULL, 'street', 0.00005, 5)) AS v(upto, level, tolerance, digits)
+     WHERE v.upto IS NULL OR zoom <= v.upto
+     ORDER BY v.upto NULLS LAST LIMIT 1
 $$;
-
-CREATE OR REPLACE FUNCTION maps_tolerance(zoom integer) RETURNS double precision
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN zoom <= 8 THEN 0.005 WHEN zoom <= 11 THEN 0.0007 ELSE 0.00005 END
-$$;
-
-CREATE OR REPLACE FUNCTION maps_digits(zoom integer) RETURNS integer
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN zoom <= 8 THEN 3 WHEN zoom <= 11 THEN 4 ELSE 5 END
-$$;
+DROP FUNCTION IF EXISTS maps_level(integer);
+DROP FUNCTION IF EXISTS maps_tolerance(integer);
+DROP FUNCTION IF EXISTS maps_digits(integer);
 
 -- A region's stations (none abroad) as a GeoJSON FeatureCollection: each a
 -- Feature with its area simplified for the zoom (null geometry if it has no
@@ -37,21 +36,21 @@ LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'type', 'FeatureCollection',
         'region', json_build_object('id', r.id, 'iso_code', r.iso_code, 'name_ru', r.name_ru, 'name_ky', r.name_ky),
-        'level', maps_level(zoom),
-        'tolerance', maps_tolerance(zoom),
+        'level', z.level,
+        'tolerance', z.tolerance,
         'features', (SELECT coalesce(json_agg(json_build_object(
                          'type', 'Feature',
                          'id', s.number,
                          'geometry', CASE WHEN s.area IS NULL THEN NULL
-                                          ELSE ST_AsGeoJSON(ST_SimplifyPreserveTopology(s.area, maps_tolerance(zoom)),
-                                                            maps_digits(zoom))::json END,
+                                          ELSE ST_AsGeoJSON(ST_SimplifyPreserveTopology(s.area, z.tolerance),
+                                                            z.digits)::json END,
                          'properties', json_build_object(
                              'number', s.number, 'name', s.name, 'address', s.address,
                              'settlement', s.settlement, 'district', s.district_number,
                              'voters', s.voters, 'lat', s.lat, 'lon', s.lon))
                          ORDER BY s.number), '[]')
                        FROM stations s WHERE s.region_id = r.id AND NOT s.abroad))
-      FROM regions r WHERE r.id = region
+      FROM regions r, maps_zoom(zoom) z WHERE r.id = region
 $$;
 
 -- The publisher (cgi/api/published.c) rewrites a region's files when a
